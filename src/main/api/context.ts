@@ -1,0 +1,28 @@
+/** Builds the one ApiContext a host serves: the open project, the job runner and the event fan-out. */
+import type { ApiEvent } from '../../shared/contract/events'
+import { JobRunner } from '../jobs/jobs'
+import type { Project } from '../store/project'
+import type { ApiContext } from './types'
+
+export function createApiContext(project: Project): ApiContext & {
+  onEvent(listener: (e: ApiEvent) => void): () => void
+  dispose(): Promise<void>
+} {
+  const listeners = new Set<(e: ApiEvent) => void>()
+  const emit = (e: ApiEvent) => {
+    for (const l of listeners) l(e)
+  }
+  const jobs = new JobRunner(emit)
+  return {
+    project,
+    jobs,
+    emit,
+    onEvent(listener) {
+      listeners.add(listener)
+      return () => listeners.delete(listener)
+    },
+    async dispose() {
+      jobs.cancelAll()
+    },
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * All handlers, merged, and the dispatcher both hosts call: it is the one place where an untrusted
+ * payload meets the backend, so it validates the method name and the input against the contract.
+ */
+import { ZodError } from 'zod'
+import { contract, type Contract } from '../../shared/contract'
+import { ApiError } from '../../shared/contract/define'
+import type { WireResult } from '../../shared/contract/client'
+import { projectHandlers } from './project'
+import { samplesHandlers } from './samples'
+import { tagsHandlers } from './tags'
+import { notesHandlers } from './notes'
+import { editsHandlers } from './edits'
+import { metricsHandlers } from './metrics'
+import type { ApiContext, HandlersFor } from './types'
+
+export const handlers: HandlersFor<Contract> = {
+  ...projectHandlers,
+  ...samplesHandlers,
+  ...tagsHandlers,
+  ...notesHandlers,
+  ...editsHandlers,
+  ...metricsHandlers,
+}
+
+export type Dispatch = (method: string, input: unknown) => Promise<WireResult>
+
+export function createDispatcher(ctx: ApiContext): Dispatch {
+  return async (method, input) => {
+    try {
+      if (!Object.hasOwn(contract, method)) throw new ApiError('not_found', `unknown API method '${method}'`)
+      const name = method as keyof Contract
+      const parsed = contract[name].input.parse(input ?? {})
+      const handler = handlers[name] as (i: unknown, c: ApiContext) => unknown
+      const value = await handler(parsed, ctx)
+      return { ok: true, value }
+    } catch (err) {
+      return { ok: false, error: toWireError(err) }
+    }
+  }
+}
+
+function toWireError(err: unknown): { code: string; message: string } {
+  if (err instanceof ApiError) return { code: err.code, message: err.message }
+  if (err instanceof ZodError) {
+    const issues = err.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')
+    return { code: 'bad_request', message: `invalid request: ${issues}` }
+  }
+  return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
+}

@@ -1,0 +1,19 @@
+/** What every handler receives, and the handler type derived from a contract area. */
+import type { z } from 'zod'
+import type { ApiEvent } from '../../shared/contract/events'
+import type { MethodSpec } from '../../shared/contract/define'
+import type { JobRunner } from '../jobs/jobs'
+import type { Project } from '../store/project'
+
+export interface ApiContext {
+  project: Project
+  jobs: JobRunner
+  emit(event: ApiEvent): void
+}
+
+export type Handler<S extends MethodSpec> = (
+  input: z.output<S['input']>,
+  ctx: ApiContext,
+) => z.input<S['output']> | Promise<z.input<S['output']>>
+
+export type HandlersFor<T extends Record<string, MethodSpec>> = { [K in keyof T]: Handler<T[K]> }

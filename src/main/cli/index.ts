@@ -1,0 +1,32 @@
+/**
+ * The `reseg` program: each capability area registers its commands from its own file, so this list
+ * is the table of contents of the command line.
+ */
+import { Command } from 'commander'
+import { registerProjectCommands } from './project'
+import { registerRunCommands } from './runs'
+
+export function buildProgram(): Command {
+  const program = new Command()
+    .name('reseg')
+    .description('ReSeg Inspector: inspect, re-segment and report on reasoning-segmentation runs')
+    .showHelpAfterError(false)
+    .configureOutput({ outputError: (str, write) => write(`reseg: ${str.replace(/^error: /, '').trim()}\n`) })
+    .exitOverride((err) => {
+      process.exit(err.exitCode === 0 ? 0 : 2)
+    })
+  registerProjectCommands(program)
+  registerRunCommands(program)
+  for (const cmd of program.commands) inheritErrorHandling(cmd)
+  return program
+}
+
+/** Sub-commands get the same one-line errors and exit code 2 for bad arguments. */
+function inheritErrorHandling(cmd: Command): void {
+  cmd.showHelpAfterError(false)
+  cmd.configureOutput({ outputError: (str, write) => write(`reseg ${cmd.name()}: ${str.replace(/^error: /, '').trim()}\n`) })
+  cmd.exitOverride((err) => {
+    process.exit(err.exitCode === 0 ? 0 : 2)
+  })
+  for (const sub of cmd.commands) inheritErrorHandling(sub)
+}

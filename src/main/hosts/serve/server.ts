@@ -1,0 +1,222 @@
+/**
+ * The serve host: the built renderer and the API contract over HTTP + WebSocket for a browser.
+ * Loopback only unless --host says otherwise; every request needs the per-launch token (query string
+ * once, then an HttpOnly cookie or an Authorization header); Host is checked so a DNS-rebinding page
+ * cannot reach us through a name that resolves to 127.0.0.1.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
+import path from 'node:path'
+import { WebSocketServer } from 'ws'
+import { methodNames } from '../../../shared/contract'
+import { createApiContext } from '../../api/context'
+import { createDispatcher } from '../../api/index'
+import { mediaPath } from '../../store/media'
+import type { Project } from '../../store/project'
+
+export interface ServeOptions {
+  project: Project
+  rendererDir: string
+  port?: number
+  host?: string
+  token?: string
+}
+
+export interface ServeHandle {
+  url: string
+  baseUrl: string
+  token: string
+  port: number
+  close(): Promise<void>
+}
+
+const MAX_BODY = 32 * 1024 * 1024
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.json': 'application/json',
+  '.woff2': 'font/woff2',
+}
+
+export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
+
+export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
+  const host = opts.host ?? '127.0.0.1'
+  const token = opts.token ?? crypto.randomBytes(24).toString('base64url')
+  const ctx = createApiContext(opts.project)
+  const dispatch = createDispatcher(ctx)
+  const rendererDir = path.resolve(opts.rendererDir)
+  let port = 0
+
+  const cookieName = () => `reseg_token_${port}`
+  const tokenOk = (candidate: string | null | undefined) => {
+    if (!candidate) return false
+    const a = Buffer.from(candidate)
+    const b = Buffer.from(token)
+    return a.length === b.length && crypto.timingSafeEqual(a, b)
+  }
+  const requestToken = (req: http.IncomingMessage, url: URL) => {
+    const auth = req.headers.authorization
+    if (auth?.startsWith('Bearer ')) return auth.slice(7)
+    const q = url.searchParams.get('token')
+    if (q) return q
+    const cookies = Object.fromEntries(
+      (req.headers.cookie ?? '').split(';').map((c) => {
+        const i = c.indexOf('=')
+        return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())]
+      }),
+    )
+    return cookies[cookieName()] ?? null
+  }
+  const hostHeaderOk = (req: http.IncomingMessage) => {
+    if (!LOOPBACK_HOSTS.has(host)) return true
+    const h = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
+    return LOOPBACK_HOSTS.has(h)
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      if (!res.headersSent) send(res, 500, 'text/plain', `internal error: ${err instanceof Error ? err.message : err}`)
+    })
+  })
+
+  async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (!hostHeaderOk(req)) return send(res, 403, 'text/plain', 'forbidden host')
+    const presented = requestToken(req, url)
+    if (!tokenOk(presented)) return send(res, 401, 'text/plain', 'missing or wrong token: use the URL printed by `reseg serve`')
+    if (url.searchParams.has('token')) {
+      res.setHeader('set-cookie', `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
+    }
+
+    if (url.pathname === '/api/_methods' && req.method === 'GET') {
+      return send(res, 200, 'application/json', JSON.stringify(methodNames))
+    }
+    if (url.pathname.startsWith('/api/')) {
+      if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST')
+      const method = decodeURIComponent(url.pathname.slice(5))
+      let body: unknown
+      try {
+        body = JSON.parse((await readBody(req)) || '{}')
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err)
+        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad_request', message } }))
+      }
+      const result = await dispatch(method, body)
+      const status = result.ok ? 200 : result.error.code === 'not_found' ? 404 : result.error.code === 'bad_request' ? 400 : 200
+      return send(res, status, 'application/json', JSON.stringify(result))
+    }
+    if (url.pathname.startsWith('/media/')) {
+      const hash = url.pathname.slice(7)
+      if (!/^[0-9a-f]{64}$/.test(hash)) return send(res, 400, 'text/plain', 'bad media id')
+      let file: string
+      try {
+        file = mediaPath(opts.project, hash)
+      } catch {
+        return send(res, 404, 'text/plain', 'no such media')
+      }
+      return sendFile(res, file, 'public, max-age=31536000, immutable')
+    }
+    return serveStatic(url.pathname, res)
+  }
+
+  function serveStatic(pathname: string, res: http.ServerResponse) {
+    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    const file = path.resolve(rendererDir, rel)
+    if (!file.startsWith(rendererDir + path.sep)) return send(res, 403, 'text/plain', 'forbidden')
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+      if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
+        return send(res, 500, 'text/plain', `renderer not built: ${rendererDir}/index.html missing (run npm run build)`)
+      }
+      return send(res, 404, 'text/plain', 'not found')
+    }
+    return sendFile(res, file, rel === 'index.html' ? 'no-store' : 'no-cache')
+  }
+
+  function sendFile(res: http.ServerResponse, file: string, cache: string) {
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream',
+      'cache-control': cache,
+      ...securityHeaders(),
+    })
+    fs.createReadStream(file).pipe(res)
+  }
+
+  function send(res: http.ServerResponse, status: number, type: string, body: string) {
+    res.writeHead(status, { 'content-type': type, ...securityHeaders() })
+    res.end(body)
+  }
+
+  const wss = new WebSocketServer({ noServer: true })
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    if (url.pathname !== '/events' || !hostHeaderOk(req) || !tokenOk(requestToken(req, url))) {
+      socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+      return
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+  })
+  const offEvents = ctx.onEvent((event) => {
+    const text = JSON.stringify(event)
+    for (const client of wss.clients) if (client.readyState === client.OPEN) client.send(text)
+  })
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(opts.port ?? 0, host, () => resolve())
+  })
+  port = (server.address() as AddressInfo).port
+  const shownHost = host.includes(':') ? `[${host}]` : host
+  const baseUrl = `http://${shownHost}:${port}`
+  return {
+    url: `${baseUrl}/?token=${token}`,
+    baseUrl,
+    token,
+    port,
+    async close() {
+      offEvents()
+      await ctx.dispose()
+      for (const c of wss.clients) c.terminate()
+      wss.close()
+      server.closeAllConnections()
+      await new Promise<void>((r) => server.close(() => r()))
+    },
+  }
+}
+
+function securityHeaders(): Record<string, string> {
+  return {
+    'content-security-policy':
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self' ws: wss:; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'",
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    'cross-origin-opener-policy': 'same-origin',
+  }
+}
+
+function readBody(req: http.IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (c: Buffer) => {
+      size += c.length
+      if (size > MAX_BODY) {
+        reject(new Error(`request body over ${MAX_BODY} bytes`))
+        req.destroy()
+        return
+      }
+      chunks.push(c)
+    })
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')))
+    req.on('error', reject)
+  })
+}

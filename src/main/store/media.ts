@@ -1,0 +1,46 @@
+/**
+ * Content-addressed image store: media/<sha256>.<ext>. The same image imported twice (several queries
+ * per image, or a re-import) is stored once.
+ */
+import crypto from 'node:crypto'
+import fs from 'node:fs'
+import path from 'node:path'
+import sharp from 'sharp'
+import type { RgbImage } from '../engine/types'
+import type { Project } from './project'
+
+export interface MediaInfo {
+  ext: string
+  width: number
+  height: number
+}
+
+export function mediaPath(project: Project, hash: string): string {
+  const row = project.db.prepare('SELECT ext FROM media WHERE hash = ?').get(hash) as { ext: string } | undefined
+  if (!row) throw new Error(`no media ${hash} in project ${project.dir}`)
+  return path.join(project.mediaDir, `${hash}.${row.ext}`)
+}
+
+/** Writes the bytes (atomically, once) and records them; returns the content hash. */
+export function putMedia(project: Project, bytes: Buffer | Uint8Array, info: MediaInfo): string {
+  const hash = crypto.createHash('sha256').update(bytes).digest('hex')
+  const file = path.join(project.mediaDir, `${hash}.${info.ext}`)
+  if (!fs.existsSync(file)) {
+    const tmp = `${file}.${process.pid}.tmp`
+    fs.writeFileSync(tmp, bytes)
+    fs.renameSync(tmp, file)
+  }
+  project.db
+    .prepare('INSERT OR IGNORE INTO media (hash, ext, width, height, bytes) VALUES (?, ?, ?, ?, ?)')
+    .run(hash, info.ext, info.width, info.height, bytes.length)
+  return hash
+}
+
+/** Decodes a stored image to 8-bit RGB (alpha dropped, EXIF orientation not applied: masks index raw pixels). */
+export async function loadRgb(project: Project, hash: string): Promise<RgbImage> {
+  const { data, info } = await sharp(mediaPath(project, hash)).removeAlpha().toColourspace('srgb').raw().toBuffer({
+    resolveWithObject: true,
+  })
+  if (info.channels !== 3) throw new Error(`media ${hash}: expected 3 channels after decoding, got ${info.channels}`)
+  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
+}

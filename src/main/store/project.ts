@@ -1,0 +1,57 @@
+/**
+ * A project is a folder holding `project.sqlite` and `media/`. Opening one applies pending migrations,
+ * each in its own transaction; WAL keeps readers (the UI) unblocked while an import writes, and a crash
+ * mid-write leaves the last committed state.
+ */
+import Database from 'better-sqlite3'
+import fs from 'node:fs'
+import path from 'node:path'
+import { migrations, type Migration } from './migrations'
+
+export type Db = Database.Database
+
+export interface Project {
+  dir: string
+  db: Db
+  mediaDir: string
+  close(): void
+}
+
+export const DB_FILE = 'project.sqlite'
+
+export function openProject(dir: string, opts: { create?: boolean; nativeBinding?: string } = {}): Project {
+  const dbPath = path.join(dir, DB_FILE)
+  if (!fs.existsSync(dbPath)) {
+    if (!opts.create) throw new Error(`${dir} is not a ReSeg project (no ${DB_FILE}); create one with 'reseg demo' or an import`)
+    fs.mkdirSync(dir, { recursive: true })
+  }
+  const mediaDir = path.join(dir, 'media')
+  fs.mkdirSync(mediaDir, { recursive: true })
+  const db = new Database(dbPath, opts.nativeBinding ? { nativeBinding: opts.nativeBinding } : {})
+  db.pragma('journal_mode = WAL')
+  db.pragma('foreign_keys = ON')
+  db.pragma('synchronous = NORMAL')
+  db.pragma('busy_timeout = 5000')
+  migrate(db, migrations)
+  return { dir, db, mediaDir, close: () => db.close() }
+}
+
+export function schemaVersion(db: Db): number {
+  return db.pragma('user_version', { simple: true }) as number
+}
+
+/** Applies every migration newer than the database, in order, one transaction each. */
+export function migrate(db: Db, list: readonly Migration[], upTo = Infinity): void {
+  const current = schemaVersion(db)
+  const latest = list.length > 0 ? list[list.length - 1].version : 0
+  if (current > latest) {
+    throw new Error(`project database is schema version ${current}, newer than this app (${latest}); update ReSeg Inspector`)
+  }
+  for (const m of list) {
+    if (m.version <= current || m.version > upTo) continue
+    db.transaction(() => {
+      db.exec(m.sql)
+      db.pragma(`user_version = ${m.version}`)
+    })()
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * Transport for the serve host: calls are HTTP POSTs to /api/<method>, events arrive over a WebSocket.
+ * The per-launch token comes from the page URL once, then lives in sessionStorage (and in an HttpOnly
+ * cookie the host sets, which is what authorizes <img> loads of /media).
+ */
+import type { Transport, WireResult } from '../../../shared/contract/client'
+import { apiEventSchema, type ApiEvent } from '../../../shared/contract/events'
+
+const TOKEN_KEY = 'reseg.token'
+
+export function readToken(): string {
+  const url = new URL(window.location.href)
+  const fromUrl = url.searchParams.get('token')
+  if (fromUrl) {
+    sessionStorage.setItem(TOKEN_KEY, fromUrl)
+    url.searchParams.delete('token')
+    window.history.replaceState(null, '', url.toString())
+    return fromUrl
+  }
+  return sessionStorage.getItem(TOKEN_KEY) ?? ''
+}
+
+export function createHttpTransport(token: string): Transport {
+  const listeners = new Set<(e: ApiEvent) => void>()
+  let socket: WebSocket | null = null
+  let retry = 0
+
+  const openSocket = () => {
+    const proto = window.location.protocol === 'https:' ? 'wss:' : 'ws:'
+    socket = new WebSocket(`${proto}//${window.location.host}/events?token=${encodeURIComponent(token)}`)
+    socket.onmessage = (msg) => {
+      const parsed = apiEventSchema.safeParse(JSON.parse(String(msg.data)))
+      if (parsed.success) for (const l of listeners) l(parsed.data)
+    }
+    socket.onopen = () => {
+      retry = 0
+    }
+    socket.onclose = () => {
+      socket = null
+      if (listeners.size > 0) setTimeout(openSocket, Math.min(5000, 250 * 2 ** retry++))
+    }
+  }
+
+  return {
+    hostName: 'browser',
+    async invoke(method, input) {
+      const res = await fetch(`/api/${encodeURIComponent(method)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+        body: JSON.stringify(input ?? {}),
+      })
+      if (res.status === 401) throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
+      const result = (await res.json()) as WireResult
+      if (!result.ok) throw new Error(result.error.message)
+      return result.value
+    },
+    subscribe(listener) {
+      listeners.add(listener)
+      if (!socket) openSocket()
+      return () => {
+        listeners.delete(listener)
+        if (listeners.size === 0) socket?.close()
+      }
+    },
+    mediaUrl: (hash) => `/media/${hash}`,
+  }
+}

@@ -1,0 +1,58 @@
+/**
+ * Shared pieces for browser tests: a serve host over a project folder, and Debian's Chromium driven by
+ * playwright-core (no browser download: the apt package at /usr/bin/chromium).
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { chromium, type Browser } from 'playwright-core'
+import { createDemoProject } from '../../src/main/demo/demo'
+import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
+import { openProject, type Project } from '../../src/main/store/project'
+
+export const ROOT = path.resolve(__dirname, '../..')
+export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+export interface Served extends ServeHandle {
+  project: Project
+  projectDir: string
+  stop(): Promise<void>
+}
+
+export async function startServe(opts: { projectDir: string }): Promise<Served> {
+  const project = openProject(opts.projectDir)
+  const handle = await startServeHost({ project, rendererDir: RENDERER_DIR })
+  return {
+    ...handle,
+    project,
+    projectDir: opts.projectDir,
+    async stop() {
+      await handle.close()
+      project.close()
+    },
+  }
+}
+
+/** A fresh small demo project in a temp folder (deterministic for a given seed). */
+export async function makeDemoProject(opts: { images?: number; seed?: number } = {}): Promise<string> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-'))
+  const project = await createDemoProject(dir, { images: opts.images ?? 12, seed: opts.seed })
+  project.close()
+  return dir
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync',
+    ],
+  })
+}

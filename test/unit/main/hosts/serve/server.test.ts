@@ -1,0 +1,131 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import WebSocket from 'ws'
+import { methodNames } from '../../../../../src/shared/contract'
+import { startServeHost, type ServeHandle } from '../../../../../src/main/hosts/serve/server'
+import { openProject, type Project } from '../../../../../src/main/store/project'
+import { putMedia } from '../../../../../src/main/store/media'
+
+let project: Project
+let served: ServeHandle
+let rendererDir: string
+let mediaHash: string
+
+beforeAll(async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-serve-'))
+  // The renderer folder sits next to a secret file, so a path traversal would find it.
+  const outer = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-out-'))
+  rendererDir = path.join(outer, 'renderer')
+  fs.mkdirSync(rendererDir)
+  fs.writeFileSync(path.join(rendererDir, 'index.html'), '<!doctype html><title>stub renderer</title>')
+  fs.writeFileSync(path.join(outer, 'secret.txt'), 'not for the browser')
+  project = openProject(dir, { create: true })
+  mediaHash = putMedia(project, Buffer.from('fake image bytes'), { ext: 'png', width: 1, height: 1 })
+  served = await startServeHost({ project, rendererDir })
+})
+
+afterAll(async () => {
+  await served.close()
+  project.close()
+})
+
+const post = (method: string, body: unknown, headers: Record<string, string> = {}) =>
+  fetch(`${served.baseUrl}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  })
+const auth = () => ({ authorization: `Bearer ${served.token}` })
+
+describe('serve host', () => {
+  it('binds to loopback and prints a URL with a long random token', () => {
+    expect(served.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
+    expect(served.url).toBe(`${served.baseUrl}/?token=${served.token}`)
+    expect(served.token.length).toBeGreaterThanOrEqual(24)
+  })
+
+  it('refuses every kind of request without the token', async () => {
+    expect((await fetch(`${served.baseUrl}/`)).status).toBe(401)
+    expect((await fetch(`${served.baseUrl}/index.html`)).status).toBe(401)
+    expect((await post('getProjectInfo', {})).status).toBe(401)
+    expect((await fetch(`${served.baseUrl}/media/${mediaHash}`)).status).toBe(401)
+    expect((await fetch(`${served.baseUrl}/api/_methods`)).status).toBe(401)
+    expect((await post('getProjectInfo', {}, { authorization: 'Bearer wrong-token' })).status).toBe(401)
+    expect((await fetch(`${served.baseUrl}/?token=${served.token.slice(0, -1)}x`)).status).toBe(401)
+  })
+
+  it('refuses a WebSocket upgrade without the token', async () => {
+    const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`)
+    const result = await new Promise<string>((resolve) => {
+      ws.on('open', () => resolve('open'))
+      ws.on('error', (e) => resolve(String(e.message)))
+    })
+    expect(result).toContain('401')
+    const ok = new WebSocket(`ws://127.0.0.1:${served.port}/events?token=${served.token}`)
+    await new Promise<void>((resolve, reject) => {
+      ok.on('open', () => resolve())
+      ok.on('error', reject)
+    })
+    ok.close()
+  })
+
+  it('serves the page with the token and sets an HttpOnly cookie that authorizes later loads', async () => {
+    const first = await fetch(served.url)
+    expect(first.status).toBe(200)
+    expect(await first.text()).toContain('stub renderer')
+    const cookie = first.headers.get('set-cookie') ?? ''
+    expect(cookie).toMatch(/HttpOnly/)
+    expect(cookie).toMatch(/SameSite=Strict/)
+    expect(first.headers.get('content-security-policy')).toContain("script-src 'self'")
+    const media = await fetch(`${served.baseUrl}/media/${mediaHash}`, { headers: { cookie: cookie.split(';')[0] } })
+    expect(media.status).toBe(200)
+    expect(Buffer.from(await media.arrayBuffer()).toString()).toBe('fake image bytes')
+  })
+
+  it('rejects a Host header that is not loopback (DNS rebinding)', async () => {
+    const http = await import('node:http')
+    const status = await new Promise<number>((resolve) => {
+      http
+        .get({ host: '127.0.0.1', port: served.port, path: `/?token=${served.token}`, headers: { host: 'evil.example:80' } }, (r) =>
+          resolve(r.statusCode ?? 0),
+        )
+        .end()
+    })
+    expect(status).toBe(403)
+  })
+
+  it('exposes exactly the contract methods', async () => {
+    const res = await fetch(`${served.baseUrl}/api/_methods`, { headers: auth() })
+    expect(await res.json()).toEqual([...methodNames])
+  })
+
+  it('validates payloads against the contract and names the bad field', async () => {
+    const res = await post('cancelJob', { jobId: 42 }, auth())
+    expect(res.status).toBe(400)
+    const body = (await res.json()) as { ok: boolean; error: { message: string } }
+    expect(body.ok).toBe(false)
+    expect(body.error.message).toContain('jobId')
+    const unknown = await post('dropAllTables', {}, auth())
+    expect(unknown.status).toBe(404)
+    const extra = await post('getProjectInfo', { sneaky: 1 }, auth())
+    expect(extra.status).toBe(400)
+  })
+
+  it('answers a valid call', async () => {
+    const res = await post('getProjectInfo', {}, auth())
+    const body = (await res.json()) as { ok: boolean; value: { schemaVersion: number; runs: unknown[] } }
+    expect(body.ok).toBe(true)
+    expect(body.value.schemaVersion).toBeGreaterThanOrEqual(1)
+    expect(body.value.runs).toEqual([])
+  })
+
+  it('does not serve files outside the renderer folder', async () => {
+    const res = await fetch(`${served.baseUrl}/..%2Fsecret.txt`, { headers: auth() })
+    expect([403, 404]).toContain(res.status)
+    expect(await res.text()).not.toContain('not for the browser')
+    const bad = await fetch(`${served.baseUrl}/media/..%2F..%2Fsecret.txt`, { headers: auth() })
+    expect(bad.status).toBe(400)
+  })
+})
