@@ -1,5 +1,5 @@
 import { defineConfig } from 'vite'
-import config from './electron.vite.config'
+import config from './electron.vite.config.ts'
 
 // The renderer alone, for the serve host and the browser tests: the same settings as electron-vite's
 // renderer section, buildable where the Electron package is absent.

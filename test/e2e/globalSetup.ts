@@ -7,7 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 
 export default function setup(): void {
-  const root = path.resolve(__dirname, '../..')
+  const root = path.resolve(import.meta.dirname, '../..')
   const index = path.join(root, 'out/renderer/index.html')
   if (process.env.RESEG_E2E_SKIP_BUILD === '1' && fs.existsSync(index)) return
   execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {

@@ -10,7 +10,7 @@ import { createDemoProject } from '../../src/main/demo/demo'
 import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
 import { openProject, type Project } from '../../src/main/store/project'
 
-export const ROOT = path.resolve(__dirname, '../..')
+export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
 
