@@ -9,7 +9,12 @@ export default defineConfig({
     plugins: [externalizeDepsPlugin()],
     build: {
       rollupOptions: {
-        input: { index: resolve(import.meta.dirname, 'src/main/index.ts') },
+        // Worker threads load their own entry files from out/main (see src/main/engine/*/workerLocation.ts).
+        input: {
+          index: resolve(import.meta.dirname, 'src/main/index.ts'),
+          sessionWorker: resolve(import.meta.dirname, 'src/main/engine/onnx/sessionWorker.ts'),
+          grabcutWorker: resolve(import.meta.dirname, 'src/main/engine/grabcut/worker.ts'),
+        },
       },
     },
   },

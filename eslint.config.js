@@ -4,7 +4,16 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['out/**', 'node_modules/**', '.cache/**', 'dist/**', 'models/weights/**', 'integrations/**/*.py'] },
+  {
+    ignores: [
+      'out/**',
+      'node_modules/**',
+      '.cache/**',
+      'dist/**',
+      'models/weights/**',
+      'integrations/**/*.py',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,13 +34,33 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['node:*', 'electron', 'better-sqlite3', 'sharp', 'onnxruntime-node', '**/main/**', '**/renderer/**'], message: 'src/shared is pure: no Node, Electron or host imports' }] },
+        {
+          patterns: [
+            {
+              group: [
+                'node:*',
+                'electron',
+                'better-sqlite3',
+                'sharp',
+                'onnxruntime-node',
+                '**/main/**',
+                '**/renderer/**',
+              ],
+              message: 'src/shared is pure: no Node, Electron or host imports',
+            },
+          ],
+        },
       ],
     },
   },
   {
     files: ['src/main/**/*.ts'],
     ignores: ['src/main/hosts/electron/**', 'src/main/index.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'only src/main/hosts/electron imports electron' }] }] },
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { paths: [{ name: 'electron', message: 'only src/main/hosts/electron imports electron' }] },
+      ],
+    },
   },
 )

@@ -18,7 +18,10 @@ const files = fs
 let failed = 0
 for (const f of files) {
   console.log(`\n=== bench/${f}`)
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', f)], { cwd: root, stdio: 'inherit' })
+  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join('bench', f)], {
+    cwd: root,
+    stdio: 'inherit',
+  })
   if (r.status !== 0) {
     failed++
     console.log(`bench/${f} exited with ${r.status ?? r.signal}`)

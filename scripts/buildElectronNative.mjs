@@ -16,18 +16,31 @@ const require = createRequire(import.meta.url)
 const electronVersion = require('electron/package.json').version
 const work = path.join(root, '.electron-native', 'build')
 fs.rmSync(work, { recursive: true, force: true })
-fs.cpSync(path.join(root, 'node_modules/better-sqlite3'), work, { recursive: true, filter: (p) => !p.includes(`${path.sep}build${path.sep}`) })
+fs.cpSync(path.join(root, 'node_modules/better-sqlite3'), work, {
+  recursive: true,
+  filter: (p) => !p.includes(`${path.sep}build${path.sep}`),
+})
 const npmDir = path.dirname(path.dirname(fs.realpathSync(process.env.npm_execpath ?? require.resolve('npm'))))
 const nodeGyp = path.join(npmDir, 'node_modules/node-gyp/bin/node-gyp.js')
 console.log(`building better-sqlite3 for Electron ${electronVersion}…`)
 const r = spawnSync(
   process.execPath,
-  [nodeGyp, 'rebuild', '--release', `--target=${electronVersion}`, '--runtime=electron', '--dist-url=https://electronjs.org/headers'],
+  [
+    nodeGyp,
+    'rebuild',
+    '--release',
+    `--target=${electronVersion}`,
+    '--runtime=electron',
+    '--dist-url=https://electronjs.org/headers',
+  ],
   { cwd: work, stdio: 'inherit' },
 )
 if (r.status !== 0) {
   console.error('desktop:native failed: building for Electron needs its headers from the network')
   process.exit(r.status ?? 1)
 }
-fs.copyFileSync(path.join(work, 'build/Release/better_sqlite3.node'), path.join(root, '.electron-native/better_sqlite3.node'))
+fs.copyFileSync(
+  path.join(work, 'build/Release/better_sqlite3.node'),
+  path.join(root, '.electron-native/better_sqlite3.node'),
+)
 console.log('wrote .electron-native/better_sqlite3.node')

@@ -46,28 +46,67 @@ function rendererIsFresh() {
   const index = path.join(root, 'out/renderer/index.html')
   if (!fs.existsSync(index)) return false
   const built = fs.statSync(index).mtimeMs
-  return newestMtime(path.join(root, 'src/renderer')) < built && newestMtime(path.join(root, 'src/shared')) < built
+  return (
+    newestMtime(path.join(root, 'src/renderer')) < built && newestMtime(path.join(root, 'src/shared')) < built
+  )
 }
 
 const reseg = (cmdArgs, opts) => run(process.execPath, [path.join(root, 'bin/reseg.mjs'), ...cmdArgs], opts)
 
 const electron = electronBinary()
 if (electron && !ci) {
-  if (!fs.existsSync(path.join(root, '.electron-native/better_sqlite3.node'))) run(process.execPath, ['scripts/buildElectronNative.mjs'])
+  if (!fs.existsSync(path.join(root, '.electron-native/better_sqlite3.node')))
+    run(process.execPath, ['scripts/buildElectronNative.mjs'])
   run(process.execPath, [path.join(root, 'node_modules/electron-vite/bin/electron-vite.js'), 'build'])
   const child = spawn(electron, ['.', ...args], { cwd: root, stdio: 'inherit' })
   child.on('exit', (code) => process.exit(code ?? 0))
 } else {
-  if (!electron) console.error('start: Electron is not installed here, so the app opens in your browser instead.')
-  if (!rendererIsFresh()) run(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'])
+  if (!electron)
+    console.error('start: Electron is not installed here, so the app opens in your browser instead.')
+  if (!rendererIsFresh())
+    run(process.execPath, [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'vite.renderer.config.ts',
+      '--logLevel',
+      'warn',
+    ])
   const i = args.indexOf('--project')
   let project = i >= 0 ? args[i + 1] : null
   if (!project) {
-    const out = spawnSync(process.execPath, [path.join(root, 'bin/reseg.mjs'), 'paths', '--demo'], { cwd: root, encoding: 'utf8' })
+    const out = spawnSync(process.execPath, [path.join(root, 'bin/reseg.mjs'), 'paths', '--demo'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
     project = out.stdout.trim()
     if (!fs.existsSync(path.join(project, 'project.sqlite'))) {
       console.error(`start: creating the demo project in ${project}`)
       reseg(['demo', '--project', project])
+    }
+    const report = path.join(project, 'reports', 'demo-report.html')
+    if (!fs.existsSync(report)) {
+      // The main job's deliverable: stage attribution (oracle boxes through the default segmenter) and
+      // the error-analysis report comparing the demo's two runs.
+      console.error('start: attributing failures to stages and writing the demo report')
+      reseg(['analyze', 'stages', '--project', project, '--run', 'seg-zero-7b'], {
+        stdio: ['ignore', 'ignore', 'inherit'],
+      })
+      fs.mkdirSync(path.dirname(report), { recursive: true })
+      reseg([
+        'export',
+        '--project',
+        project,
+        '--run',
+        'seg-zero-7b',
+        '--compare',
+        'visionreasoner-7b',
+        '--format',
+        'html',
+        '--out',
+        report,
+      ])
+      console.error(`start: report written to ${report}`)
     }
   }
   reseg(['serve', '--project', project, ...(ci ? ['--check'] : [])])

@@ -20,13 +20,24 @@ fs.mkdirSync(cacheDir, { recursive: true })
  */
 function ensureElectronTypes() {
   if (fs.existsSync(path.join(root, 'node_modules/electron/electron.d.ts'))) return
-  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).optionalDependencies.electron
-  console.log(`electron ${version} is not installed (its binary download failed or was skipped); unpacking its types`)
-  const packed = spawnSync('npm', ['pack', `electron@${version}`, '--pack-destination', cacheDir, '--silent'], { cwd: root, encoding: 'utf8' })
+  const version = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')).optionalDependencies
+    .electron
+  console.log(
+    `electron ${version} is not installed (its binary download failed or was skipped); unpacking its types`,
+  )
+  const packed = spawnSync(
+    'npm',
+    ['pack', `electron@${version}`, '--pack-destination', cacheDir, '--silent'],
+    { cwd: root, encoding: 'utf8' },
+  )
   if (packed.status !== 0) throw new Error(`npm pack electron@${version} failed: ${packed.stderr}`)
   const tgz = path.join(cacheDir, packed.stdout.trim().split('\n').pop())
   fs.mkdirSync(path.join(root, 'node_modules/electron'), { recursive: true })
-  const untar = spawnSync('tar', ['-xzf', tgz, '-C', path.join(root, 'node_modules/electron'), '--strip-components=1'], { stdio: 'inherit' })
+  const untar = spawnSync(
+    'tar',
+    ['-xzf', tgz, '-C', path.join(root, 'node_modules/electron'), '--strip-components=1'],
+    { stdio: 'inherit' },
+  )
   if (untar.status !== 0) throw new Error('could not unpack the electron package')
 }
 ensureElectronTypes()
@@ -41,8 +52,12 @@ function step(label, cmd, args) {
 }
 
 const failures = []
-if (!step('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit'])) failures.push('typecheck (node)')
-if (!step('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit'])) failures.push('typecheck (web)')
+if (!step('typecheck (node)', bin('tsc'), ['-p', 'tsconfig.node.json', '--noEmit']))
+  failures.push('typecheck (node)')
+if (!step('typecheck (web)', bin('tsc'), ['-p', 'tsconfig.web.json', '--noEmit']))
+  failures.push('typecheck (web)')
+if (!step('typecheck (e2e)', bin('tsc'), ['-p', 'tsconfig.e2e.json', '--noEmit']))
+  failures.push('typecheck (e2e)')
 if (!step('eslint', bin('eslint'), ['.'])) failures.push('eslint')
 if (!step('prettier', bin('prettier'), ['--check', '.', '--log-level', 'warn'])) failures.push('prettier')
 

@@ -9,7 +9,8 @@ export function appRoot(): string {
   let dir = path.dirname(fileURLToPath(import.meta.url))
   while (!fs.existsSync(path.join(dir, 'package.json'))) {
     const up = path.dirname(dir)
-    if (up === dir) throw new Error('cannot find the ReSeg Inspector package root (no package.json above the code)')
+    if (up === dir)
+      throw new Error('cannot find the ReSeg Inspector package root (no package.json above the code)')
     dir = up
   }
   return dir
@@ -19,8 +20,10 @@ export function appRoot(): string {
 export function userDataDir(): string {
   if (process.env.RESEG_DATA_DIR) return process.env.RESEG_DATA_DIR
   const home = os.homedir()
-  if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'reseg-inspector')
-  if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'reseg-inspector')
+  if (process.platform === 'win32')
+    return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'reseg-inspector')
+  if (process.platform === 'darwin')
+    return path.join(home, 'Library', 'Application Support', 'reseg-inspector')
   return path.join(process.env.XDG_DATA_HOME ?? path.join(home, '.local', 'share'), 'reseg-inspector')
 }
 

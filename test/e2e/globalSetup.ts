@@ -10,8 +10,19 @@ export default function setup(): void {
   const root = path.resolve(import.meta.dirname, '../..')
   const index = path.join(root, 'out/renderer/index.html')
   if (process.env.RESEG_E2E_SKIP_BUILD === '1' && fs.existsSync(index)) return
-  execFileSync(process.execPath, [path.join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'vite.renderer.config.ts', '--logLevel', 'warn'], {
-    cwd: root,
-    stdio: 'inherit',
-  })
+  execFileSync(
+    process.execPath,
+    [
+      path.join(root, 'node_modules/vite/bin/vite.js'),
+      'build',
+      '--config',
+      'vite.renderer.config.ts',
+      '--logLevel',
+      'warn',
+    ],
+    {
+      cwd: root,
+      stdio: 'inherit',
+    },
+  )
 }

@@ -1,18 +1,19 @@
 /**
  * Shared pieces for browser tests: a serve host over a project folder, and Debian's Chromium driven by
- * playwright-core (no browser download: the apt package at /usr/bin/chromium).
+ * playwright-core (no browser download: the apt package; path lookup and flags in src/main/reports/chromium).
  */
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { chromium, type Browser } from 'playwright-core'
 import { createDemoProject } from '../../src/main/demo/demo'
+import { CHROMIUM_ARGS, findChromium } from '../../src/main/reports/chromium'
 import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
 import { openProject, type Project } from '../../src/main/store/project'
 
 export const ROOT = path.resolve(import.meta.dirname, '../..')
 export const RENDERER_DIR = path.join(ROOT, 'out/renderer')
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+export const CHROMIUM = process.env.CHROMIUM_PATH ?? findChromium() ?? '/usr/bin/chromium'
 
 export interface Served extends ServeHandle {
   project: Project
@@ -45,14 +46,6 @@ export async function makeDemoProject(opts: { images?: number; seed?: number } =
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
     executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-sync',
-    ],
+    args: [...CHROMIUM_ARGS],
   })
 }

@@ -34,10 +34,14 @@ describe('serve host in a real browser', () => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
     })
     await page.goto(served.url)
-    await page.waitForFunction(() => document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'))
+    await page.waitForFunction(() =>
+      document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'),
+    )
     expect(page.url()).not.toContain('token=')
     await page.reload()
-    await page.waitForFunction(() => document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'))
+    await page.waitForFunction(() =>
+      document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'),
+    )
     expect(failed).toEqual([])
     await page.close()
   })

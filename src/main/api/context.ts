@@ -1,5 +1,6 @@
 /** Builds the one ApiContext a host serves: the open project, the job runner and the event fan-out. */
 import type { ApiEvent } from '../../shared/contract/events'
+import { createEngine } from '../engine/registry'
 import { JobRunner } from '../jobs/jobs'
 import type { Project } from '../store/project'
 import type { ApiContext } from './types'
@@ -13,9 +14,11 @@ export function createApiContext(project: Project): ApiContext & {
     for (const l of listeners) l(e)
   }
   const jobs = new JobRunner(emit)
+  const engine = createEngine({ projectDir: project.dir })
   return {
     project,
     jobs,
+    engine,
     emit,
     onEvent(listener) {
       listeners.add(listener)
@@ -23,6 +26,7 @@ export function createApiContext(project: Project): ApiContext & {
     },
     async dispose() {
       jobs.cancelAll()
+      await engine.dispose()
     },
   }
 }

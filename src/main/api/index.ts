@@ -12,6 +12,10 @@ import { tagsHandlers } from './tags'
 import { notesHandlers } from './notes'
 import { editsHandlers } from './edits'
 import { metricsHandlers } from './metrics'
+import { analysisHandlers } from './analysis'
+import { reasonHandlers } from './reason'
+import { segmentHandlers } from './segment'
+import { datasetsHandlers } from './datasets'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -21,6 +25,10 @@ export const handlers: HandlersFor<Contract> = {
   ...notesHandlers,
   ...editsHandlers,
   ...metricsHandlers,
+  ...analysisHandlers,
+  ...reasonHandlers,
+  ...segmentHandlers,
+  ...datasetsHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

@@ -2,12 +2,15 @@
 import type { z } from 'zod'
 import type { ApiEvent } from '../../shared/contract/events'
 import type { MethodSpec } from '../../shared/contract/define'
+import type { Engine } from '../engine/registry'
 import type { JobRunner } from '../jobs/jobs'
 import type { Project } from '../store/project'
 
 export interface ApiContext {
   project: Project
   jobs: JobRunner
+  /** Segmentation models; creating it is cheap, models load on first use. */
+  engine: Engine
   emit(event: ApiEvent): void
 }
 

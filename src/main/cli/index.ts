@@ -5,6 +5,11 @@
 import { Command } from 'commander'
 import { registerProjectCommands } from './project'
 import { registerRunCommands } from './runs'
+import { registerExportCommands } from './export'
+import { registerSegmentCommands } from './segment'
+import { registerDatasetCommands } from './datasets'
+import { registerModelCommands } from './models'
+import { registerReasonCommands } from './reason'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -17,6 +22,11 @@ export function buildProgram(): Command {
     })
   registerProjectCommands(program)
   registerRunCommands(program)
+  registerExportCommands(program)
+  registerSegmentCommands(program)
+  registerDatasetCommands(program)
+  registerModelCommands(program)
+  registerReasonCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }
@@ -24,7 +34,9 @@ export function buildProgram(): Command {
 /** Sub-commands get the same one-line errors and exit code 2 for bad arguments. */
 function inheritErrorHandling(cmd: Command): void {
   cmd.showHelpAfterError(false)
-  cmd.configureOutput({ outputError: (str, write) => write(`reseg ${cmd.name()}: ${str.replace(/^error: /, '').trim()}\n`) })
+  cmd.configureOutput({
+    outputError: (str, write) => write(`reseg ${cmd.name()}: ${str.replace(/^error: /, '').trim()}\n`),
+  })
   cmd.exitOverride((err) => {
     process.exit(err.exitCode === 0 ? 0 : 2)
   })

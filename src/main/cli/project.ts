@@ -10,7 +10,9 @@ import { createProgress } from './progress'
 export function registerProjectCommands(program: Command): void {
   program
     .command('demo')
-    .description('write the deterministic synthetic demo project (ReasonSeg-like samples and two simulated runs)')
+    .description(
+      'write the deterministic synthetic demo project (ReasonSeg-like samples and two simulated runs)',
+    )
     .requiredOption('--project <dir>', 'folder to create the project in (must be empty or absent)')
     .option('--images <n>', 'number of generated images (3 queries each)', parsePositiveInt, 80)
     .option('--seed <n>', 'random seed', parsePositiveInt, 20250311)
@@ -32,35 +34,48 @@ export function registerProjectCommands(program: Command): void {
     .description('serve a project to a browser on this machine (HTTP + WebSocket, per-launch token)')
     .requiredOption('--project <dir>', 'project folder')
     .option('--port <n>', 'port (default: a free one)', parseNonNegativeInt, 0)
-    .option('--host <addr>', 'address to bind; anything but loopback exposes the project to the network', '127.0.0.1')
+    .option(
+      '--host <addr>',
+      'address to bind; anything but loopback exposes the project to the network',
+      '127.0.0.1',
+    )
     .option('--renderer <dir>', 'built renderer folder', rendererDir())
     .option('--check', 'start, check that the page and the API answer through the token, then exit')
-    .action(async (opts: { project: string; port: number; host: string; renderer: string; check?: boolean }) => {
-      if (!fs.existsSync(`${opts.renderer}/index.html`)) {
-        throw new Error(`the renderer is not built (${opts.renderer}/index.html missing): run 'npm run build' first`)
-      }
-      if (!LOOPBACK_HOSTS.has(opts.host)) {
-        process.stderr.write(
-          `WARNING: binding to ${opts.host} makes this project reachable from other machines; anyone with the URL's token can read and edit it.\n`,
-        )
-      }
-      const project = openProject(opts.project)
-      const handle = await startServeHost({ project, rendererDir: opts.renderer, port: opts.port, host: opts.host })
-      process.stdout.write(`ReSeg Inspector is serving ${opts.project}\nOpen: ${handle.url}\n`)
-      if (opts.check) {
-        const ok = await selfCheck(handle.url, handle.baseUrl, handle.token)
-        await handle.close()
-        project.close()
-        process.exit(ok ? 0 : 1)
-      }
-      const stop = async () => {
-        await handle.close()
-        project.close()
-        process.exit(0)
-      }
-      process.once('SIGINT', stop)
-      process.once('SIGTERM', stop)
-    })
+    .action(
+      async (opts: { project: string; port: number; host: string; renderer: string; check?: boolean }) => {
+        if (!fs.existsSync(`${opts.renderer}/index.html`)) {
+          throw new Error(
+            `the renderer is not built (${opts.renderer}/index.html missing): run 'npm run build' first`,
+          )
+        }
+        if (!LOOPBACK_HOSTS.has(opts.host)) {
+          process.stderr.write(
+            `WARNING: binding to ${opts.host} makes this project reachable from other machines; anyone with the URL's token can read and edit it.\n`,
+          )
+        }
+        const project = openProject(opts.project)
+        const handle = await startServeHost({
+          project,
+          rendererDir: opts.renderer,
+          port: opts.port,
+          host: opts.host,
+        })
+        process.stdout.write(`ReSeg Inspector is serving ${opts.project}\nOpen: ${handle.url}\n`)
+        if (opts.check) {
+          const ok = await selfCheck(handle.url, handle.baseUrl, handle.token)
+          await handle.close()
+          project.close()
+          process.exit(ok ? 0 : 1)
+        }
+        const stop = async () => {
+          await handle.close()
+          project.close()
+          process.exit(0)
+        }
+        process.once('SIGINT', stop)
+        process.once('SIGTERM', stop)
+      },
+    )
 
   program
     .command('paths')
@@ -68,7 +83,10 @@ export function registerProjectCommands(program: Command): void {
     .option('--demo', 'only the demo project folder')
     .action((opts: { demo?: boolean }) => {
       if (opts.demo) process.stdout.write(`${defaultDemoDir()}\n`)
-      else process.stdout.write(`data: ${userDataDir()}\ndemo project: ${defaultDemoDir()}\nrenderer: ${rendererDir()}\n`)
+      else
+        process.stdout.write(
+          `data: ${userDataDir()}\ndemo project: ${defaultDemoDir()}\nrenderer: ${rendererDir()}\n`,
+        )
     })
 }
 
@@ -81,7 +99,10 @@ async function selfCheck(url: string, baseUrl: string, token: string): Promise<b
     headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
     body: '{}',
   })
-  const body = (await info.json()) as { ok: boolean; value?: { datasets: { samples: number }[]; runs: { name: string }[] } }
+  const body = (await info.json()) as {
+    ok: boolean
+    value?: { datasets: { samples: number }[]; runs: { name: string }[] }
+  }
   const refused = (await fetch(`${baseUrl}/`)).status
   const samples = body.value?.datasets.reduce((a, d) => a + d.samples, 0) ?? 0
   const ok = page.status === 200 && html.includes('<div id="root">') && body.ok && refused === 401
@@ -99,6 +120,7 @@ export function parsePositiveInt(value: string): number {
 
 export function parseNonNegativeInt(value: string): number {
   const n = Number(value)
-  if (!Number.isInteger(n) || n < 0) throw new InvalidArgument(`expected a non-negative integer, got '${value}'`)
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgument(`expected a non-negative integer, got '${value}'`)
   return n
 }

@@ -12,7 +12,8 @@ import { putMedia } from '../store/media'
 import { openProject, type Project } from '../store/project'
 import { createRun, upsertPrediction } from '../store/runs'
 import { insertSample } from '../store/samples'
-import { renderScene, seededRng, shuffle, type ObjectKind, type Rng, type Scene } from './scene'
+import { seededRng, type Rng } from '../../shared/domain/random'
+import { renderScene, shuffle, type ObjectKind, type Scene } from './scene'
 
 export interface DemoOptions {
   images?: number
@@ -77,8 +78,22 @@ interface RunProfile {
 }
 
 const RUNS: RunProfile[] = [
-  { name: 'seg-zero-7b', model: 'Seg-Zero-7B (simulated)', wrong: 0.12, partial: 0.1, over: 0.06, parseError: 0.03 },
-  { name: 'visionreasoner-7b', model: 'VisionReasoner-7B (simulated)', wrong: 0.07, partial: 0.14, over: 0.1, parseError: 0.01 },
+  {
+    name: 'seg-zero-7b',
+    model: 'Seg-Zero-7B (simulated)',
+    wrong: 0.12,
+    partial: 0.1,
+    over: 0.06,
+    parseError: 0.03,
+  },
+  {
+    name: 'visionreasoner-7b',
+    model: 'VisionReasoner-7B (simulated)',
+    wrong: 0.07,
+    partial: 0.14,
+    over: 0.1,
+    parseError: 0.01,
+  },
 ]
 
 const INPUT_SIZE = 840
@@ -99,19 +114,35 @@ export async function createDemoProject(dir: string, opts: DemoOptions = {}): Pr
     const width = 320 + 32 * Math.floor(rng() * 11)
     const height = 240 + 24 * Math.floor(rng() * 11)
     const scene = renderScene(rng, width, height)
-    const jpeg = await sharp(Buffer.from(scene.rgb), { raw: { width, height, channels: 3 } }).jpeg({ quality: 88 }).toBuffer()
+    const jpeg = await sharp(Buffer.from(scene.rgb), { raw: { width, height, channels: 3 } })
+      .jpeg({ quality: 88 })
+      .toBuffer()
     const hash = putMedia(project, jpeg, { ext: 'jpg', width, height })
     scenes.push({ scene, hash, imageId: `demo_${String(i).padStart(4, '0')}` })
     opts.onProgress?.(i + 1, images)
   }
 
   db.transaction(() => {
-    const datasetId = createDataset(db, { name: 'reasonseg-demo', format: 'demo', source: 'reseg demo', split: 'val' })
+    const datasetId = createDataset(db, {
+      name: 'reasonseg-demo',
+      format: 'demo',
+      source: 'reseg demo',
+      split: 'val',
+    })
     const runIds = RUNS.map((r) =>
-      createRun(db, { datasetId, name: r.name, kind: 'demo', model: r.model, source: 'simulated by reseg demo' }),
+      createRun(db, {
+        datasetId,
+        name: r.name,
+        kind: 'demo',
+        model: r.model,
+        source: 'simulated by reseg demo',
+      }),
     )
     for (const { scene, hash, imageId } of scenes) {
-      const targets = shuffle(rng, scene.objects.map((_, i) => i)).slice(0, perImage)
+      const targets = shuffle(
+        rng,
+        scene.objects.map((_, i) => i),
+      ).slice(0, perImage)
       targets.forEach((target, q) => {
         const obj = scene.objects[target]
         const isSentence = rng() < 0.5
@@ -129,7 +160,9 @@ export async function createDemoProject(dir: string, opts: DemoOptions = {}): Pr
         })
         RUNS.forEach((profile, r) => {
           const p = simulatePrediction(rng, scene, target, profile)
-          const mask = p.mask ? encodeRowMajor(p.mask, scene.height, scene.width) : emptyRle(scene.height, scene.width)
+          const mask = p.mask
+            ? encodeRowMajor(p.mask, scene.height, scene.width)
+            : emptyRle(scene.height, scene.width)
           const { intersection, union } = intersectionUnion(gt, mask)
           upsertPrediction(db, {
             runId: runIds[r],
@@ -161,7 +194,12 @@ interface SimulatedPrediction {
   mask: Uint8Array | null
 }
 
-function simulatePrediction(rng: Rng, scene: Scene, target: number, profile: RunProfile): SimulatedPrediction {
+function simulatePrediction(
+  rng: Rng,
+  scene: Scene,
+  target: number,
+  profile: RunProfile,
+): SimulatedPrediction {
   const { width: w, height: h } = scene
   const obj = scene.objects[target]
   const others = scene.objects.filter((_, i) => i !== target)
@@ -237,8 +275,12 @@ function morph(mask: Uint8Array, w: number, h: number, k: number): Uint8Array {
         const p = y * w + x
         if (grow ? cur[p] : !cur[p]) continue
         const n =
-          (x > 0 && cur[p - 1]) || (x < w - 1 && cur[p + 1]) || (y > 0 && cur[p - w]) || (y < h - 1 && cur[p + w])
-        const all = x > 0 && cur[p - 1] && x < w - 1 && cur[p + 1] && y > 0 && cur[p - w] && y < h - 1 && cur[p + w]
+          (x > 0 && cur[p - 1]) ||
+          (x < w - 1 && cur[p + 1]) ||
+          (y > 0 && cur[p - w]) ||
+          (y < h - 1 && cur[p + w])
+        const all =
+          x > 0 && cur[p - 1] && x < w - 1 && cur[p + 1] && y > 0 && cur[p - w] && y < h - 1 && cur[p + w]
         if (grow && n) next[p] = 1
         if (!grow && !all) next[p] = 0
       }
@@ -317,6 +359,7 @@ function regionName(fx: number, fy: number): string {
 }
 
 function listJoin(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
+  return items.length <= 1
+    ? items.join('')
+    : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`
 }
-

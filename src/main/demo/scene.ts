@@ -3,19 +3,7 @@
  * shapes, each object's visible pixels known exactly (so ground truth is exact). Pure and seeded.
  */
 
-export type Rng = () => number
-
-/** mulberry32: small, fast, and identical on every platform for a given seed. */
-export function seededRng(seed: number): Rng {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import type { Rng } from '../../shared/domain/random'
 
 export type ObjectKind = 'sun' | 'house' | 'tree' | 'car' | 'lake' | 'kite'
 
@@ -33,7 +21,9 @@ export interface Scene {
 }
 
 type Rgb = [number, number, number]
-type Shape = { kind: 'poly'; pts: [number, number][]; color: Rgb } | { kind: 'ellipse'; cx: number; cy: number; rx: number; ry: number; color: Rgb }
+type Shape =
+  | { kind: 'poly'; pts: [number, number][]; color: Rgb }
+  | { kind: 'ellipse'; cx: number; cy: number; rx: number; ry: number; color: Rgb }
 
 const KINDS: ObjectKind[] = ['sun', 'house', 'tree', 'car', 'lake', 'kite']
 
@@ -89,21 +79,57 @@ function shapesFor(kind: ObjectKind, rng: Rng, w: number, h: number, horizon: nu
   switch (kind) {
     case 'sun': {
       const r = s * at(0.06, 0.1)
-      return [{ kind: 'ellipse', cx: at(r + 4, w - r - 4), cy: at(r + 4, horizon * 0.45), rx: r, ry: r, color: [250, 215, 60] }]
+      return [
+        {
+          kind: 'ellipse',
+          cx: at(r + 4, w - r - 4),
+          cy: at(r + 4, horizon * 0.45),
+          rx: r,
+          ry: r,
+          color: [250, 215, 60],
+        },
+      ]
     }
     case 'kite': {
       const cx = at(0.1 * w, 0.9 * w)
       const cy = at(0.12 * h, horizon * 0.7)
       const k = s * at(0.05, 0.08)
       return [
-        { kind: 'poly', pts: [[cx, cy - k * 1.3], [cx + k, cy], [cx, cy + k * 1.3], [cx - k, cy]], color: [220, 50, 120] },
-        { kind: 'poly', pts: [[cx - 1, cy + k * 1.3], [cx + 1, cy + k * 1.3], [cx + k * 0.6, cy + k * 3], [cx + k * 0.6 - 2, cy + k * 3]], color: [90, 40, 60] },
+        {
+          kind: 'poly',
+          pts: [
+            [cx, cy - k * 1.3],
+            [cx + k, cy],
+            [cx, cy + k * 1.3],
+            [cx - k, cy],
+          ],
+          color: [220, 50, 120],
+        },
+        {
+          kind: 'poly',
+          pts: [
+            [cx - 1, cy + k * 1.3],
+            [cx + 1, cy + k * 1.3],
+            [cx + k * 0.6, cy + k * 3],
+            [cx + k * 0.6 - 2, cy + k * 3],
+          ],
+          color: [90, 40, 60],
+        },
       ]
     }
     case 'lake': {
       const rx = w * at(0.12, 0.2)
       const ry = (h - horizon) * at(0.12, 0.22)
-      return [{ kind: 'ellipse', cx: at(rx, w - rx), cy: at(horizon + ry + 2, h - ry - 2), rx, ry, color: [40, 90, 200] }]
+      return [
+        {
+          kind: 'ellipse',
+          cx: at(rx, w - rx),
+          cy: at(horizon + ry + 2, h - ry - 2),
+          rx,
+          ry,
+          color: [40, 90, 200],
+        },
+      ]
     }
     case 'house': {
       const bw = w * at(0.14, 0.22)
@@ -112,8 +138,25 @@ function shapesFor(kind: ObjectKind, rng: Rng, w: number, h: number, horizon: nu
       const y1 = Math.min(h - 4, horizon + (h - horizon) * at(0.15, 0.45))
       const y0 = y1 - bh
       return [
-        { kind: 'poly', pts: [[x0, y0], [x0 + bw, y0], [x0 + bw, y1], [x0, y1]], color: [200, 170, 130] },
-        { kind: 'poly', pts: [[x0 - bw * 0.1, y0], [x0 + bw / 2, y0 - bh * 0.6], [x0 + bw * 1.1, y0]], color: [160, 50, 40] },
+        {
+          kind: 'poly',
+          pts: [
+            [x0, y0],
+            [x0 + bw, y0],
+            [x0 + bw, y1],
+            [x0, y1],
+          ],
+          color: [200, 170, 130],
+        },
+        {
+          kind: 'poly',
+          pts: [
+            [x0 - bw * 0.1, y0],
+            [x0 + bw / 2, y0 - bh * 0.6],
+            [x0 + bw * 1.1, y0],
+          ],
+          color: [160, 50, 40],
+        },
       ]
     }
     case 'tree': {
@@ -122,7 +165,16 @@ function shapesFor(kind: ObjectKind, rng: Rng, w: number, h: number, horizon: nu
       const base = Math.min(h - 3, horizon + (h - horizon) * at(0.2, 0.6))
       const trunkW = r * 0.35
       return [
-        { kind: 'poly', pts: [[cx - trunkW / 2, base - r * 1.6], [cx + trunkW / 2, base - r * 1.6], [cx + trunkW / 2, base], [cx - trunkW / 2, base]], color: [110, 70, 35] },
+        {
+          kind: 'poly',
+          pts: [
+            [cx - trunkW / 2, base - r * 1.6],
+            [cx + trunkW / 2, base - r * 1.6],
+            [cx + trunkW / 2, base],
+            [cx - trunkW / 2, base],
+          ],
+          color: [110, 70, 35],
+        },
         { kind: 'ellipse', cx, cy: base - r * 1.9, rx: r, ry: r * 1.1, color: [35, 120, 45] },
       ]
     }
@@ -133,8 +185,26 @@ function shapesFor(kind: ObjectKind, rng: Rng, w: number, h: number, horizon: nu
       const y1 = Math.min(h - ch * 0.4 - 2, horizon + (h - horizon) * at(0.5, 0.85))
       const wheel = ch * 0.45
       return [
-        { kind: 'poly', pts: [[x0, y1 - ch], [x0 + cw, y1 - ch], [x0 + cw, y1], [x0, y1]], color: [200, 30, 30] },
-        { kind: 'poly', pts: [[x0 + cw * 0.22, y1 - ch], [x0 + cw * 0.35, y1 - ch * 1.8], [x0 + cw * 0.7, y1 - ch * 1.8], [x0 + cw * 0.8, y1 - ch]], color: [180, 25, 25] },
+        {
+          kind: 'poly',
+          pts: [
+            [x0, y1 - ch],
+            [x0 + cw, y1 - ch],
+            [x0 + cw, y1],
+            [x0, y1],
+          ],
+          color: [200, 30, 30],
+        },
+        {
+          kind: 'poly',
+          pts: [
+            [x0 + cw * 0.22, y1 - ch],
+            [x0 + cw * 0.35, y1 - ch * 1.8],
+            [x0 + cw * 0.7, y1 - ch * 1.8],
+            [x0 + cw * 0.8, y1 - ch],
+          ],
+          color: [180, 25, 25],
+        },
         { kind: 'ellipse', cx: x0 + cw * 0.22, cy: y1, rx: wheel, ry: wheel, color: [25, 25, 25] },
         { kind: 'ellipse', cx: x0 + cw * 0.78, cy: y1, rx: wheel, ry: wheel, color: [25, 25, 25] },
       ]

@@ -36,6 +36,11 @@ export interface Segmenter {
    * Segments one object. `imageKey` identifies the image (media hash) so embeddings can be cached;
    * `signal` aborts work that is no longer wanted (latest-wins editing).
    */
-  segment(imageKey: string, image: RgbImage, prompt: ObjectPrompt, signal?: AbortSignal): Promise<SegmentResult>
+  segment(
+    imageKey: string,
+    image: RgbImage,
+    prompt: ObjectPrompt,
+    signal?: AbortSignal,
+  ): Promise<SegmentResult>
   dispose(): Promise<void>
 }

@@ -19,20 +19,33 @@ export class JobRunner {
   start(label: string, work: (ctl: JobControl) => Promise<string | void>): string {
     const id = crypto.randomUUID()
     const abort = new AbortController()
-    const entry = { job: { id, label, status: 'running', done: 0, total: null, message: null } as Job, abort, lastEmit: 0 }
+    const entry = {
+      job: { id, label, status: 'running', done: 0, total: null, message: null } as Job,
+      abort,
+      lastEmit: 0,
+    }
     this.jobs.set(id, entry)
     this.publish(entry, true)
     const ctl: JobControl = {
       signal: abort.signal,
       progress: (done, total, message) => {
-        entry.job = { ...entry.job, done, total: total ?? entry.job.total, message: message ?? entry.job.message }
+        entry.job = {
+          ...entry.job,
+          done,
+          total: total ?? entry.job.total,
+          message: message ?? entry.job.message,
+        }
         this.publish(entry, false)
       },
     }
     work(ctl).then(
       (message) => this.finish(entry, abort.signal.aborted ? 'cancelled' : 'done', message ?? null),
       (err: unknown) =>
-        this.finish(entry, abort.signal.aborted ? 'cancelled' : 'failed', err instanceof Error ? err.message : String(err)),
+        this.finish(
+          entry,
+          abort.signal.aborted ? 'cancelled' : 'failed',
+          err instanceof Error ? err.message : String(err),
+        ),
     )
     return id
   }
@@ -52,7 +65,11 @@ export class JobRunner {
     for (const id of this.jobs.keys()) this.cancel(id)
   }
 
-  private finish(entry: { job: Job; abort: AbortController; lastEmit: number }, status: Job['status'], message: string | null) {
+  private finish(
+    entry: { job: Job; abort: AbortController; lastEmit: number },
+    status: Job['status'],
+    message: string | null,
+  ) {
     entry.job = { ...entry.job, status, message }
     this.publish(entry, true)
   }

@@ -16,7 +16,8 @@ export interface MediaInfo {
 }
 
 export function mediaPath(project: Project, hash: string): string {
-  const row = project.db.prepare('SELECT ext FROM media WHERE hash = ?').get(hash) as { ext: string } | undefined
+  const row = project.db.prepare('SELECT ext FROM media WHERE hash = ?').get(hash) as
+    { ext: string } | undefined
   if (!row) throw new Error(`no media ${hash} in project ${project.dir}`)
   return path.join(project.mediaDir, `${hash}.${row.ext}`)
 }
@@ -38,9 +39,18 @@ export function putMedia(project: Project, bytes: Buffer | Uint8Array, info: Med
 
 /** Decodes a stored image to 8-bit RGB (alpha dropped, EXIF orientation not applied: masks index raw pixels). */
 export async function loadRgb(project: Project, hash: string): Promise<RgbImage> {
-  const { data, info } = await sharp(mediaPath(project, hash)).removeAlpha().toColourspace('srgb').raw().toBuffer({
-    resolveWithObject: true,
-  })
-  if (info.channels !== 3) throw new Error(`media ${hash}: expected 3 channels after decoding, got ${info.channels}`)
-  return { width: info.width, height: info.height, data: new Uint8Array(data.buffer, data.byteOffset, data.length) }
+  const { data, info } = await sharp(mediaPath(project, hash))
+    .removeAlpha()
+    .toColourspace('srgb')
+    .raw()
+    .toBuffer({
+      resolveWithObject: true,
+    })
+  if (info.channels !== 3)
+    throw new Error(`media ${hash}: expected 3 channels after decoding, got ${info.channels}`)
+  return {
+    width: info.width,
+    height: info.height,
+    data: new Uint8Array(data.buffer, data.byteOffset, data.length),
+  }
 }

@@ -233,4 +233,18 @@ export const migrations: Migration[] = [
       CREATE INDEX reason_variants_sample ON reason_variants(sample_id, run_id, id);
     `,
   },
+  {
+    version: 5,
+    name: 'thumbnail cache',
+    sql: `
+      -- Grid thumbnails (image + overlay), generated once per (sample, run) and stored as media; a NULL
+      -- run_id is the thumbnail with GT only.
+      CREATE TABLE thumbnails (
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        run_id INTEGER REFERENCES runs(id) ON DELETE CASCADE,
+        media_hash TEXT NOT NULL REFERENCES media(hash)
+      );
+      CREATE UNIQUE INDEX thumbnails_key ON thumbnails(sample_id, IFNULL(run_id, 0));
+    `,
+  },
 ]

@@ -22,7 +22,10 @@ export const DB_FILE = 'project.sqlite'
 export function openProject(dir: string, opts: { create?: boolean; nativeBinding?: string } = {}): Project {
   const dbPath = path.join(dir, DB_FILE)
   if (!fs.existsSync(dbPath)) {
-    if (!opts.create) throw new Error(`${dir} is not a ReSeg project (no ${DB_FILE}); create one with 'reseg demo' or an import`)
+    if (!opts.create)
+      throw new Error(
+        `${dir} is not a ReSeg project (no ${DB_FILE}); create one with 'reseg demo' or an import`,
+      )
     fs.mkdirSync(dir, { recursive: true })
   }
   const mediaDir = path.join(dir, 'media')
@@ -45,7 +48,9 @@ export function migrate(db: Db, list: readonly Migration[], upTo = Infinity): vo
   const current = schemaVersion(db)
   const latest = list.length > 0 ? list[list.length - 1].version : 0
   if (current > latest) {
-    throw new Error(`project database is schema version ${current}, newer than this app (${latest}); update ReSeg Inspector`)
+    throw new Error(
+      `project database is schema version ${current}, newer than this app (${latest}); update ReSeg Inspector`,
+    )
   }
   for (const m of list) {
     if (m.version <= current || m.version > upTo) continue

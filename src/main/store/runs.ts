@@ -30,7 +30,8 @@ export function createRun(
     meta?: unknown
   },
 ): number {
-  if (getRunByName(db, r.name)) throw new Error(`a run named '${r.name}' already exists (use --replace to overwrite it)`)
+  if (getRunByName(db, r.name))
+    throw new Error(`a run named '${r.name}' already exists (use --replace to overwrite it)`)
   const res = db
     .prepare(
       'INSERT INTO runs (dataset_id, name, kind, source, model, parent_run_id, meta_json) VALUES (?, ?, ?, ?, ?, ?, ?)',

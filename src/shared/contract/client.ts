@@ -37,4 +37,5 @@ export function createClient(transport: Transport): ApiClient {
 }
 
 /** The wire format of one call's answer, shared by both hosts. */
-export type WireResult = { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }
+export type WireResult =
+  { ok: true; value: unknown } | { ok: false; error: { code: string; message: string } }

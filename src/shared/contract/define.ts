@@ -11,7 +11,9 @@ export interface MethodSpec<I extends z.ZodType = z.ZodType, O extends z.ZodType
   description: string
 }
 
-export function defineMethod<I extends z.ZodType, O extends z.ZodType>(spec: MethodSpec<I, O>): MethodSpec<I, O> {
+export function defineMethod<I extends z.ZodType, O extends z.ZodType>(
+  spec: MethodSpec<I, O>,
+): MethodSpec<I, O> {
   return spec
 }
 

@@ -10,6 +10,10 @@ import { tagsMethods } from './tags'
 import { notesMethods } from './notes'
 import { editsMethods } from './edits'
 import { metricsMethods } from './metrics'
+import { analysisMethods } from './analysis'
+import { reasonMethods } from './reason'
+import { segmentMethods } from './segment'
+import { datasetsMethods } from './datasets'
 
 export const contract = {
   ...projectMethods,
@@ -18,6 +22,10 @@ export const contract = {
   ...notesMethods,
   ...editsMethods,
   ...metricsMethods,
+  ...analysisMethods,
+  ...reasonMethods,
+  ...segmentMethods,
+  ...datasetsMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

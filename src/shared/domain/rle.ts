@@ -99,28 +99,30 @@ export function countsToString(counts: ArrayLike<number>): string {
 
 /** pycocotools `rleFrString`. Throws on a malformed string instead of reading past its end. */
 export function countsFromString(s: string): Uint32Array {
-  const out: number[] = []
+  // At most one count per character; arithmetic instead of shifts because counts reach 2^32.
+  const out = new Uint32Array(s.length)
+  const n = s.length
+  let m = 0
   let p = 0
-  while (p < s.length) {
+  while (p < n) {
     let x = 0
-    let k = 0
-    let more = true
-    while (more) {
-      if (p >= s.length) throw new Error(`RLE string ends inside a count (at character ${p})`)
-      const c = s.charCodeAt(p) - 48
+    let mult = 1
+    let c: number
+    do {
+      if (p >= n) throw new Error(`RLE string ends inside a count (at character ${p})`)
+      c = s.charCodeAt(p) - 48
       if (c < 0 || c > 63) throw new Error(`RLE string has an invalid character at ${p}`)
-      x += (c & 0x1f) * 2 ** (5 * k)
-      more = (c & 0x20) !== 0
+      x += (c & 0x1f) * mult
+      mult *= 32
       p++
-      k++
-      if (!more && c & 0x10) x -= 2 ** (5 * k)
-    }
-    const m = out.length
+    } while (c & 0x20)
+    if (c & 0x10) x -= mult
     if (m > 2) x += out[m - 2]
     if (x < 0) throw new Error(`RLE string decodes to a negative run at count ${m}`)
-    out.push(x)
+    if (x > 0xffffffff) throw new Error(`RLE string decodes to a run over 2^32 at count ${m}`)
+    out[m++] = x
   }
-  return Uint32Array.from(out)
+  return out.slice(0, m)
 }
 
 export function toCoco(rle: Rle): CocoRle {
@@ -130,7 +132,8 @@ export function toCoco(rle: Rle): CocoRle {
 /** Accepts compressed (`counts` string) or uncompressed (`counts` list) COCO RLE and checks the total. */
 export function fromCoco(coco: { size: [number, number] | number[]; counts: string | number[] }): Rle {
   const [h, w] = coco.size
-  const counts = typeof coco.counts === 'string' ? countsFromString(coco.counts) : Uint32Array.from(coco.counts)
+  const counts =
+    typeof coco.counts === 'string' ? countsFromString(coco.counts) : Uint32Array.from(coco.counts)
   const total = sum(counts)
   if (total !== h * w) throw new Error(`RLE runs cover ${total} pixels but size ${h}x${w} has ${h * w}`)
   return { h, w, counts }
@@ -155,36 +158,36 @@ export function intersectionUnion(a: Rle, b: Rle): { intersection: number; union
   }
   const ca = a.counts
   const cb = b.counts
-  let ia = 0
-  let ib = 0
-  let ra = ca.length > 0 ? ca[0] : 0
-  let rb = cb.length > 0 ? cb[0] : 0
-  let va = 0
-  let vb = 0
+  const na = ca.length
+  const nb = cb.length
+  // Walk the foreground intervals [s, e) of both with two pointers; U = |A| + |B| - I. Only half the
+  // runs are visited, with no per-run state toggling.
+  let ia = 1
+  let ib = 1
+  let as = na > 0 ? ca[0] : 0
+  let ae = na > 1 ? as + ca[1] : as
+  let bs = nb > 0 ? cb[0] : 0
+  let be = nb > 1 ? bs + cb[1] : bs
   let inter = 0
-  let union = 0
-  const total = a.h * a.w
-  let done = 0
-  while (done < total) {
-    while (ra === 0 && ia < ca.length - 1) {
-      ia++
-      ra = ca[ia]
-      va ^= 1
+  while (ia < na && ib < nb) {
+    const lo = as > bs ? as : bs
+    const hi = ae < be ? ae : be
+    if (hi > lo) inter += hi - lo
+    if (ae <= be) {
+      ia += 2
+      if (ia < na) {
+        as = ae + ca[ia - 1]
+        ae = as + ca[ia]
+      }
+    } else {
+      ib += 2
+      if (ib < nb) {
+        bs = be + cb[ib - 1]
+        be = bs + cb[ib]
+      }
     }
-    while (rb === 0 && ib < cb.length - 1) {
-      ib++
-      rb = cb[ib]
-      vb ^= 1
-    }
-    const step = Math.min(ra, rb)
-    if (step === 0) break
-    if (va & vb) inter += step
-    if (va | vb) union += step
-    ra -= step
-    rb -= step
-    done += step
   }
-  return { intersection: inter, union }
+  return { intersection: inter, union: area(a) + area(b) - inter }
 }
 
 /** pycocotools `toBbox`: [x, y, w, h] of the foreground, zeros for an empty mask. A port of maskApi.c

@@ -78,13 +78,16 @@ export function openDesktopWindow(opts: DesktopOptions): BrowserWindow {
   })
 
   const ownPage = (url: string) =>
-    opts.rendererUrl ? url.startsWith(opts.rendererUrl) : url.startsWith(pathToFileURL(path.resolve(opts.rendererFile)).toString())
+    opts.rendererUrl
+      ? url.startsWith(opts.rendererUrl)
+      : url.startsWith(pathToFileURL(path.resolve(opts.rendererFile)).toString())
 
   ipcMain.handle('api:invoke', (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
     if (event.senderFrame && !ownPage(event.senderFrame.url)) {
       return { ok: false, error: { code: 'forbidden', message: 'IPC from an unexpected page' } }
     }
-    if (typeof method !== 'string') return { ok: false, error: { code: 'bad_request', message: 'method must be a string' } }
+    if (typeof method !== 'string')
+      return { ok: false, error: { code: 'bad_request', message: 'method must be a string' } }
     return dispatch(method, input)
   })
   const offEvents = ctx.onEvent((e) => {

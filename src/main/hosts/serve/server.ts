@@ -84,7 +84,8 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
 
   const server = http.createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
-      if (!res.headersSent) send(res, 500, 'text/plain', `internal error: ${err instanceof Error ? err.message : err}`)
+      if (!res.headersSent)
+        send(res, 500, 'text/plain', `internal error: ${err instanceof Error ? err.message : err}`)
     })
   })
 
@@ -92,9 +93,13 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!hostHeaderOk(req)) return send(res, 403, 'text/plain', 'forbidden host')
     const presented = requestToken(req, url)
-    if (!tokenOk(presented)) return send(res, 401, 'text/plain', 'missing or wrong token: use the URL printed by `reseg serve`')
+    if (!tokenOk(presented))
+      return send(res, 401, 'text/plain', 'missing or wrong token: use the URL printed by `reseg serve`')
     if (url.searchParams.has('token')) {
-      res.setHeader('set-cookie', `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`)
+      res.setHeader(
+        'set-cookie',
+        `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+      )
     }
 
     if (url.pathname === '/api/_methods' && req.method === 'GET') {
@@ -108,10 +113,21 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
         body = JSON.parse((await readBody(req)) || '{}')
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
-        return send(res, 400, 'application/json', JSON.stringify({ ok: false, error: { code: 'bad_request', message } }))
+        return send(
+          res,
+          400,
+          'application/json',
+          JSON.stringify({ ok: false, error: { code: 'bad_request', message } }),
+        )
       }
       const result = await dispatch(method, body)
-      const status = result.ok ? 200 : result.error.code === 'not_found' ? 404 : result.error.code === 'bad_request' ? 400 : 200
+      const status = result.ok
+        ? 200
+        : result.error.code === 'not_found'
+          ? 404
+          : result.error.code === 'bad_request'
+            ? 400
+            : 200
       return send(res, status, 'application/json', JSON.stringify(result))
     }
     if (url.pathname.startsWith('/media/')) {
@@ -134,7 +150,12 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     if (!file.startsWith(rendererDir + path.sep)) return send(res, 403, 'text/plain', 'forbidden')
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
       if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-        return send(res, 500, 'text/plain', `renderer not built: ${rendererDir}/index.html missing (run npm run build)`)
+        return send(
+          res,
+          500,
+          'text/plain',
+          `renderer not built: ${rendererDir}/index.html missing (run npm run build)`,
+        )
       }
       return send(res, 404, 'text/plain', 'not found')
     }

@@ -44,12 +44,16 @@ export function createHttpTransport(token: string): Transport {
   return {
     hostName: 'browser',
     async invoke(method, input) {
+      const body = JSON.stringify(input ?? {})
       const res = await fetch(`/api/${encodeURIComponent(method)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-        body: JSON.stringify(input ?? {}),
+        body,
+        // Lets a last note save finish while the page unloads; browsers cap keepalive bodies at 64 KiB.
+        keepalive: body.length < 60_000,
       })
-      if (res.status === 401) throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
+      if (res.status === 401)
+        throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
       const result = (await res.json()) as WireResult
       if (!result.ok) throw new Error(result.error.message)
       return result.value

@@ -23,7 +23,9 @@ describe('api dispatcher', () => {
     const dispatch = createDispatcher(ctx)
     const id = ctx.jobs.start('wait for cancel', (job) => {
       job.progress(1, 10)
-      return new Promise((_resolve, reject) => job.signal.addEventListener('abort', () => reject(new Error('stopped'))))
+      return new Promise((_resolve, reject) =>
+        job.signal.addEventListener('abort', () => reject(new Error('stopped'))),
+      )
     })
     const listed = await dispatch('listJobs', {})
     expect(listed).toMatchObject({ ok: true, value: [{ id, status: 'running', total: 10 }] })

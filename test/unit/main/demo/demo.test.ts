@@ -4,7 +4,8 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { describe, expect, it } from 'vitest'
 import { createDemoProject } from '../../../../src/main/demo/demo'
-import { renderScene, seededRng } from '../../../../src/main/demo/scene'
+import { renderScene } from '../../../../src/main/demo/scene'
+import { seededRng } from '../../../../src/shared/domain/random'
 import { area, decodeRowMajor, fromCoco, intersectionUnion } from '../../../../src/shared/domain/rle'
 
 describe('demo project', () => {
@@ -26,7 +27,9 @@ describe('demo project', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-'))
     const project = await createDemoProject(dir, { images: 70 })
     const { db } = project
-    expect((db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n).toBeGreaterThanOrEqual(200)
+    expect((db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n).toBeGreaterThanOrEqual(
+      200,
+    )
     const runs = db.prepare('SELECT id, name FROM runs ORDER BY id').all() as { id: number; name: string }[]
     expect(runs.map((r) => r.name)).toEqual(['seg-zero-7b', 'visionreasoner-7b'])
     const rows = db
@@ -69,7 +72,9 @@ describe('demo project', () => {
       expect([r.intersection, r.union_px]).toEqual([i, u])
       expect(r.iou).toBeCloseTo(i / u, 12)
       if (i === u) perfect++
-      expect(r.raw_output).toMatch(/^<think>[\s\S]+<\/think><answer>\[\{"bbox_2d":\[\d+,\d+,\d+,\d+\],"point_2d":\[\d+,\d+\]\}\]<\/answer>$/)
+      expect(r.raw_output).toMatch(
+        /^<think>[\s\S]+<\/think><answer>\[\{"bbox_2d":\[\d+,\d+,\d+,\d+\],"point_2d":\[\d+,\d+\]\}\]<\/answer>$/,
+      )
     }
     expect(parseErrors).toBeGreaterThan(0)
     expect(perfect).toBeLessThan(rows.length)
@@ -85,11 +90,21 @@ describe('demo project', () => {
   })
 
   it('is deterministic for a seed', async () => {
-    const a = await createDemoProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-a-')), { images: 4, seed: 3 })
-    const b = await createDemoProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-b-')), { images: 4, seed: 3 })
+    const a = await createDemoProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-a-')), {
+      images: 4,
+      seed: 3,
+    })
+    const b = await createDemoProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-b-')), {
+      images: 4,
+      seed: 3,
+    })
     const q = 'SELECT gt_rle, query FROM samples ORDER BY id'
     expect(a.db.prepare(q).all()).toEqual(b.db.prepare(q).all())
-    const rle = a.db.prepare('SELECT gt_rle, height, width FROM samples LIMIT 1').get() as { gt_rle: string; height: number; width: number }
+    const rle = a.db.prepare('SELECT gt_rle, height, width FROM samples LIMIT 1').get() as {
+      gt_rle: string
+      height: number
+      width: number
+    }
     const r = fromCoco({ size: [rle.height, rle.width], counts: rle.gt_rle })
     expect(intersectionUnion(r, r)).toEqual({ intersection: area(r), union: area(r) })
     a.close()

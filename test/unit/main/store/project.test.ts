@@ -9,11 +9,15 @@ import { migrate, openProject, schemaVersion } from '../../../../src/main/store/
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-store-'))
 
 function schemaOf(db: Database.Database): string[] {
-  return (db.prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all() as {
-    type: string
-    name: string
-    sql: string | null
-  }[]).map((r) => `${r.type} ${r.name}: ${(r.sql ?? '').replace(/\s+/g, ' ')}`)
+  return (
+    db
+      .prepare("SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+      .all() as {
+      type: string
+      name: string
+      sql: string | null
+    }[]
+  ).map((r) => `${r.type} ${r.name}: ${(r.sql ?? '').replace(/\s+/g, ' ')}`)
 }
 
 describe('project store', () => {
@@ -25,8 +29,20 @@ describe('project store', () => {
     expect(project.db.pragma('journal_mode', { simple: true })).toBe('wal')
     expect(project.db.pragma('foreign_keys', { simple: true })).toBe(1)
     expect(schemaVersion(project.db)).toBe(migrations[migrations.length - 1].version)
-    const tables = schemaOf(project.db).filter((s) => s.startsWith('table ')).map((s) => s.split(':')[0].slice(6))
-    for (const t of ['datasets', 'samples', 'runs', 'predictions', 'tags', 'sample_tags', 'notes', 'prompt_edits', 'media']) {
+    const tables = schemaOf(project.db)
+      .filter((s) => s.startsWith('table '))
+      .map((s) => s.split(':')[0].slice(6))
+    for (const t of [
+      'datasets',
+      'samples',
+      'runs',
+      'predictions',
+      'tags',
+      'sample_tags',
+      'notes',
+      'prompt_edits',
+      'media',
+    ]) {
       expect(tables).toContain(t)
     }
     project.close()
@@ -60,7 +76,11 @@ describe('project store', () => {
     const before = schemaOf(db)
     const broken = [
       ...migrations,
-      { version: migrations.length + 1, name: 'broken', sql: 'CREATE TABLE half_done (x INTEGER); SELECT no_such_function();' },
+      {
+        version: migrations.length + 1,
+        name: 'broken',
+        sql: 'CREATE TABLE half_done (x INTEGER); SELECT no_such_function();',
+      },
     ]
     expect(() => migrate(db, broken)).toThrow()
     expect(schemaVersion(db)).toBe(migrations.length)

@@ -7,7 +7,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 // `electron` is mocked at the module boundary: the host's wiring is what is under test.
 const state = vi.hoisted(() => ({
   ipcHandlers: new Map<string, (...args: unknown[]) => unknown>(),
-  windows: [] as { options: Record<string, unknown>; events: Map<string, (...a: unknown[]) => void>; openHandler?: () => unknown; sent: unknown[] }[],
+  windows: [] as {
+    options: Record<string, unknown>
+    events: Map<string, (...a: unknown[]) => void>
+    openHandler?: () => unknown
+    sent: unknown[]
+  }[],
   exposed: new Map<string, unknown>(),
   protocolHandlers: new Map<string, (req: { url: string }) => unknown>(),
 }))
@@ -16,7 +21,12 @@ vi.mock('electron', () => {
   class BrowserWindow {
     webContents: Record<string, unknown>
     constructor(options: Record<string, unknown>) {
-      const entry = { options, events: new Map<string, (...a: unknown[]) => void>(), sent: [] as unknown[], openHandler: undefined as undefined | (() => unknown) }
+      const entry = {
+        options,
+        events: new Map<string, (...a: unknown[]) => void>(),
+        sent: [] as unknown[],
+        openHandler: undefined as undefined | (() => unknown),
+      }
       state.windows.push(entry)
       this.webContents = {
         on: (name: string, fn: (...a: unknown[]) => void) => entry.events.set(name, fn),
@@ -45,7 +55,8 @@ vi.mock('electron', () => {
     },
     protocol: {
       registerSchemesAsPrivileged: vi.fn(),
-      handle: (scheme: string, fn: (req: { url: string }) => unknown) => state.protocolHandlers.set(scheme, fn),
+      handle: (scheme: string, fn: (req: { url: string }) => unknown) =>
+        state.protocolHandlers.set(scheme, fn),
     },
     net: { fetch: vi.fn((url: string) => ({ fetched: url })) },
     session: {
@@ -75,7 +86,13 @@ describe('electron host', () => {
 
   it('creates a sandboxed, context-isolated window without Node integration', () => {
     const prefs = state.windows[0].options.webPreferences as Record<string, unknown>
-    expect(prefs).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, webviewTag: false, preload: '/app/preload.cjs' })
+    expect(prefs).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webviewTag: false,
+      preload: '/app/preload.cjs',
+    })
   })
 
   it('blocks navigation and new windows', () => {
@@ -101,12 +118,17 @@ describe('electron host', () => {
   it('refuses IPC from any other page', async () => {
     const handler = state.ipcHandlers.get('api:invoke')!
     const foreign = { senderFrame: { url: 'https://evil.example/' } }
-    expect(await handler(foreign, 'getProjectInfo', {})).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+    expect(await handler(foreign, 'getProjectInfo', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
   })
 
   it('serves media by content hash only', async () => {
     const media = state.protocolHandlers.get('reseg-media')!
-    expect(media({ url: `reseg-media://media/${hash}` })).toEqual({ fetched: pathToFileURL(path.join(dir, 'media', `${hash}.png`)).toString() })
+    expect(media({ url: `reseg-media://media/${hash}` })).toEqual({
+      fetched: pathToFileURL(path.join(dir, 'media', `${hash}.png`)).toString(),
+    })
     const bad = media({ url: 'reseg-media://media/..%2F..%2Fetc%2Fpasswd' }) as Response
     expect(bad.status).toBe(400)
   })

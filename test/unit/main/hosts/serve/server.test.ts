@@ -79,7 +79,9 @@ describe('serve host', () => {
     expect(cookie).toMatch(/HttpOnly/)
     expect(cookie).toMatch(/SameSite=Strict/)
     expect(first.headers.get('content-security-policy')).toContain("script-src 'self'")
-    const media = await fetch(`${served.baseUrl}/media/${mediaHash}`, { headers: { cookie: cookie.split(';')[0] } })
+    const media = await fetch(`${served.baseUrl}/media/${mediaHash}`, {
+      headers: { cookie: cookie.split(';')[0] },
+    })
     expect(media.status).toBe(200)
     expect(Buffer.from(await media.arrayBuffer()).toString()).toBe('fake image bytes')
   })
@@ -88,8 +90,14 @@ describe('serve host', () => {
     const http = await import('node:http')
     const status = await new Promise<number>((resolve) => {
       http
-        .get({ host: '127.0.0.1', port: served.port, path: `/?token=${served.token}`, headers: { host: 'evil.example:80' } }, (r) =>
-          resolve(r.statusCode ?? 0),
+        .get(
+          {
+            host: '127.0.0.1',
+            port: served.port,
+            path: `/?token=${served.token}`,
+            headers: { host: 'evil.example:80' },
+          },
+          (r) => resolve(r.statusCode ?? 0),
         )
         .end()
     })

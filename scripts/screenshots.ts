@@ -1,0 +1,138 @@
+/**
+ * Writes docs/screenshots/*.png from the real renderer: builds it (unless out/renderer exists and
+ * --no-build is given), creates the demo project in a temp folder, serves it with the serve host and
+ * drives Debian's Chromium at 1280×800 through the first screen, diff mode, a prompt edit, the grid,
+ * the light theme, the help overlay and the analysis tab.
+ *
+ *   npm run screenshots [-- --no-build]
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Page } from 'playwright-core'
+import { createDemoProject } from '../src/main/demo/demo'
+import { startServeHost } from '../src/main/hosts/serve/server'
+import { openProject } from '../src/main/store/project'
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
+const outDir = path.join(root, 'docs/screenshots')
+const rendererDir = path.join(root, 'out/renderer')
+
+async function settle(page: Page, ms = 400): Promise<void> {
+  await page.waitForLoadState('networkidle').catch(() => undefined)
+  await page.waitForTimeout(ms)
+}
+
+async function main(): Promise<void> {
+  if (!process.argv.includes('--no-build') || !fs.existsSync(path.join(rendererDir, 'index.html'))) {
+    execFileSync(
+      process.execPath,
+      [
+        path.join(root, 'node_modules/vite/bin/vite.js'),
+        'build',
+        '--config',
+        'vite.renderer.config.ts',
+        '--logLevel',
+        'warn',
+      ],
+      {
+        cwd: root,
+        stdio: 'inherit',
+      },
+    )
+  }
+  fs.mkdirSync(outDir, { recursive: true })
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-shots-'))
+  const demo = await createDemoProject(path.join(tmp, 'demo'), { images: 24 })
+  demo.close()
+  const project = openProject(path.join(tmp, 'demo'))
+  const host = await startServeHost({ project, rendererDir })
+  const browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--hide-scrollbars'],
+  })
+  const written: string[] = []
+  try {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+    await page.goto(host.url)
+    await page.waitForSelector('[data-testid=canvas][data-sample-id]')
+    const shot = async (name: string) => {
+      await settle(page)
+      const file = path.join(outDir, `${name}.png`)
+      await page.screenshot({ path: file })
+      written.push(path.relative(root, file))
+    }
+
+    // First screen on a failure worth looking at: low in the IoU order of the first run.
+    await page.click('[data-testid=sort-iou]')
+    await page.waitForTimeout(300)
+    await page.keyboard.press('Home')
+    await page.keyboard.press('j')
+    await page.keyboard.press('j')
+    await shot('inspector')
+
+    await page.keyboard.press('d')
+    await shot('diff-mode')
+    await page.keyboard.press('d')
+
+    // A prompt edit: a negative point at the centre of the predicted box, then the live mask.
+    const prompts = await page.evaluate(() => {
+      const el = document.querySelector('[data-testid=canvas]') as HTMLElement
+      const r = el.getBoundingClientRect()
+      return {
+        scale: Number(el.dataset.scale),
+        ox: r.left + Number(el.dataset.tx),
+        oy: r.top + Number(el.dataset.ty),
+      }
+    })
+    const sampleId = Number(await page.getAttribute('[data-testid=app]', 'data-sample-id'))
+    const pred = project.db
+      .prepare(
+        'SELECT prompts_json FROM predictions WHERE sample_id = ? AND prompts_json IS NOT NULL ORDER BY run_id LIMIT 1',
+      )
+      .get(sampleId) as { prompts_json: string } | undefined
+    const box = pred ? (JSON.parse(pred.prompts_json) as { box?: number[] }[])[0]?.box : undefined
+    if (box) {
+      await page.mouse.click(
+        prompts.ox + ((box[0] + box[2]) / 2 + 6) * prompts.scale,
+        prompts.oy + ((box[1] + box[3]) / 2 + 6) * prompts.scale,
+      )
+      await page
+        .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
+        .catch(() => undefined)
+      await page.waitForTimeout(500)
+    }
+    await shot('prompt-edit')
+
+    await page.keyboard.press('v')
+    await page.waitForSelector('[data-testid=grid-cell] img', { timeout: 30_000 }).catch(() => undefined)
+    await page.waitForTimeout(800)
+    await shot('grid')
+    await page.keyboard.press('v')
+
+    await page.keyboard.press('t')
+    await shot('inspector-light')
+    await page.keyboard.press('t')
+
+    await page.keyboard.press('?')
+    await shot('help')
+    await page.keyboard.press('Escape')
+
+    await page.click('[data-testid=tab-analysis]')
+    await page.waitForTimeout(1500)
+    await shot('analysis')
+  } finally {
+    await browser.close()
+    await host.close()
+    project.close()
+    fs.rmSync(tmp, { recursive: true, force: true })
+  }
+  for (const f of written) console.log(f)
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err)
+  process.exit(1)
+})

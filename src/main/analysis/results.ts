@@ -1,0 +1,63 @@
+/**
+ * Reads a run's per-sample results from the store: every sample of the run's dataset, its pixel counts
+ * and its failure tags for that run. Counts come from `runMetrics` (the code behind `reseg metrics`), so
+ * every number here equals what that command prints — missing predictions and ignore regions included.
+ */
+import type { SampleResult } from '../../shared/domain/breakdowns'
+import { runMetrics } from '../metrics/runMetrics'
+import type { Db } from '../store/project'
+import { getRun, getRunByName, type RunRow } from '../store/runs'
+
+/** Separates tag names inside one SQL group_concat; tag names cannot contain it. */
+export const TAG_SEPARATOR = '\u001f'
+
+export function requireRun(db: Db, run: number | string): RunRow {
+  const row = typeof run === 'number' ? getRun(db, run) : getRunByName(db, run)
+  if (!row) {
+    const names = (db.prepare('SELECT name FROM runs ORDER BY id').all() as { name: string }[]).map(
+      (r) => r.name,
+    )
+    throw new Error(
+      `no run ${typeof run === 'number' ? `#${run}` : `'${run}'`} in this project (runs: ${names.join(', ') || 'none'})`,
+    )
+  }
+  return row
+}
+
+interface ResultRow {
+  id: number
+  is_sentence: number | null
+  query: string
+  width: number
+  height: number
+  gt_area: number
+  tags: string | null
+}
+
+export function loadResults(db: Db, runId: number): SampleResult[] {
+  const run = requireRun(db, runId)
+  const rows = db
+    .prepare(
+      `SELECT s.id, s.is_sentence, s.query, s.width, s.height, s.gt_area,
+              (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
+                WHERE st.run_id = @run AND st.sample_id = s.id) AS tags
+       FROM samples s WHERE s.dataset_id = @dataset ORDER BY s.id`,
+    )
+    .all({ run: run.id, dataset: run.dataset_id }) as ResultRow[]
+  const counts = runMetrics(db, run).samples
+  if (counts.length !== rows.length || counts.some((c, i) => c.sampleId !== rows[i].id)) {
+    throw new Error(`run '${run.name}': sample lists of the metrics and the analysis queries disagree`)
+  }
+  return rows.map((r, i) => ({
+    sampleId: r.id,
+    predicted: !counts[i].missing,
+    intersection: counts[i].intersection,
+    union: counts[i].union,
+    isSentence: r.is_sentence == null ? null : r.is_sentence === 1,
+    query: r.query,
+    width: r.width,
+    height: r.height,
+    gtArea: r.gt_area,
+    tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
+  }))
+}

@@ -1,0 +1,92 @@
+/**
+ * One run's analysis: headline gIoU / cIoU with bootstrap intervals, the four breakdowns, the IoU histogram
+ * and cumulative curve, and the sample ids behind any bar (for "click a bar, filter the browser").
+ */
+import { bootstrapMetrics, DEFAULT_BOOTSTRAP, type Interval } from '../../shared/domain/bootstrap'
+import {
+  breakdown,
+  cumulativeCurve,
+  DIMENSIONS,
+  groupKeys,
+  histogramBin,
+  iouHistogram,
+  resultIou,
+  type Dimension,
+  type GroupRow,
+  type HistogramBin,
+  type SampleResult,
+} from '../../shared/domain/breakdowns'
+import type { Db } from '../store/project'
+import { loadResults, requireRun } from './results'
+
+export const HISTOGRAM_BINS = 10
+
+export interface RunAnalysis {
+  runId: number
+  runName: string
+  model: string | null
+  n: number
+  missing: number
+  gIoU: Interval
+  cIoU: Interval
+  breakdowns: { dimension: Dimension; label: string; rows: GroupRow[] }[]
+  histogram: HistogramBin[]
+  cumulative: { t: number; atLeast: number }[]
+  bootstrap: { iterations: number; seed: number }
+}
+
+export function analyzeResults(
+  run: { id: number; name: string; model: string | null },
+  results: readonly SampleResult[],
+  opts: { iterations?: number; seed?: number } = {},
+): RunAnalysis {
+  const boot = {
+    iterations: opts.iterations ?? DEFAULT_BOOTSTRAP.iterations,
+    seed: opts.seed ?? DEFAULT_BOOTSTRAP.seed,
+  }
+  const overall = bootstrapMetrics(
+    { intersection: results.map((r) => r.intersection), union: results.map((r) => r.union) },
+    boot,
+  )
+  const ious = results.map(resultIou)
+  return {
+    runId: run.id,
+    runName: run.name,
+    model: run.model,
+    n: results.length,
+    missing: results.filter((r) => !r.predicted).length,
+    ...overall,
+    breakdowns: DIMENSIONS.map((d) => ({
+      dimension: d.id,
+      label: d.label,
+      rows: breakdown(results, d.id, boot),
+    })),
+    histogram: iouHistogram(ious, HISTOGRAM_BINS),
+    cumulative: cumulativeCurve(ious, 100),
+    bootstrap: boot,
+  }
+}
+
+export function analyzeRun(
+  db: Db,
+  runId: number,
+  opts: { iterations?: number; seed?: number } = {},
+): RunAnalysis {
+  const run = requireRun(db, runId)
+  return analyzeResults(run, loadResults(db, runId), opts)
+}
+
+/** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */
+export function selectSampleIds(
+  db: Db,
+  runId: number,
+  dimension: Dimension | 'histogram',
+  key: string,
+): number[] {
+  const results = loadResults(db, runId)
+  if (dimension === 'histogram') {
+    const bin = Number(key)
+    return results.filter((r) => histogramBin(resultIou(r), HISTOGRAM_BINS) === bin).map((r) => r.sampleId)
+  }
+  return results.filter((r) => groupKeys(r, dimension).includes(key)).map((r) => r.sampleId)
+}

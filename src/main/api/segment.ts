@@ -1,0 +1,174 @@
+/** Handlers for src/shared/contract/segment.ts. */
+import { ApiError } from '../../shared/contract/define'
+import type { segmentMethods } from '../../shared/contract/segment'
+import { maskCounts, sampleIou } from '../../shared/domain/metrics'
+import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
+import { segmentObjects, segmentRun } from '../engine/batch'
+import { precomputeEmbeddings, type EmbeddingSource } from '../engine/cache/precompute'
+import type { RgbImage, Segmenter } from '../engine/types'
+import { recordPromptEdit } from '../store/edits'
+import { loadRgb } from '../store/media'
+import type { Project } from '../store/project'
+import { getRun, getRunByName } from '../store/runs'
+import { getSample } from '../store/samples'
+import type { HandlersFor } from './types'
+
+// Dragging a box re-segments the same image many times: keep the last few decoded images per project.
+const decoded = new WeakMap<Project, Map<string, Promise<RgbImage>>>()
+const DECODED_IMAGES = 3
+
+function imageOf(project: Project, hash: string): Promise<RgbImage> {
+  let cache = decoded.get(project)
+  if (!cache) {
+    cache = new Map()
+    decoded.set(project, cache)
+  }
+  let img = cache.get(hash)
+  if (img) {
+    cache.delete(hash)
+  } else {
+    img = loadRgb(project, hash)
+    img.catch(() => cache.get(hash) === img && cache.delete(hash))
+  }
+  cache.set(hash, img)
+  while (cache.size > DECODED_IMAGES) cache.delete(cache.keys().next().value as string)
+  return img
+}
+
+export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
+  segmentSample: async ({ runId, sampleId, prompts, modelId }, { project, engine }) => {
+    const { db } = project
+    const sample = getSample(db, sampleId)
+    if (!sample) throw new ApiError('not_found', `no sample with id ${sampleId} in this project`)
+    const run = getRun(db, runId)
+    if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    if (run.dataset_id !== sample.dataset_id) {
+      throw new ApiError('bad_request', `sample ${sampleId} is not in the dataset of run '${run.name}'`)
+    }
+    return engine.interactive.run(`${runId}:${sampleId}`, async (signal) => {
+      const segmenter = await engine.getSegmenter(modelId)
+      let mask = emptyRle(sample.height, sample.width)
+      let score = 0
+      if (prompts.length > 0) {
+        const image = await imageOf(project, sample.media_hash)
+        if (image.width !== sample.width || image.height !== sample.height) {
+          throw new ApiError(
+            'internal',
+            `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
+          )
+        }
+        ;({ mask, score } = await segmentObjects(segmenter, sample.media_hash, image, prompts, signal))
+      }
+      // A stale result must not enter the edit history either.
+      if (signal.aborted) throw new ApiError('cancelled', 'superseded by a newer segmentation request')
+      const gt = fromCoco({ size: [sample.height, sample.width], counts: sample.gt_rle })
+      const ignore = sample.ignore_rle
+        ? fromCoco({ size: [sample.height, sample.width], counts: sample.ignore_rle })
+        : null
+      const { intersection, union } = maskCounts(mask, gt, ignore)
+      const iou = sampleIou(intersection, union)
+      const editId = recordPromptEdit(db, {
+        runId,
+        sampleId,
+        prompts,
+        model: segmenter.info.id,
+        mask,
+        score,
+        intersection,
+        union,
+        iou,
+      })
+      return { mask: toCoco(mask), score, intersection, union, iou, model: segmenter.info, editId }
+    })
+  },
+
+  listModels: async (_input, { engine }) => {
+    await engine.ready
+    return {
+      models: engine.listModels(),
+      defaultModelId: engine.defaultModelId,
+      selectedModelId: engine.selectedModelId,
+      warnings: engine.warnings,
+    }
+  },
+
+  getEngineStatus: async (_input, { engine }) => {
+    await engine.ready
+    return engine.status()
+  },
+
+  selectModel: async ({ modelId }, { engine }) => {
+    await engine.ready
+    return engine.select(modelId)
+  },
+
+  startSegmentRun: async ({ fromRunId, outRun, prompts, modelId, limit }, { project, engine, jobs }) => {
+    const from = getRun(project.db, fromRunId)
+    if (!from) throw new ApiError('not_found', `no run with id ${fromRunId} in this project`)
+    const existing = getRunByName(project.db, outRun)
+    if (existing && existing.kind !== 'segmented') {
+      throw new ApiError(
+        'conflict',
+        `run '${outRun}' already exists and is not a segmented run; pick another name`,
+      )
+    }
+    await engine.ready
+    const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
+    if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
+    const jobId = jobs.start(
+      `Segment '${from.name}' → '${outRun}' (${model.label}, prompts ${prompts})`,
+      async (ctl) => {
+        const r = await segmentRun(project, engine, {
+          fromRun: fromRunId,
+          modelId: model.id,
+          prompts,
+          outRun,
+          limit,
+          signal: ctl.signal,
+          onProgress: (p) => ctl.progress(p.done, p.total),
+        })
+        return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
+      },
+    )
+    return { jobId }
+  },
+
+  precomputeRun: async ({ runId, modelId }, { project, engine, jobs }) => {
+    const run = getRun(project.db, runId)
+    if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    const segmenter = await engine.getSegmenter(modelId)
+    if (!isEmbeddingSource(segmenter)) {
+      throw new ApiError(
+        'bad_request',
+        `${segmenter.info.label} has no image embeddings to precompute; select a SAM model`,
+      )
+    }
+    // Each image once, in the order the browser shows the samples.
+    const hashes = project.db
+      .prepare(
+        `SELECT s.media_hash FROM predictions p JOIN samples s ON s.id = p.sample_id
+         WHERE p.run_id = ? GROUP BY s.media_hash ORDER BY MIN(s.id)`,
+      )
+      .pluck()
+      .all(runId) as string[]
+    const images = hashes.map((key) => ({ key, load: () => loadRgb(project, key) }))
+    const jobId = jobs.start(
+      `Precompute embeddings for '${run.name}' (${segmenter.info.label})`,
+      async (ctl) => {
+        const s = await precomputeEmbeddings(segmenter, images, {
+          signal: ctl.signal,
+          onProgress: (p) => ctl.progress(p.done, images.length),
+        })
+        if (s.cancelled)
+          throw new ApiError('cancelled', `precompute stopped after ${s.done} of ${images.length} images`)
+        return `${s.computed} computed, ${s.cached} already cached${s.failed ? `, ${s.failed} failed` : ''}`
+      },
+    )
+    return { jobId, images: images.length }
+  },
+}
+
+function isEmbeddingSource(s: Segmenter): s is Segmenter & EmbeddingSource {
+  const c = s as Partial<EmbeddingSource>
+  return typeof c.hasEmbedding === 'function' && typeof c.embed === 'function'
+}

@@ -1,0 +1,135 @@
+/** `reseg import run` and `reseg metrics`: bring a model's outputs into a project and score runs. */
+import { Option, type Command } from 'commander'
+import { IOU_CONVENTIONS, type IouConvention } from '../../shared/domain/metrics'
+import { resolveRuns, runMetrics, type RunMetrics } from '../metrics/runMetrics'
+import { importRun } from '../runs/importRun'
+import { RUN_FORMAT_OPTIONS, type RunFormatOption } from '../runs/runFiles'
+import { openProject } from '../store/project'
+import { createProgress } from './progress'
+
+export function registerRunCommands(program: Command): void {
+  // `import` is shared with the dataset commands; whichever area registers first creates it.
+  const importCmd =
+    program.commands.find((c) => c.name() === 'import') ??
+    program.command('import').description('import a dataset or a model run into a project')
+
+  importCmd
+    .command('run <path>')
+    .description(
+      'import a model run: generic JSONL, raw Seg-Zero/VisionReasoner outputs (JSONL with "output"), ' +
+        'or their evaluation folder of output_*.json',
+    )
+    .requiredOption('--project <dir>', 'project folder')
+    .requiredOption('--name <run>', 'name of the new run')
+    .addOption(new Option('--format <format>', 'input format').choices(RUN_FORMAT_OPTIONS).default('auto'))
+    .option('--dataset <name>', 'dataset the run belongs to (needed only when the project has several)')
+    .option('--model <name>', 'model name to record (default: Seg-Zero / VisionReasoner for those formats)')
+    .option('--replace', 'overwrite an existing run of the same name')
+    .option('--skip-bad', 'import the good lines and list the bad ones instead of aborting')
+    .action(
+      async (
+        file: string,
+        opts: {
+          project: string
+          name: string
+          format: RunFormatOption
+          dataset?: string
+          model?: string
+          replace?: boolean
+          skipBad?: boolean
+        },
+      ) => {
+        const project = openProject(opts.project)
+        const progress = createProgress(`import run ${opts.name}:`)
+        try {
+          const r = await importRun(project, {
+            path: file,
+            name: opts.name,
+            format: opts.format,
+            dataset: opts.dataset,
+            model: opts.model,
+            replace: opts.replace,
+            skipBad: opts.skipBad,
+            onProgress: (p) => progress.update(p.done, p.total || null, p.phase),
+          })
+          progress.finish(`${r.imported} predictions`)
+          for (const e of r.skipped) process.stderr.write(`skipped ${e.toString()}\n`)
+          const parts = [`${r.imported} predictions`, `${r.missing} dataset samples without one`]
+          if (r.parseErrors) parts.push(`${r.parseErrors} unparseable answers (scored as empty masks)`)
+          if (r.skipped.length) parts.push(`${r.skipped.length} bad lines skipped`)
+          const verb = r.replaced ? 'replaced' : 'imported'
+          process.stdout.write(
+            `${verb} run '${r.name}' (${r.format}) into dataset '${r.dataset}': ${parts.join(', ')}\n`,
+          )
+        } finally {
+          project.close()
+        }
+      },
+    )
+
+  program
+    .command('metrics')
+    .description(
+      'gIoU and cIoU of runs, from the I and U stored per sample (missing predictions count as empty masks)',
+    )
+    .requiredOption('--project <dir>', 'project folder')
+    .addOption(
+      new Option('--run <name>', 'run to score (repeatable)')
+        .argParser((v: string, acc: string[]) => [...acc, v])
+        .default([], 'every run'),
+    )
+    .option('--json', 'print one JSON object {"runs": [...]} with per-sample rows')
+    .addOption(
+      new Option(
+        '--convention <name>',
+        'segzero: IoU 0 when U = 0 (Seg-Zero/VisionReasoner); lisa: IoU 1 when U = 0, +1e-5 on U',
+      )
+        .choices(IOU_CONVENTIONS)
+        .default('segzero'),
+    )
+    .action((opts: { project: string; run: string[]; json?: boolean; convention: IouConvention }) => {
+      const project = openProject(opts.project)
+      try {
+        const runs = resolveRuns(project.db, opts.run).map((r) => runMetrics(project.db, r, opts.convention))
+        process.stdout.write(
+          opts.json ? `${JSON.stringify(metricsJson(runs))}\n` : metricsTable(runs, opts.convention),
+        )
+      } finally {
+        project.close()
+      }
+    })
+}
+
+/** The stable machine-readable shape other tools parse. */
+export function metricsJson(runs: RunMetrics[]) {
+  return {
+    runs: runs.map((r) => ({
+      run: r.run,
+      n: r.n,
+      missing: r.missing,
+      gIoU: r.gIoU,
+      cIoU: r.cIoU,
+      samples: r.samples.map((s) => ({
+        image_id: s.imageId,
+        ann_id: s.annId,
+        intersection: s.intersection,
+        union: s.union,
+        iou: s.iou,
+      })),
+    })),
+  }
+}
+
+function metricsTable(runs: RunMetrics[], convention: IouConvention): string {
+  if (runs.length === 0) return 'no runs in this project\n'
+  const header = ['run', 'n', 'missing', 'gIoU', 'cIoU']
+  const rows = runs.map((r) => [r.run, String(r.n), String(r.missing), r.gIoU.toFixed(4), r.cIoU.toFixed(4)])
+  const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)))
+  const fmt = (row: string[]) =>
+    row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')
+  const note =
+    convention === 'segzero'
+      ? 'Seg-Zero/VisionReasoner convention: IoU = I/U (0 when U = 0), gIoU = mean IoU, cIoU = ΣI/ΣU'
+      : 'LISA convention: IoU = I/(U + 1e-5) (1 when U = 0), gIoU = ΣIoU/(n + 1e-5), cIoU = ΣI/(ΣU + 1e-10)'
+  return `${[fmt(header), ...rows.map(fmt)].join('\n')}\n${note}\n`
+}

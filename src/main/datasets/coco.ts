@@ -1,0 +1,146 @@
+/**
+ * COCO-style datasets: an instances JSON (`images`, `annotations`, `categories`) plus an image folder.
+ * Each annotation's `segmentation` may be polygons (rasterized like pycocotools), uncompressed RLE
+ * (`counts` list) or compressed RLE (`counts` string). The query is the annotation's `caption`, each of
+ * its `sentences` (strings or RefCOCO-style `{sent}` objects), its `sentence`, or else the category name.
+ */
+import fs from 'node:fs'
+import path from 'node:path'
+import { fromCoco, type Rle } from '../../shared/domain/rle'
+import { rleFromPolygon, unionRle } from './cocoPolygon'
+import type { DatasetRecord } from './importRecords'
+
+interface CocoImage {
+  id: number | string
+  file_name: string
+  width: number
+  height: number
+}
+
+interface CocoAnnotation {
+  id: number | string
+  image_id: number | string
+  category_id?: number
+  segmentation?: number[][] | { size: number[]; counts: string | number[] }
+  caption?: string
+  sentence?: string
+  sentences?: (string | { sent?: string; raw?: string })[]
+}
+
+export function isCocoJson(file: string): boolean {
+  if (!file.endsWith('.json')) return false
+  try {
+    const head = fs.readFileSync(file, 'utf8')
+    const o = JSON.parse(head) as Record<string, unknown>
+    return Array.isArray(o.images) && Array.isArray(o.annotations)
+  } catch {
+    return false
+  }
+}
+
+/** The instances JSON in a folder (`annotations/*.json` or `*.json`), or the file itself. */
+export function findCocoJson(source: string): string | null {
+  if (fs.statSync(source).isFile()) return isCocoJson(source) ? source : null
+  for (const dir of [path.join(source, 'annotations'), source]) {
+    if (!fs.existsSync(dir)) continue
+    const hit = fs
+      .readdirSync(dir)
+      .sort()
+      .map((f) => path.join(dir, f))
+      .find((f) => isCocoJson(f))
+    if (hit) return hit
+  }
+  return null
+}
+
+function resolveImage(jsonFile: string, fileName: string): string | null {
+  const dir = path.dirname(jsonFile)
+  for (const c of [
+    path.join(dir, fileName),
+    path.join(dir, 'images', fileName),
+    path.join(dir, '..', 'images', fileName),
+  ]) {
+    if (fs.existsSync(c)) return c
+  }
+  return null
+}
+
+export function cocoMask(ann: CocoAnnotation, h: number, w: number, where: string): Rle {
+  const seg = ann.segmentation
+  if (Array.isArray(seg)) {
+    if (seg.length === 0) throw new Error(`${where}: empty polygon list`)
+    return unionRle(
+      seg.map((poly) => {
+        if (!Array.isArray(poly) || poly.length < 6 || poly.some((v) => typeof v !== 'number')) {
+          throw new Error(`${where}: a polygon must be a flat list of at least 3 x,y pairs`)
+        }
+        return rleFromPolygon(poly, h, w)
+      }),
+      h,
+      w,
+    )
+  }
+  if (seg && typeof seg === 'object' && Array.isArray(seg.size)) {
+    if (seg.size[0] !== h || seg.size[1] !== w) {
+      throw new Error(`${where}: RLE size ${seg.size.join('x')} differs from the image entry ${h}x${w}`)
+    }
+    try {
+      return fromCoco({ size: seg.size, counts: seg.counts })
+    } catch (err) {
+      throw new Error(`${where}: ${(err as Error).message}`, { cause: err })
+    }
+  }
+  throw new Error(`${where}: no 'segmentation' (polygons or RLE)`)
+}
+
+function queriesOf(ann: CocoAnnotation, category: string | undefined): string[] {
+  if (typeof ann.caption === 'string') return [ann.caption]
+  if (Array.isArray(ann.sentences) && ann.sentences.length) {
+    return ann.sentences.map((s) => (typeof s === 'string' ? s : (s.sent ?? s.raw ?? '')))
+  }
+  if (typeof ann.sentence === 'string') return [ann.sentence]
+  return category ? [category] : []
+}
+
+export async function* cocoRecords(jsonFile: string): AsyncGenerator<DatasetRecord> {
+  let doc: { images: CocoImage[]; annotations: CocoAnnotation[]; categories?: { id: number; name: string }[] }
+  try {
+    doc = JSON.parse(fs.readFileSync(jsonFile, 'utf8'))
+  } catch (err) {
+    throw new Error(`${jsonFile}: not valid JSON (${(err as Error).message})`, { cause: err })
+  }
+  const images = new Map(doc.images.map((im) => [String(im.id), im]))
+  const cats = new Map((doc.categories ?? []).map((c) => [c.id, c.name]))
+  const byImage = new Map<string, { ann: CocoAnnotation; index: number }[]>()
+  doc.annotations.forEach((ann, index) => {
+    const key = String(ann.image_id)
+    if (!byImage.has(key)) byImage.set(key, [])
+    byImage.get(key)?.push({ ann, index })
+  })
+  for (const [imageKey, anns] of byImage) {
+    const where0 = `${jsonFile}: annotations[${anns[0].index}]`
+    const im = images.get(imageKey)
+    if (!im) throw new Error(`${where0}: image_id ${imageKey} is not in 'images'`)
+    const file = resolveImage(jsonFile, im.file_name)
+    if (!file)
+      throw new Error(`${where0}: image file ${im.file_name} not found next to the JSON or in images/`)
+    const bytes = fs.readFileSync(file)
+    for (const { ann, index } of anns) {
+      const where = `${jsonFile}: annotations[${index}]`
+      const gt = cocoMask(ann, im.height, im.width, where)
+      const queries = queriesOf(ann, ann.category_id === undefined ? undefined : cats.get(ann.category_id))
+      if (queries.length === 0)
+        throw new Error(`${where}: no caption, sentences or category name to use as the query`)
+      for (let q = 0; q < queries.length; q++) {
+        yield {
+          imageId: String(im.id),
+          annId: queries.length === 1 ? String(ann.id) : `${ann.id}:${q}`,
+          query: queries[q],
+          image: bytes,
+          gt,
+          where,
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,91 @@
+/**
+ * COCO polygon → RLE exactly as pycocotools does it (`rleFrPoly` in maskApi.c): the polygon is
+ * upsampled ×5, its boundary walked with rounding, and the y-boundary crossings downsampled into
+ * column-major run starts. Several polygons of one annotation are merged (union), as `annToRLE` does.
+ */
+import { decodeRowMajor, encodeRowMajor, type Rle } from '../../shared/domain/rle'
+
+/** One polygon given as a flat [x0, y0, x1, y1, ...] list. */
+export function rleFromPolygon(xy: number[], h: number, w: number): Rle {
+  const k = Math.floor(xy.length / 2)
+  const scale = 5
+  const x = new Int32Array(k + 1)
+  const y = new Int32Array(k + 1)
+  // C `(int)(scale * v + .5)`: truncation toward zero.
+  for (let j = 0; j < k; j++) x[j] = Math.trunc(scale * xy[j * 2] + 0.5)
+  for (let j = 0; j < k; j++) y[j] = Math.trunc(scale * xy[j * 2 + 1] + 0.5)
+  x[k] = x[0]
+  y[k] = y[0]
+  const u: number[] = []
+  const v: number[] = []
+  for (let j = 0; j < k; j++) {
+    let xs = x[j]
+    let xe = x[j + 1]
+    let ys = y[j]
+    let ye = y[j + 1]
+    const dx = Math.abs(xe - xs)
+    const dy = Math.abs(ys - ye)
+    const flip = (dx >= dy && xs > xe) || (dx < dy && ys > ye)
+    if (flip) {
+      ;[xs, xe] = [xe, xs]
+      ;[ys, ye] = [ye, ys]
+    }
+    const s = dx >= dy ? (ye - ys) / dx : (xe - xs) / dy
+    if (dx >= dy) {
+      for (let d = 0; d <= dx; d++) {
+        const t = flip ? dx - d : d
+        u.push(t + xs)
+        v.push(Math.trunc(ys + s * t + 0.5))
+      }
+    } else {
+      for (let d = 0; d <= dy; d++) {
+        const t = flip ? dy - d : d
+        v.push(t + ys)
+        u.push(Math.trunc(xs + s * t + 0.5))
+      }
+    }
+  }
+  const a: number[] = []
+  for (let j = 1; j < u.length; j++) {
+    if (u[j] === u[j - 1]) continue
+    let xd = u[j] < u[j - 1] ? u[j] : u[j] - 1
+    xd = (xd + 0.5) / scale - 0.5
+    if (Math.floor(xd) !== xd || xd < 0 || xd > w - 1) continue
+    let yd = v[j] < v[j - 1] ? v[j] : v[j - 1]
+    yd = (yd + 0.5) / scale - 0.5
+    if (yd < 0) yd = 0
+    else if (yd > h) yd = h
+    yd = Math.ceil(yd)
+    a.push(xd * h + yd)
+  }
+  a.push(h * w)
+  a.sort((p, q) => p - q)
+  let prev = 0
+  for (let j = 0; j < a.length; j++) {
+    const t = a[j]
+    a[j] -= prev
+    prev = t
+  }
+  const b: number[] = []
+  let j = 0
+  b.push(a[j++])
+  while (j < a.length) {
+    if (a[j] > 0) b.push(a[j++])
+    else {
+      j++
+      if (j < a.length) b[b.length - 1] += a[j++]
+    }
+  }
+  return { h, w, counts: Uint32Array.from(b) }
+}
+
+/** Union of masks of the same size. */
+export function unionRle(masks: Rle[], h: number, w: number): Rle {
+  if (masks.length === 1) return masks[0]
+  const out = new Uint8Array(h * w)
+  for (const m of masks) {
+    const d = decodeRowMajor(m)
+    for (let i = 0; i < d.length; i++) out[i] |= d[i]
+  }
+  return encodeRowMajor(out, h, w)
+}

@@ -1,0 +1,218 @@
+/**
+ * `Segmenter` over a SAM-family ONNX model: sessions in a worker thread, embeddings cached per image
+ * (memory LRU + project disk cache), prompt edits on a cached image cost one decoder run.
+ */
+import { existsSync } from 'node:fs'
+import { emptyRle } from '../../../shared/domain/rle'
+import { EmbeddingCache, type CacheStats, type Embedding } from '../cache/embeddingCache'
+import type { EmbeddingSource } from '../cache/precompute'
+import type { ModelInfo, ObjectPrompt, RgbImage, Segmenter, SegmentResult } from '../types'
+import { assertSignature, embeddingNames, type Flavour, type SessionMeta } from './flavours'
+import { modelFingerprint, type InstalledModel } from './manifest'
+import { decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from './pipeline'
+import { providerCandidates, type ProviderRequest } from './providers'
+import { abortError, MissingEmbeddingError, SessionClient } from './sessionClient'
+import type { WireFeeds } from './sessionProtocol'
+
+export interface OnnxSegmenterOptions {
+  provider?: ProviderRequest
+  /** `<project>/cache/embeddings`; memory-only cache when omitted. */
+  cacheDir?: string
+  /** In-memory embedding budget (default 256 MiB). */
+  memoryBudgetBytes?: number
+  /** Called with each provider fallback note (default: printed to stderr). */
+  onNote?: (note: string) => void
+}
+
+export interface OnnxSegmenterStats {
+  encoderRuns: number
+  decoderRuns: number
+  cache: CacheStats
+}
+
+export class ModelFileMissingError extends Error {
+  constructor(
+    readonly modelId: string,
+    readonly path: string,
+  ) {
+    super(
+      `model '${modelId}': file not found: ${path} (run \`npm run models:fetch -- ${modelId}\` or \`reseg models add <dir>\`)`,
+    )
+    this.name = 'ModelFileMissingError'
+  }
+}
+
+export class OnnxSegmenter implements Segmenter, EmbeddingSource {
+  readonly info: ModelInfo
+  private encoderRuns = 0
+  private decoderRuns = 0
+  private inflight = new Map<string, Promise<Embedding>>()
+
+  constructor(
+    private readonly model: InstalledModel,
+    private readonly client: SessionClient,
+    private readonly meta: { encoder: SessionMeta; decoder: SessionMeta },
+    private readonly cache: EmbeddingCache,
+    provider: string,
+    /** Why a requested provider was not used (empty when it was). */
+    readonly providerNotes: string[],
+  ) {
+    this.info = {
+      id: model.id,
+      label: model.label,
+      family: model.family as Flavour,
+      isBaseline: false,
+      provider,
+    }
+  }
+
+  stats(): OnnxSegmenterStats {
+    return { encoderRuns: this.encoderRuns, decoderRuns: this.decoderRuns, cache: this.cache.stats() }
+  }
+
+  hasEmbedding(imageKey: string): boolean {
+    return this.inflight.has(imageKey) || this.cache.has(this.model.id, imageKey)
+  }
+
+  /** The image's embedding: from cache, or one encoder run (concurrent calls for one image share it). */
+  async embed(
+    imageKey: string,
+    load: () => Promise<RgbImage> | RgbImage,
+    signal?: AbortSignal,
+  ): Promise<Embedding> {
+    signal?.throwIfAborted()
+    const cached = await this.cache.get(this.model.id, imageKey)
+    if (cached) return cached
+    let job = this.inflight.get(imageKey)
+    if (!job) {
+      job = this.encode(imageKey, load).finally(() => this.inflight.delete(imageKey))
+      this.inflight.set(imageKey, job)
+    }
+    return raceAbort(job, signal)
+  }
+
+  async segment(
+    imageKey: string,
+    image: RgbImage,
+    prompt: ObjectPrompt,
+    signal?: AbortSignal,
+  ): Promise<SegmentResult> {
+    signal?.throwIfAborted()
+    if (!prompt.box && prompt.points.length === 0)
+      return { mask: emptyRle(image.height, image.width), score: 0 }
+    let embedding = await this.embed(imageKey, () => image, signal)
+    if (embedding.width !== image.width || embedding.height !== image.height) {
+      // Same key, different pixels size: the cached entry belongs to another image; re-encode.
+      embedding = await this.encode(imageKey, () => image)
+    }
+    const geometry = modelGeometry(image.width, image.height, this.model.preprocess)
+    const request = decoderFeeds(this.model.family, prompt, geometry, this.meta.decoder)
+    signal?.throwIfAborted()
+    const run = (withTensors: boolean) => {
+      this.client.pinnedKey = imageKey
+      const pin = { key: imageKey, tensors: withTensors ? toWire(embedding) : undefined }
+      return this.client.run('decoder', request.feeds, { fetch: request.fetch, pin }, signal)
+    }
+    let outputs: WireFeeds
+    try {
+      outputs = await run(this.client.pinnedKey !== imageKey)
+    } catch (e) {
+      if (!(e instanceof MissingEmbeddingError)) throw e
+      outputs = await run(true)
+    }
+    this.decoderRuns++
+    const decoded = masksFromOutputs(this.model.family, outputs, request.pointCount, geometry)
+    return { mask: decoded.mask, score: decoded.score }
+  }
+
+  async dispose(): Promise<void> {
+    await this.client.close()
+  }
+
+  private async encode(imageKey: string, load: () => Promise<RgbImage> | RgbImage): Promise<Embedding> {
+    const image = await load()
+    const { feeds } = encoderFeeds(image, this.model.preprocess, this.meta.encoder)
+    const rename = embeddingNames(this.model.family, this.meta.encoder)
+    // Encoder runs are not cancelled mid-way: an embedding is worth keeping even if its request died.
+    const outputs = await this.client.run('encoder', feeds, { pinOutputs: { key: imageKey, rename } })
+    this.encoderRuns++
+    this.client.pinnedKey = imageKey
+    const tensors: Embedding['tensors'] = {}
+    for (const [from, to] of Object.entries(rename)) {
+      const t = outputs[from]
+      if (!t || t.type !== 'float32') throw new Error(`encoder output '${from}' missing or not float32`)
+      tensors[to] = { dims: t.dims, data: t.data }
+    }
+    const embedding: Embedding = { tensors, width: image.width, height: image.height }
+    await this.cache.put(this.model.id, imageKey, embedding)
+    return embedding
+  }
+}
+
+function toWire(e: Embedding): WireFeeds {
+  const out: WireFeeds = {}
+  for (const [name, t] of Object.entries(e.tensors))
+    out[name] = { type: 'float32', dims: t.dims, data: t.data }
+  return out
+}
+
+function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return p
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(signal))
+    if (signal.aborted) return onAbort()
+    signal.addEventListener('abort', onAbort, { once: true })
+    p.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(v)
+      },
+      (e) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(e)
+      },
+    )
+  })
+}
+
+/** Loads a model's sessions (provider fallback, signature check) and returns its segmenter. */
+export async function createOnnxSegmenter(
+  model: InstalledModel,
+  opts: OnnxSegmenterOptions = {},
+): Promise<OnnxSegmenter> {
+  for (const p of [model.encoderPath, model.decoderPath])
+    if (!existsSync(p)) throw new ModelFileMissingError(model.id, p)
+  const note = opts.onNote ?? ((n: string) => process.stderr.write(`reseg: ${n}\n`))
+  const { candidates, notes } = providerCandidates(opts.provider ?? 'auto')
+  const { client, info } = await SessionClient.open(model.encoderPath, model.decoderPath, candidates)
+  try {
+    assertSignature(
+      model.family,
+      { file: model.encoderPath, meta: info.encoder },
+      { file: model.decoderPath, meta: info.decoder },
+    )
+  } catch (e) {
+    await client.close()
+    throw e
+  }
+  const allNotes = [
+    ...notes,
+    ...info.failures.map(
+      (f) => `${f.provider} failed to load '${model.id}': ${f.error}; using ${info.provider}`,
+    ),
+  ]
+  for (const n of allNotes) note(n)
+  const cache = new EmbeddingCache({
+    budgetBytes: opts.memoryBudgetBytes ?? 256 * 1024 * 1024,
+    dir: opts.cacheDir,
+    fingerprint: modelFingerprint(model),
+  })
+  return new OnnxSegmenter(
+    model,
+    client,
+    { encoder: info.encoder, decoder: info.decoder },
+    cache,
+    info.provider,
+    allNotes,
+  )
+}

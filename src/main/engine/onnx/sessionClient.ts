@@ -1,0 +1,121 @@
+/**
+ * Main-thread handle on one session worker: request/response bookkeeping, abort (queued runs are
+ * dropped in the worker; a run already executing has its result discarded) and worker failure (every
+ * pending request is rejected with the reason; later calls fail fast instead of hanging).
+ */
+import type { Worker } from 'node:worker_threads'
+import type { OpenResult, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
+import { startSessionWorker } from './workerLocation'
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+
+interface Pending {
+  resolve: (v: WorkerResponse & { ok: true }) => void
+  reject: (e: unknown) => void
+}
+
+/** The worker no longer holds the embedding a decoder run referred to; resend it with the tensors. */
+export class MissingEmbeddingError extends Error {}
+
+export function abortError(signal?: AbortSignal): unknown {
+  return signal?.reason ?? new DOMException('The operation was aborted', 'AbortError')
+}
+
+export class SessionClient {
+  private nextId = 1
+  private pending = new Map<number, Pending>()
+  private dead: Error | undefined
+  /** Key of the embedding last sent to or computed by the worker (a hint; the worker has the last word). */
+  pinnedKey: string | undefined
+
+  private constructor(private worker: Worker) {
+    worker.on('message', (msg: WorkerResponse) => {
+      const p = this.pending.get(msg.id)
+      if (!p) return
+      this.pending.delete(msg.id)
+      if (msg.ok) p.resolve(msg)
+      else if (msg.cancelled) p.reject(new DOMException('The operation was aborted', 'AbortError'))
+      else p.reject(msg.missingEmbedding ? new MissingEmbeddingError(msg.error) : new Error(msg.error))
+    })
+    const fail = (e: Error) => {
+      this.dead = e
+      for (const p of this.pending.values()) p.reject(e)
+      this.pending.clear()
+    }
+    worker.on('error', (e) => fail(new Error(`ONNX session worker failed: ${e.message}`)))
+    worker.on('exit', (code) => fail(new Error(`ONNX session worker exited (code ${code})`)))
+  }
+
+  static async open(
+    encoderPath: string,
+    decoderPath: string,
+    providers: string[],
+  ): Promise<{ client: SessionClient; info: OpenResult }> {
+    const client = new SessionClient(startSessionWorker())
+    try {
+      const res = await client.request({ kind: 'open', encoderPath, decoderPath, providers })
+      return { client, info: res.value as OpenResult }
+    } catch (e) {
+      await client.terminate()
+      throw e
+    }
+  }
+
+  run(
+    session: 'encoder' | 'decoder',
+    feeds: WireFeeds,
+    extra: {
+      fetch?: string[]
+      pin?: { key: string; tensors?: WireFeeds }
+      pinOutputs?: { key: string; rename: Record<string, string> }
+    },
+    signal?: AbortSignal,
+  ): Promise<WireFeeds> {
+    return this.request({ kind: 'run', session, feeds, ...extra }, signal).then((r) => r.value as WireFeeds)
+  }
+
+  async close(): Promise<void> {
+    if (!this.dead) {
+      try {
+        await this.request({ kind: 'close' })
+      } catch {
+        // The worker is going away either way.
+      }
+    }
+    await this.terminate()
+  }
+
+  private async terminate(): Promise<void> {
+    this.dead ??= new Error('ONNX session worker was closed')
+    await this.worker.terminate()
+  }
+
+  private request(
+    msg: DistributiveOmit<WorkerRequest, 'id'>,
+    signal?: AbortSignal,
+  ): Promise<WorkerResponse & { ok: true }> {
+    if (this.dead) return Promise.reject(this.dead)
+    if (signal?.aborted) return Promise.reject(abortError(signal))
+    const id = this.nextId++
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        if (!this.pending.has(id)) return
+        this.pending.delete(id)
+        this.worker.postMessage({ kind: 'cancel', id } satisfies WorkerRequest)
+        reject(abortError(signal))
+      }
+      this.pending.set(id, {
+        resolve: (v) => {
+          signal?.removeEventListener('abort', onAbort)
+          resolve(v)
+        },
+        reject: (e) => {
+          signal?.removeEventListener('abort', onAbort)
+          reject(e)
+        },
+      })
+      signal?.addEventListener('abort', onAbort, { once: true })
+      this.worker.postMessage({ ...msg, id } as WorkerRequest)
+    })
+  }
+}

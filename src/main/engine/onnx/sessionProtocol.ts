@@ -1,0 +1,41 @@
+/**
+ * Messages between the main thread and the ONNX session worker (sessionWorker.ts). Tensors travel as
+ * typed arrays; the worker keeps recent images' embeddings ("pinned" by image key) so prompt edits on
+ * the same image send only the small prompt tensors.
+ */
+import type { SessionMeta } from './flavours'
+
+export type WireTensor =
+  | { type: 'float32'; dims: number[]; data: Float32Array }
+  | { type: 'int64'; dims: number[]; data: BigInt64Array }
+
+export type WireFeeds = Record<string, WireTensor>
+
+export interface OpenResult {
+  provider: string
+  /** Providers tried before `provider`, with the reason each failed. */
+  failures: { provider: string; error: string }[]
+  encoder: SessionMeta
+  decoder: SessionMeta
+}
+
+export type WorkerRequest =
+  | { kind: 'open'; id: number; encoderPath: string; decoderPath: string; providers: string[] }
+  | {
+      kind: 'run'
+      id: number
+      session: 'encoder' | 'decoder'
+      feeds: WireFeeds
+      /** Outputs to compute (all when omitted); ONNX Runtime skips nodes only the others need. */
+      fetch?: string[]
+      /** Decoder: embedding tensors to pin under `key` before running (omitted when already pinned). */
+      pin?: { key: string; tensors?: WireFeeds }
+      /** Encoder: pin the outputs under this key, renamed to decoder input names. */
+      pinOutputs?: { key: string; rename: Record<string, string> }
+    }
+  | { kind: 'cancel'; id: number }
+  | { kind: 'close'; id: number }
+
+export type WorkerResponse =
+  | { id: number; ok: true; value: OpenResult | WireFeeds | null }
+  | { id: number; ok: false; error: string; cancelled?: boolean; missingEmbedding?: boolean }

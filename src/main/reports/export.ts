@@ -1,0 +1,145 @@
+/**
+ * `exportReport`: the one entry point the CLI and the API share for every report format. HTML, CSV and
+ * JSON stream to a temporary file renamed into place; PDF prints the HTML through Chromium; COCO delegates
+ * to the data area's `exportCoco`.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DEFAULT_BOOTSTRAP } from '../../shared/domain/bootstrap'
+import { requireRun } from '../analysis/results'
+import { runMetrics } from '../metrics/runMetrics'
+import type { Project } from '../store/project'
+import { exportCoco } from './coco'
+import { writeHtmlReport } from './html'
+import { printHtmlToPdf } from './pdf'
+import { openSink, type Sink } from './sink'
+import { writeCsv, writeJson } from './table'
+
+export const REPORT_FORMATS = ['html', 'csv', 'json', 'coco', 'pdf'] as const
+export type ReportFormat = (typeof REPORT_FORMATS)[number]
+
+export interface ExportOptions {
+  run: string | number
+  compare?: string | number | null
+  format: ReportFormat
+  out: string
+  worstK?: number
+  examplesPerTag?: number
+  seed?: number
+  signal?: AbortSignal
+  onProgress?: (done: number, total: number, phase: string) => void
+}
+
+export interface ExportResult {
+  format: ReportFormat
+  out: string
+  bytes: number
+  /** Sample rows (CSV, JSON), masks (COCO); 0 for HTML and PDF. */
+  rows: number
+  message: string
+}
+
+export async function exportReport(project: Project, opts: ExportOptions): Promise<ExportResult> {
+  const run = requireRun(project.db, opts.run)
+  const cmp = opts.compare != null && opts.compare !== '' ? requireRun(project.db, opts.compare) : null
+  if (cmp && cmp.dataset_id !== run.dataset_id) {
+    throw new Error(`cannot compare '${run.name}' with '${cmp.name}': they are on different datasets`)
+  }
+  const done = (rows: number, message: string): ExportResult => ({
+    format: opts.format,
+    out: opts.out,
+    bytes: fs.statSync(opts.out).size,
+    rows,
+    message,
+  })
+  const table = {
+    runId: run.id,
+    compareRunId: cmp?.id ?? null,
+    signal: opts.signal,
+    onProgress: (d: number, t: number) => opts.onProgress?.(d, t, 'rows'),
+  }
+  switch (opts.format) {
+    case 'coco': {
+      if (cmp) throw new Error("--compare does not apply to the coco format (it exports one run's masks)")
+      const r = exportCoco(project, run.name, opts.out)
+      return done(
+        r.written,
+        `${r.written} masks written${r.withoutMask ? `, ${r.withoutMask} predictions without a mask skipped` : ''}`,
+      )
+    }
+    case 'csv': {
+      const n = await withSink(opts.out, (sink) => writeCsv(project.db, sink, table))
+      return done(n, `${n} samples written`)
+    }
+    case 'json': {
+      const m = runMetrics(project.db, run)
+      const header: Record<string, unknown> = {
+        run: run.name,
+        model: run.model,
+        convention: m.convention,
+        n: m.n,
+        missing: m.missing,
+        gIoU: m.gIoU,
+        cIoU: m.cIoU,
+      }
+      if (cmp) {
+        const c = runMetrics(project.db, cmp)
+        header.compare = {
+          run: cmp.name,
+          model: cmp.model,
+          n: c.n,
+          missing: c.missing,
+          gIoU: c.gIoU,
+          cIoU: c.cIoU,
+        }
+      }
+      const n = await withSink(opts.out, (sink) => writeJson(project.db, sink, { ...table, header }))
+      return done(n, `${n} samples written`)
+    }
+    case 'html': {
+      await withSink(opts.out, (sink) =>
+        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+      )
+      return done(0, 'self-contained HTML report written')
+    }
+    case 'pdf': {
+      const tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-pdf-'))
+      try {
+        const html = path.join(tmpDir, 'report.html')
+        await withSink(html, (sink) =>
+          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+        )
+        opts.onProgress?.(1, 1, 'printing')
+        await printHtmlToPdf(html, opts.out)
+      } finally {
+        fs.rmSync(tmpDir, { recursive: true, force: true })
+      }
+      return done(0, 'PDF report written')
+    }
+  }
+}
+
+function htmlOpts(runId: number, compareRunId: number | null, o: ExportOptions) {
+  return {
+    runId,
+    compareRunId,
+    worstK: o.worstK,
+    examplesPerTag: o.examplesPerTag,
+    seed: o.seed ?? DEFAULT_BOOTSTRAP.seed,
+    signal: o.signal,
+    onProgress: o.onProgress,
+  }
+}
+
+async function withSink<T>(file: string, fn: (sink: Sink) => Promise<T>): Promise<T> {
+  const sink = openSink(file)
+  try {
+    const r = await fn(sink)
+    await sink.close()
+    return r
+  } catch (e) {
+    await sink.abort()
+    throw e
+  }
+}

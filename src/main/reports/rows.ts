@@ -1,0 +1,207 @@
+/**
+ * One flat row per sample with every stored field of a run (and optionally of a second run), for the CSV
+ * and JSON exports. Rows are read in keyset pages so memory stays bounded and the database connection is
+ * free between pages (the app keeps answering while a large export runs).
+ */
+import { imageSizeBucket, objectSizeBucket, queryKind } from '../../shared/domain/breakdowns'
+import { sampleIou } from '../../shared/domain/metrics'
+import { TAG_SEPARATOR, requireRun } from '../analysis/results'
+import type { Db } from '../store/project'
+
+export interface ExportRow {
+  sample_id: number
+  image_id: string
+  ann_id: string
+  query: string
+  query_kind: string
+  is_sentence: boolean | null
+  width: number
+  height: number
+  gt_area: number
+  object_size: string
+  image_size: string
+  missing: boolean
+  intersection: number
+  union: number
+  iou: number
+  bbox_iou: number | null
+  score: number | null
+  parse_error: string | null
+  tags: string[]
+  note: string | null
+  stage_label: string | null
+  oracle_iou: number | null
+  pred_box_iou: number | null
+  prompts: unknown
+  reasoning: string | null
+  answer: string | null
+  raw_output: string | null
+  mask_rle: string | null
+  compare_missing?: boolean
+  compare_iou?: number
+  compare_intersection?: number
+  compare_union?: number
+  iou_delta?: number
+}
+
+/** Column order of the CSV (the JSON objects have the same keys). */
+export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
+  const cols: (keyof ExportRow)[] = [
+    'sample_id',
+    'image_id',
+    'ann_id',
+    'query',
+    'query_kind',
+    'is_sentence',
+    'width',
+    'height',
+    'gt_area',
+    'object_size',
+    'image_size',
+    'missing',
+    'intersection',
+    'union',
+    'iou',
+    'bbox_iou',
+    'score',
+    'parse_error',
+    'tags',
+    'note',
+    'stage_label',
+    'oracle_iou',
+    'pred_box_iou',
+  ]
+  if (withCompare)
+    cols.push('compare_missing', 'compare_intersection', 'compare_union', 'compare_iou', 'iou_delta')
+  cols.push('prompts', 'reasoning', 'answer', 'raw_output', 'mask_rle')
+  return cols
+}
+
+interface RawRow {
+  id: number
+  image_id: string
+  ann_id: string
+  query: string
+  is_sentence: number | null
+  width: number
+  height: number
+  gt_area: number
+  has_pred: number
+  intersection: number | null
+  union_px: number | null
+  bbox_iou: number | null
+  score: number | null
+  parse_error: string | null
+  prompts_json: string | null
+  reasoning: string | null
+  answer: string | null
+  raw_output: string | null
+  mask_rle: string | null
+  tags: string | null
+  note: string | null
+  stage_label: string | null
+  oracle_iou: number | null
+  pred_box_iou: number | null
+  b_has: number | null
+  b_intersection: number | null
+  b_union: number | null
+}
+
+export function countExportRows(db: Db, runId: number): number {
+  const run = requireRun(db, runId)
+  return (
+    db.prepare('SELECT COUNT(*) AS n FROM samples WHERE dataset_id = ?').get(run.dataset_id) as { n: number }
+  ).n
+}
+
+/**
+ * Yields rows in sample order, `pageSize` at a time. A missing prediction counts as an empty mask
+ * (I = 0, U = |GT|; with an ignore region the CSV still shows |GT|, the metrics use the ignore-aware union).
+ */
+export function* exportRows(
+  db: Db,
+  runId: number,
+  compareRunId?: number | null,
+  pageSize = 500,
+): Generator<ExportRow[]> {
+  const run = requireRun(db, runId)
+  const cmp = compareRunId != null ? requireRun(db, compareRunId) : null
+  if (cmp && cmp.dataset_id !== run.dataset_id)
+    throw new Error(`runs '${run.name}' and '${cmp.name}' are on different datasets`)
+  const stmt = db.prepare(
+    `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height, s.gt_area,
+            p.sample_id IS NOT NULL AS has_pred, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
+            p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle,
+            (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
+              WHERE st.run_id = @run AND st.sample_id = s.id) AS tags,
+            (SELECT text FROM notes n WHERE n.run_id = @run AND n.sample_id = s.id) AS note,
+            sl.label AS stage_label, sl.oracle_iou, sl.bbox_iou AS pred_box_iou,
+            b.sample_id IS NOT NULL AS b_has, b.intersection AS b_intersection, b.union_px AS b_union
+     FROM samples s
+     LEFT JOIN predictions p ON p.sample_id = s.id AND p.run_id = @run
+     LEFT JOIN stage_labels sl ON sl.sample_id = s.id AND sl.run_id = @run
+     LEFT JOIN predictions b ON b.sample_id = s.id AND b.run_id = @cmp
+     WHERE s.dataset_id = @dataset AND s.id > @after ORDER BY s.id LIMIT @limit`,
+  )
+  let after = -1
+  for (;;) {
+    const page = stmt.all({
+      run: run.id,
+      cmp: cmp?.id ?? -1,
+      dataset: run.dataset_id,
+      after,
+      limit: pageSize,
+    }) as RawRow[]
+    if (page.length === 0) return
+    after = page[page.length - 1].id
+    yield page.map((r) => toRow(r, cmp != null))
+  }
+}
+
+function toRow(r: RawRow, withCompare: boolean): ExportRow {
+  const has = r.has_pred === 1
+  const intersection = has ? r.intersection! : 0
+  const union = has ? r.union_px! : r.gt_area
+  const isSentence = r.is_sentence == null ? null : r.is_sentence === 1
+  const row: ExportRow = {
+    sample_id: r.id,
+    image_id: r.image_id,
+    ann_id: r.ann_id,
+    query: r.query,
+    query_kind: queryKind(isSentence, r.query),
+    is_sentence: isSentence,
+    width: r.width,
+    height: r.height,
+    gt_area: r.gt_area,
+    object_size: objectSizeBucket(r.gt_area, r.width, r.height),
+    image_size: imageSizeBucket(r.width, r.height),
+    missing: !has,
+    intersection,
+    union,
+    iou: sampleIou(intersection, union),
+    bbox_iou: r.bbox_iou,
+    score: r.score,
+    parse_error: r.parse_error,
+    tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
+    note: r.note,
+    stage_label: r.stage_label,
+    oracle_iou: r.oracle_iou,
+    pred_box_iou: r.pred_box_iou,
+    prompts: r.prompts_json ? (JSON.parse(r.prompts_json) as unknown) : null,
+    reasoning: r.reasoning,
+    answer: r.answer,
+    raw_output: r.raw_output,
+    mask_rle: r.mask_rle,
+  }
+  if (withCompare) {
+    const bHas = r.b_has === 1
+    const bi = bHas ? r.b_intersection! : 0
+    const bu = bHas ? r.b_union! : r.gt_area
+    row.compare_missing = !bHas
+    row.compare_intersection = bi
+    row.compare_union = bu
+    row.compare_iou = sampleIou(bi, bu)
+    row.iou_delta = row.compare_iou - row.iou
+  }
+  return row
+}

@@ -1,0 +1,123 @@
+/**
+ * Grid thumbnails: the image shrunk to fit THUMB_SIZE with the run's predicted mask filled and the GT
+ * outlined, generated once per (sample, run) with sharp and kept as content-addressed media (so hosts
+ * serve them like any image). Masks are sampled nearest-neighbour at thumbnail resolution.
+ */
+import sharp from 'sharp'
+import { decodeRowMajor, fromCoco } from '../../shared/domain/rle'
+import { mediaPath, putMedia } from './media'
+import type { Project } from './project'
+
+export const THUMB_SIZE = 192
+const PRED: [number, number, number] = [255, 62, 165]
+const GT: [number, number, number] = [255, 214, 10]
+const ALPHA = 0.45
+
+interface Source {
+  id: number
+  media_hash: string
+  width: number
+  height: number
+  gt_rle: string
+  mask_rle: string | null
+}
+
+/** Nearest-neighbour samples of a row-major mask at (tw, th). */
+function sampleMask(mask: Uint8Array, w: number, h: number, tw: number, th: number): Uint8Array {
+  const out = new Uint8Array(tw * th)
+  for (let y = 0; y < th; y++) {
+    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / th))
+    for (let x = 0; x < tw; x++) {
+      const sx = Math.min(w - 1, Math.floor(((x + 0.5) * w) / tw))
+      out[y * tw + x] = mask[sy * w + sx]
+    }
+  }
+  return out
+}
+
+async function renderThumb(project: Project, s: Source): Promise<string> {
+  const { data, info } = await sharp(mediaPath(project, s.media_hash))
+    .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside' })
+    .removeAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true })
+  const tw = info.width
+  const th = info.height
+  const ch = info.channels
+  const gt = sampleMask(
+    decodeRowMajor(fromCoco({ size: [s.height, s.width], counts: s.gt_rle })),
+    s.width,
+    s.height,
+    tw,
+    th,
+  )
+  const pred = s.mask_rle
+    ? sampleMask(
+        decodeRowMajor(fromCoco({ size: [s.height, s.width], counts: s.mask_rle })),
+        s.width,
+        s.height,
+        tw,
+        th,
+      )
+    : null
+  for (let y = 0; y < th; y++) {
+    for (let x = 0; x < tw; x++) {
+      const i = y * tw + x
+      const o = i * ch
+      if (pred && pred[i])
+        for (let c = 0; c < 3; c++) data[o + c] = Math.round(data[o + c] * (1 - ALPHA) + PRED[c] * ALPHA)
+      const edge =
+        gt[i] &&
+        (x === 0 ||
+          y === 0 ||
+          x === tw - 1 ||
+          y === th - 1 ||
+          !gt[i - 1] ||
+          !gt[i + 1] ||
+          !gt[i - tw] ||
+          !gt[i + tw])
+      if (edge) for (let c = 0; c < 3; c++) data[o + c] = GT[c]
+    }
+  }
+  const png = await sharp(data, { raw: { width: tw, height: th, channels: ch as 3 } })
+    .png({ compressionLevel: 6 })
+    .toBuffer()
+  return putMedia(project, png, { ext: 'png', width: tw, height: th })
+}
+
+export async function getThumbnails(
+  project: Project,
+  runId: number | null,
+  sampleIds: number[],
+): Promise<{ sampleId: number; hash: string }[]> {
+  const db = project.db
+  const have = new Map(
+    (
+      db
+        .prepare(
+          `SELECT sample_id, media_hash FROM thumbnails
+           WHERE IFNULL(run_id, 0) = ? AND sample_id IN (SELECT value FROM json_each(?))`,
+        )
+        .all(runId ?? 0, JSON.stringify(sampleIds)) as { sample_id: number; media_hash: string }[]
+    ).map((r) => [r.sample_id, r.media_hash]),
+  )
+  const missing = sampleIds.filter((id) => !have.has(id))
+  if (missing.length > 0) {
+    const sources = db
+      .prepare(
+        `SELECT s.id, s.media_hash, s.width, s.height, s.gt_rle, p.mask_rle FROM samples s
+         LEFT JOIN predictions p ON p.run_id = ? AND p.sample_id = s.id
+         WHERE s.id IN (SELECT value FROM json_each(?))`,
+      )
+      .all(runId ?? -1, JSON.stringify(missing)) as Source[]
+    const insert = db.prepare(
+      'INSERT OR REPLACE INTO thumbnails (sample_id, run_id, media_hash) VALUES (?, ?, ?)',
+    )
+    for (const s of sources) {
+      const hash = await renderThumb(project, s)
+      insert.run(s.id, runId, hash)
+      have.set(s.id, hash)
+    }
+  }
+  return sampleIds.filter((id) => have.has(id)).map((id) => ({ sampleId: id, hash: have.get(id) as string }))
+}

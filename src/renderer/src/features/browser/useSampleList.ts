@@ -1,0 +1,122 @@
+/**
+ * The sample list as React state: total count for the current query, rows fetched page by page as they
+ * are needed, and a version number that bumps when pages arrive. A new query starts a new generation, so
+ * pages of an older query that arrive late are dropped.
+ */
+import { useCallback, useEffect, useRef, useState } from 'react'
+import type { ApiClient } from '../../../../shared/contract/client'
+import type { SampleQuery, SampleRow } from '../../../../shared/contract/samples'
+import { PAGE_SIZE, PagedRows } from './pagedRows'
+
+export interface SampleList {
+  total: number | null
+  version: number
+  rowAt(index: number): SampleRow | undefined
+  ensure(start: number, end: number): void
+  /** Resolves the row at an index, fetching its page if needed. */
+  fetchRow(index: number): Promise<SampleRow | undefined>
+  patch(id: number, f: (r: SampleRow) => SampleRow): void
+  error: string | null
+  /** Milliseconds the last query took to return its first page (for the status bar / benchmark). */
+  lastQueryMs: number | null
+  /** The query (as JSON) whose rows are shown; lags the requested one until its first page arrives. */
+  readyKey: string | null
+}
+
+export function useSampleList(api: ApiClient, query: SampleQuery | null): SampleList {
+  const [state, setState] = useState<{
+    total: number | null
+    version: number
+    error: string | null
+    ms: number | null
+    key: string | null
+  }>({ total: null, version: 0, error: null, ms: null, key: null })
+  const rows = useRef<PagedRows>(new PagedRows(0))
+  const gen = useRef(0)
+  const queryRef = useRef(query)
+  const waiters = useRef(new Map<number, (() => void)[]>())
+
+  const loadPage = useCallback(
+    async (page: number, g: number) => {
+      const q = queryRef.current
+      if (!q) return
+      try {
+        const r = await api.listSamples({ ...q, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
+        if (g !== gen.current) return
+        rows.current.setPage(page, r.rows)
+        setState((s) => ({ ...s, version: s.version + 1 }))
+        for (const w of waiters.current.get(page) ?? []) w()
+        waiters.current.delete(page)
+      } catch (err) {
+        if (g !== gen.current) return
+        rows.current.failPage(page)
+        setState((s) => ({ ...s, error: (err as Error).message }))
+      }
+    },
+    [api],
+  )
+
+  const key = JSON.stringify(query)
+  useEffect(() => {
+    queryRef.current = query
+    const g = ++gen.current
+    waiters.current.clear()
+    if (!query) return
+    const t0 = performance.now()
+    api
+      .listSamples({ ...query, offset: 0, limit: PAGE_SIZE })
+      .then((r) => {
+        if (g !== gen.current) return
+        const pr = new PagedRows(r.total)
+        pr.setPage(0, r.rows)
+        rows.current = pr
+        setState((s) => ({
+          total: r.total,
+          version: s.version + 1,
+          error: null,
+          ms: performance.now() - t0,
+          key,
+        }))
+      })
+      .catch((err: Error) => {
+        if (g === gen.current) setState((s) => ({ ...s, error: err.message }))
+      })
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, key])
+
+  const ensure = useCallback(
+    (start: number, end: number) => {
+      for (const p of rows.current.claimMissing(start, end)) void loadPage(p, gen.current)
+    },
+    [loadPage],
+  )
+
+  const fetchRow = useCallback(
+    (index: number): Promise<SampleRow | undefined> => {
+      const have = rows.current.get(index)
+      if (have || index < 0 || index >= rows.current.total) return Promise.resolve(have)
+      const page = Math.floor(index / PAGE_SIZE)
+      return new Promise((resolve) => {
+        const list = waiters.current.get(page) ?? []
+        list.push(() => resolve(rows.current.get(index)))
+        waiters.current.set(page, list)
+        ensure(index, index)
+      })
+    },
+    [ensure],
+  )
+
+  return {
+    total: state.total,
+    version: state.version,
+    rowAt: (i) => rows.current.get(i),
+    ensure,
+    fetchRow,
+    patch: (id, f) => {
+      if (rows.current.patch(id, f)) setState((s) => ({ ...s, version: s.version + 1 }))
+    },
+    error: state.error,
+    lastQueryMs: state.ms,
+    readyKey: state.key,
+  }
+}

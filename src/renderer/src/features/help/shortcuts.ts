@@ -1,0 +1,93 @@
+/** Every keyboard shortcut, in one table: the help overlay lists it and the key handler matches against it. */
+
+export type Action =
+  | 'next'
+  | 'prev'
+  | 'first'
+  | 'last'
+  | 'toggleGt'
+  | 'togglePred'
+  | 'toggleLive'
+  | 'toggleDiff'
+  | 'toggleContour'
+  | 'zoomIn'
+  | 'zoomOut'
+  | 'fit'
+  | 'undo'
+  | 'redo'
+  | 'resetPrompts'
+  | 'deleteSelected'
+  | 'tag'
+  | 'help'
+  | 'focusSearch'
+  | 'toggleTheme'
+  | 'toggleGrid'
+  | 'escape'
+
+export interface Shortcut {
+  keys: string[]
+  action: Action
+  label: string
+}
+
+export const SHORTCUTS: Shortcut[] = [
+  { keys: ['j', 'ArrowDown', 'ArrowRight'], action: 'next', label: 'Next sample (in filter order)' },
+  { keys: ['k', 'ArrowUp', 'ArrowLeft'], action: 'prev', label: 'Previous sample' },
+  { keys: ['Home'], action: 'first', label: 'First sample' },
+  { keys: ['End'], action: 'last', label: 'Last sample' },
+  { keys: ['g'], action: 'toggleGt', label: 'Show / hide ground truth' },
+  { keys: ['p'], action: 'togglePred', label: 'Show / hide prediction' },
+  { keys: ['o'], action: 'toggleLive', label: 'Show / hide the live (edited) mask' },
+  { keys: ['d'], action: 'toggleDiff', label: 'Diff mode: TP / FP / FN' },
+  { keys: ['c'], action: 'toggleContour', label: 'Fill or contour' },
+  { keys: ['+', '='], action: 'zoomIn', label: 'Zoom in' },
+  { keys: ['-'], action: 'zoomOut', label: 'Zoom out' },
+  { keys: ['f', '0'], action: 'fit', label: 'Fit image to view' },
+  { keys: ['Mod+z'], action: 'undo', label: 'Undo prompt edit' },
+  { keys: ['Mod+Shift+z', 'Mod+y'], action: 'redo', label: 'Redo prompt edit' },
+  { keys: ['r'], action: 'resetPrompts', label: "Reset to the model's prompts" },
+  { keys: ['Delete', 'Backspace'], action: 'deleteSelected', label: 'Delete the selected point or box' },
+  { keys: ['1–9'], action: 'tag', label: 'Toggle failure tag 1–9' },
+  { keys: ['/'], action: 'focusSearch', label: 'Search query and reasoning' },
+  { keys: ['v'], action: 'toggleGrid', label: 'List or thumbnail grid' },
+  { keys: ['t'], action: 'toggleTheme', label: 'Dark / light theme' },
+  { keys: ['?'], action: 'help', label: 'This help' },
+  { keys: ['Escape'], action: 'escape', label: 'Close help, deselect' },
+]
+
+export const MOUSE_HELP: [string, string][] = [
+  ['Wheel', 'Zoom around the cursor'],
+  ['Drag (empty area) / Space + drag', 'Pan'],
+  ['Click', 'Add a positive point'],
+  ['Shift + click', 'Add a negative point'],
+  ['Drag a point / the box', 'Move it (box corners resize)'],
+  ['Alt + click a point', 'Delete it'],
+  ['B + drag', 'Draw a new box'],
+]
+
+export interface KeyLike {
+  key: string
+  ctrlKey: boolean
+  metaKey: boolean
+  shiftKey: boolean
+  altKey: boolean
+}
+
+/** The action a key press triggers, or null; `tag` carries the digit's tag index (0-based). */
+export function matchShortcut(e: KeyLike): { action: Action; tagIndex?: number } | null {
+  const mod = e.ctrlKey || e.metaKey
+  const key = e.key.length === 1 ? e.key.toLowerCase() : e.key
+  if (mod) {
+    if (key === 'z') return { action: e.shiftKey ? 'redo' : 'undo' }
+    if (key === 'y') return { action: 'redo' }
+    return null
+  }
+  if (e.altKey) return null
+  if (/^[1-9]$/.test(key)) return { action: 'tag', tagIndex: Number(key) - 1 }
+  if (e.key === '?') return { action: 'help' }
+  for (const s of SHORTCUTS) {
+    if (s.action === 'tag' || s.action === 'undo' || s.action === 'redo' || s.action === 'help') continue
+    if (s.keys.includes(key) || s.keys.includes(e.key)) return { action: s.action }
+  }
+  return null
+}

@@ -1,0 +1,1 @@
+export { ReasonPanel } from './ReasonPanel'

@@ -1,0 +1,18 @@
+/** Free-text notes per (run, sample); the inspector autosaves them while the user types. */
+import { z } from 'zod'
+import { defineMethod } from './define'
+
+export const notesMethods = {
+  getNote: defineMethod({
+    description: "The note on a sample for one run ('' when there is none).",
+    input: z.object({ runId: z.number().int(), sampleId: z.number().int() }).strict(),
+    output: z.object({ text: z.string(), updatedAt: z.string().nullable() }),
+  }),
+  saveNote: defineMethod({
+    description: 'Replaces the note on a sample for one run; an empty text deletes it.',
+    input: z
+      .object({ runId: z.number().int(), sampleId: z.number().int(), text: z.string().max(100_000) })
+      .strict(),
+    output: z.object({ updatedAt: z.string().nullable() }),
+  }),
+}

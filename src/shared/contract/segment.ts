@@ -1,0 +1,103 @@
+/**
+ * Segmentation: live re-segmentation of one sample from edited prompts (called by the canvas on every
+ * edit, latest-wins per sample), the model list and selection, and batch re-segmentation of a run as a
+ * background job.
+ */
+import { z } from 'zod'
+import { defineMethod } from './define'
+import { cocoRleSchema, objectPromptSchema } from './samples'
+
+export const modelInfoSchema = z.object({
+  id: z.string(),
+  /** Shown wherever the model's masks appear; a baseline says so in its label. */
+  label: z.string(),
+  family: z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'grabcut']),
+  isBaseline: z.boolean(),
+  /** Execution provider in use: 'cpu', 'cuda', … or 'wasm' for the GrabCut baseline. */
+  provider: z.string(),
+})
+export type ModelInfoDto = z.infer<typeof modelInfoSchema>
+
+export const engineStatusSchema = z.object({
+  modelId: z.string(),
+  label: z.string(),
+  provider: z.string(),
+  isBaseline: z.boolean(),
+})
+export type EngineStatusDto = z.infer<typeof engineStatusSchema>
+
+export const promptSourceSchema = z.enum(['run', 'gt-box', 'gt-box+points'])
+export type PromptSource = z.infer<typeof promptSourceSchema>
+
+export const segmentMethods = {
+  segmentSample: defineMethod({
+    description:
+      'Segments a sample from prompts in original-image pixels (several objects are OR-ed, as Seg-Zero does), ' +
+      'scores the mask against the GT (Seg-Zero IoU, ignore pixels excluded) and appends it to the prompt-edit ' +
+      'history. Latest-wins per (run, sample): a newer request for the same sample makes this one fail with ' +
+      "code 'cancelled'.",
+    input: z
+      .object({
+        runId: z.number().int(),
+        sampleId: z.number().int(),
+        prompts: z.array(objectPromptSchema),
+        /** Defaults to the selected model. */
+        modelId: z.string().optional(),
+      })
+      .strict(),
+    output: z.object({
+      mask: cocoRleSchema,
+      /** Mean of the model's per-object quality estimates (0 for the baseline and for no prompts). */
+      score: z.number(),
+      intersection: z.number().int(),
+      union: z.number().int(),
+      iou: z.number(),
+      model: modelInfoSchema,
+      editId: z.number().int(),
+    }),
+  }),
+  listModels: defineMethod({
+    description: 'Segmentation models: the GrabCut baseline always, SAM-family ONNX models when installed.',
+    input: z.object({}).strict(),
+    output: z.object({
+      models: z.array(modelInfoSchema),
+      defaultModelId: z.string(),
+      selectedModelId: z.string(),
+      /** Problems met while listing models (e.g. a broken model folder). */
+      warnings: z.array(z.string()),
+    }),
+  }),
+  getEngineStatus: defineMethod({
+    description: 'The selected model and the execution provider it runs on (status bar).',
+    input: z.object({}).strict(),
+    output: engineStatusSchema,
+  }),
+  selectModel: defineMethod({
+    description: 'Selects the model that live segmentation uses when a request names none.',
+    input: z.object({ modelId: z.string() }).strict(),
+    output: engineStatusSchema,
+  }),
+  startSegmentRun: defineMethod({
+    description:
+      'Re-segments every sample of a run with its own prompts or with oracle prompts from the GT as a background ' +
+      'job; the results become a new run (kind "segmented"). Starting it again with the same output name resumes.',
+    input: z
+      .object({
+        fromRunId: z.number().int(),
+        outRun: z.string().trim().min(1).max(200),
+        prompts: promptSourceSchema.default('run'),
+        /** Defaults to the selected model. */
+        modelId: z.string().optional(),
+        limit: z.number().int().positive().optional(),
+      })
+      .strict(),
+    output: z.object({ jobId: z.string() }),
+  }),
+  precomputeRun: defineMethod({
+    description:
+      'Computes and caches the image embeddings of every image of a run in the background, so the first prompt ' +
+      'edit on each sample costs only the decoder. SAM-family models only; cancel with cancelJob.',
+    input: z.object({ runId: z.number().int(), modelId: z.string().optional() }).strict(),
+    output: z.object({ jobId: z.string(), images: z.number().int() }),
+  }),
+}

@@ -1,0 +1,64 @@
+/** The datasets methods through the dispatcher, payloads validated as a host would. */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiContext } from '../../../../src/main/api/context'
+import { createDispatcher, type Dispatch } from '../../../../src/main/api/index'
+import { openProject, type Project } from '../../../../src/main/store/project'
+import type { Job } from '../../../../src/shared/contract/events'
+import { writeWithDuckdb } from '../../../fixtures/duckdbParquet'
+
+let dir: string
+let project: Project
+let ctx: ReturnType<typeof createApiContext>
+let dispatch: Dispatch
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-api-datasets-'))
+  project = openProject(path.join(dir, 'p'), { create: true })
+  ctx = createApiContext(project)
+  dispatch = createDispatcher(ctx)
+})
+afterAll(async () => {
+  await ctx.dispose()
+  project.close()
+  fs.rmSync(dir, { recursive: true, force: true })
+})
+
+describe('datasets API', () => {
+  it('imports as a background job, then lists the dataset with its counts', async () => {
+    const file = path.join(dir, 'test-00000-of-00001.parquet')
+    const shared = { imageId: 'same', text: 'q' }
+    await writeWithDuckdb(file, [
+      { ...shared, annId: '1', mask: [[1, 0]] },
+      { ...shared, annId: '2', mask: [[0, 1]] },
+    ])
+    const finished = new Promise<Job>((resolve) => {
+      ctx.onEvent((e) => {
+        if (e.type === 'job' && e.job.status !== 'running') resolve(e.job)
+      })
+    })
+    const started = await dispatch('importDataset', { source: file, name: 'rs' })
+    expect(started.ok).toBe(true)
+    const job = await finished
+    expect(job).toMatchObject({ status: 'done', message: "dataset 'rs': 2 samples, 1 images" })
+    const list = await dispatch('listDatasets', {})
+    expect(list.ok && list.value).toEqual([
+      expect.objectContaining({
+        name: 'rs',
+        format: 'hf-parquet',
+        split: 'test',
+        samples: 2,
+        images: 1,
+        source: file,
+      }),
+    ])
+  })
+
+  it('rejects an unknown format before starting a job', async () => {
+    const r = await dispatch('importDataset', { source: 'x', format: 'csv' })
+    expect(r.ok).toBe(false)
+    if (!r.ok) expect(r.error.code).toBe('bad_request')
+  })
+})

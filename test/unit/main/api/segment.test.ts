@@ -1,0 +1,290 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createApiContext } from '../../../../src/main/api/context'
+import { createDispatcher, type Dispatch } from '../../../../src/main/api/index'
+import type { Job } from '../../../../src/shared/contract/events'
+import { decodeRowMajor, fromCoco } from '../../../../src/shared/domain/rle'
+import { writeTinyModel } from '../../../fixtures/onnxModels'
+import { createSegmentProject, type SegmentFixture } from '../../../fixtures/segmentProject'
+import { looseBox } from '../../../fixtures/shapes'
+
+let fx: SegmentFixture
+let ctx: ReturnType<typeof createApiContext>
+let dispatch: Dispatch
+const jobs: Job[] = []
+
+async function call<T = unknown>(method: string, input: unknown): Promise<T> {
+  const r = await dispatch(method, input)
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code })
+  return r.value as T
+}
+
+function editCount(sampleId: number): number {
+  return (
+    fx.project.db
+      .prepare('SELECT COUNT(*) AS n FROM prompt_edits WHERE run_id = ? AND sample_id = ?')
+      .get(fx.runId, sampleId) as {
+      n: number
+    }
+  ).n
+}
+
+/** I and U of a returned COCO mask against the scene's object, by dense counting. */
+function denseCounts(mask: { size: [number, number]; counts: string }, object: Uint8Array) {
+  const m = decodeRowMajor(fromCoco(mask))
+  let intersection = 0
+  let union = 0
+  for (let i = 0; i < object.length; i++) {
+    if (m[i] && object[i]) intersection++
+    if (m[i] || object[i]) union++
+  }
+  return { intersection, union }
+}
+
+beforeAll(async () => {
+  fx = await createSegmentProject()
+  ctx = createApiContext(fx.project)
+  ctx.onEvent((e) => e.type === 'job' && jobs.push(e.job))
+  dispatch = createDispatcher(ctx)
+})
+
+afterAll(async () => {
+  await ctx.dispose()
+  fx.project.close()
+})
+
+interface SegmentOut {
+  mask: { size: [number, number]; counts: string }
+  score: number
+  intersection: number
+  union: number
+  iou: number
+  model: { id: string; isBaseline: boolean; label: string }
+  editId: number
+}
+
+describe('segment API', () => {
+  it('lists the baseline as the default model and reports it in the status', async () => {
+    const models = await call<{
+      models: { id: string }[]
+      defaultModelId: string
+      selectedModelId: string
+      warnings: string[]
+    }>('listModels', {})
+    expect(models.models.map((m) => m.id)).toContain('grabcut-baseline')
+    expect(await call('getEngineStatus', {})).toEqual({
+      modelId: models.selectedModelId,
+      label: expect.any(String),
+      provider: expect.any(String),
+      isBaseline: models.selectedModelId === 'grabcut-baseline',
+    })
+    await expect(call('selectModel', { modelId: 'sam-vit-h' })).rejects.toMatchObject({ code: 'not_found' })
+    expect(await call('selectModel', { modelId: 'grabcut-baseline' })).toMatchObject({
+      isBaseline: true,
+      provider: 'wasm',
+    })
+  })
+
+  it('segments a sample, scores it against the GT and records the edit', async () => {
+    const s = fx.samples[0]
+    const { width: W, height: H } = s.scene.image
+    const prompts = [
+      { box: looseBox(s.scene.tightBox, 0.05, W, H), points: [{ x: W / 2, y: H / 2, label: 1 }] },
+    ]
+    const out = await call<SegmentOut>('segmentSample', { runId: fx.runId, sampleId: s.id, prompts })
+    expect(out.model).toMatchObject({
+      id: 'grabcut-baseline',
+      isBaseline: true,
+      label: 'GrabCut baseline (not SAM)',
+    })
+    expect(out.mask.size).toEqual([H, W])
+    const c = denseCounts(out.mask, s.scene.object)
+    expect([out.intersection, out.union]).toEqual([c.intersection, c.union])
+    expect(out.iou).toBeCloseTo(c.intersection / c.union, 12)
+    expect(out.iou).toBeGreaterThan(0.9)
+    const edits = await call<{ id: number; iou: number; model: string; prompts: unknown }[]>(
+      'listPromptEdits',
+      {
+        runId: fx.runId,
+        sampleId: s.id,
+      },
+    )
+    expect(edits.at(-1)).toMatchObject({ id: out.editId, iou: out.iou, model: 'grabcut-baseline', prompts })
+  })
+
+  it('gives an empty mask for no prompts (I = 0, U = |GT|)', async () => {
+    const s = fx.samples[1]
+    const out = await call<SegmentOut>('segmentSample', { runId: fx.runId, sampleId: s.id, prompts: [] })
+    expect(out).toMatchObject({
+      intersection: 0,
+      union: s.scene.object.reduce((a, b) => a + b, 0),
+      iou: 0,
+      score: 0,
+    })
+  })
+
+  it('answers only the latest of rapid edits on one sample, and records only that one', async () => {
+    const s = fx.samples[4]
+    const { width: W, height: H } = s.scene.image
+    const before = editCount(s.id)
+    const results = await Promise.all(
+      [0.3, 0.2, 0.1, 0.05].map((g) =>
+        dispatch('segmentSample', {
+          runId: fx.runId,
+          sampleId: s.id,
+          prompts: [{ box: looseBox(s.scene.tightBox, g, W, H), points: [] }],
+        }),
+      ),
+    )
+    expect(results.slice(0, 3).map((r) => (r.ok ? 'ok' : r.error.code))).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ])
+    expect(results[3].ok).toBe(true)
+    expect(editCount(s.id)).toBe(before + 1)
+  })
+
+  it('serves different samples side by side', async () => {
+    const both = await Promise.all(
+      [fx.samples[0], fx.samples[1]].map((s) =>
+        call<SegmentOut>('segmentSample', {
+          runId: fx.runId,
+          sampleId: s.id,
+          prompts: [
+            { box: looseBox(s.scene.tightBox, 0.05, s.scene.image.width, s.scene.image.height), points: [] },
+          ],
+        }),
+      ),
+    )
+    expect(both.every((o) => o.iou > 0.9)).toBe(true)
+  })
+
+  it('rejects bad requests with clear codes', async () => {
+    const s = fx.samples[0]
+    await expect(
+      call('segmentSample', {
+        runId: fx.runId,
+        sampleId: s.id,
+        prompts: [{ points: [{ x: 1, y: 1, label: 2 }] }],
+      }),
+    ).rejects.toMatchObject({ code: 'bad_request' })
+    await expect(
+      call('segmentSample', { runId: fx.runId, sampleId: 9999, prompts: [] }),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    })
+    await expect(call('segmentSample', { runId: 9999, sampleId: s.id, prompts: [] })).rejects.toMatchObject({
+      code: 'not_found',
+    })
+  })
+
+  it('re-segments a run as a background job with progress', async () => {
+    const { jobId } = await call<{ jobId: string }>('startSegmentRun', {
+      fromRunId: fx.runId,
+      outRun: 'oracle-gc',
+      prompts: 'gt-box',
+    })
+    for (let i = 0; i < 600 && !jobs.some((j) => j.id === jobId && j.status !== 'running'); i++) {
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    const last = jobs.filter((j) => j.id === jobId).at(-1)!
+    expect(last).toMatchObject({ status: 'done', done: 5, total: 5 })
+    expect(last.message).toMatch(/^5 samples \(0 resumed\), gIoU 0\.\d{3}, cIoU 0\.\d{3}$/)
+    const n = fx.project.db
+      .prepare(
+        "SELECT COUNT(*) AS n FROM predictions p JOIN runs r ON r.id = p.run_id WHERE r.name = 'oracle-gc'",
+      )
+      .get() as { n: number }
+    expect(n.n).toBe(5)
+    await expect(call('startSegmentRun', { fromRunId: 9999, outRun: 'x' })).rejects.toMatchObject({
+      code: 'not_found',
+    })
+    await expect(call('startSegmentRun', { fromRunId: fx.runId, outRun: 'model-run' })).rejects.toMatchObject(
+      {
+        code: 'conflict',
+      },
+    )
+  })
+})
+
+describe('precomputeRun', () => {
+  it('refuses the baseline, which has no embeddings', async () => {
+    await expect(
+      call('precomputeRun', { runId: fx.runId, modelId: 'grabcut-baseline' }),
+    ).rejects.toMatchObject({
+      code: 'bad_request',
+      message: expect.stringContaining('GrabCut baseline (not SAM) has no image embeddings'),
+    })
+  })
+
+  it('caches the embeddings of every image of a run with a SAM model, once', async () => {
+    const saved = { dir: process.env.RESEG_MODELS_DIR, manifest: process.env.RESEG_MODELS_MANIFEST }
+    const root = mkdtempSync(join(tmpdir(), 'reseg-precompute-'))
+    process.env.RESEG_MODELS_DIR = join(root, 'weights')
+    process.env.RESEG_MODELS_MANIFEST = join(root, 'manifest.json')
+    writeFileSync(
+      process.env.RESEG_MODELS_MANIFEST,
+      JSON.stringify({
+        version: 1,
+        models: [
+          {
+            id: 'tiny-sam',
+            label: 'Tiny SAM',
+            family: 'sam',
+            encoder: { file: 'encoder.onnx', inputs: ['input_image'], outputs: ['image_embeddings'] },
+            decoder: { file: 'decoder.onnx', inputs: [], outputs: [] },
+            inputSize: 1024,
+            resize: 'longest-side-pad',
+            normalization: { scale: '0-255', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
+            license: 'test',
+            files: [
+              { name: 'encoder.onnx', url: null, sha256: null },
+              { name: 'decoder.onnx', url: null, sha256: null },
+            ],
+            source: 'test',
+            verified: 'test',
+          },
+        ],
+      }),
+    )
+    writeTinyModel(join(root, 'weights', 'tiny-sam'), 'sam')
+    const ctx2 = createApiContext(fx.project)
+    const events: Job[] = []
+    ctx2.onEvent((e) => e.type === 'job' && events.push(e.job))
+    const d2 = createDispatcher(ctx2)
+    const runJob = async () => {
+      const r = await d2('precomputeRun', { runId: fx.runId })
+      if (!r.ok) throw new Error(r.error.message)
+      const { jobId, images } = r.value as { jobId: string; images: number }
+      for (let i = 0; i < 600 && !events.some((j) => j.id === jobId && j.status !== 'running'); i++) {
+        await new Promise((res) => setTimeout(res, 50))
+      }
+      return { images, last: events.filter((j) => j.id === jobId).at(-1)! }
+    }
+    try {
+      const first = await runJob()
+      expect(first.images).toBe(5)
+      expect(first.last).toMatchObject({
+        status: 'done',
+        done: 5,
+        total: 5,
+        message: '5 computed, 0 already cached',
+      })
+      const second = await runJob()
+      expect(second.last).toMatchObject({ status: 'done', message: '0 computed, 5 already cached' })
+    } finally {
+      await ctx2.dispose()
+      for (const [k, v] of [
+        ['RESEG_MODELS_DIR', saved.dir],
+        ['RESEG_MODELS_MANIFEST', saved.manifest],
+      ] as const) {
+        if (v === undefined) delete process.env[k]
+        else process.env[k] = v
+      }
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})

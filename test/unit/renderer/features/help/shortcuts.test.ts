@@ -1,0 +1,38 @@
+import { expect, it } from 'vitest'
+import { matchShortcut, SHORTCUTS } from '../../../../../src/renderer/src/features/help/shortcuts'
+
+const key = (
+  k: string,
+  mods: Partial<{ ctrlKey: boolean; metaKey: boolean; shiftKey: boolean; altKey: boolean }> = {},
+) => ({
+  key: k,
+  ctrlKey: false,
+  metaKey: false,
+  shiftKey: false,
+  altKey: false,
+  ...mods,
+})
+
+it('maps the documented keys', () => {
+  expect(matchShortcut(key('j'))?.action).toBe('next')
+  expect(matchShortcut(key('ArrowUp'))?.action).toBe('prev')
+  expect(matchShortcut(key('o'))?.action).toBe('toggleLive')
+  expect(matchShortcut(key('d'))?.action).toBe('toggleDiff')
+  expect(matchShortcut(key('7'))).toEqual({ action: 'tag', tagIndex: 6 })
+  expect(matchShortcut(key('0'))?.action).toBe('fit')
+  expect(matchShortcut(key('?', { shiftKey: true }))?.action).toBe('help')
+  expect(matchShortcut(key('z', { ctrlKey: true }))?.action).toBe('undo')
+  expect(matchShortcut(key('Z', { metaKey: true, shiftKey: true }))?.action).toBe('redo')
+  expect(matchShortcut(key('J', { shiftKey: true }))?.action).toBe('next')
+  expect(matchShortcut(key('j', { altKey: true }))).toBeNull()
+  expect(matchShortcut(key('x'))).toBeNull()
+})
+
+it('has no key bound to two actions', () => {
+  const seen = new Map<string, string>()
+  for (const s of SHORTCUTS)
+    for (const k of s.keys) {
+      expect(seen.get(k), k).toBeUndefined()
+      seen.set(k, s.action)
+    }
+})
