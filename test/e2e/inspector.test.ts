@@ -21,6 +21,7 @@ let page: Page
 
 const CYAN = [0, 209, 255]
 const YELLOW = [255, 214, 10]
+const ORANGE = [255, 140, 0]
 
 async function openApp(url: string): Promise<Page> {
   const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
@@ -41,7 +42,12 @@ async function showSample(p: Page, id: number): Promise<void> {
   await p.waitForTimeout(300)
 }
 
-async function setOverlays(p: Page, want: Record<'gt' | 'pred' | 'live' | 'diff' | 'contour', boolean>) {
+type OverlayKey = 'gt' | 'pred' | 'live' | 'compare' | 'diff' | 'contour'
+
+async function setOverlays(
+  p: Page,
+  want: Record<Exclude<OverlayKey, 'compare'>, boolean> & { compare?: boolean },
+) {
   for (const [k, v] of Object.entries(want)) {
     const box = p.locator(`[data-testid=toggle-${k}] input`)
     if ((await box.isChecked()) !== v) await box.click()
@@ -135,6 +141,23 @@ describe('first screen', () => {
     }
   })
 
+  it('names the GrabCut baseline and its execution provider in the status bar, and offers it in the picker', async () => {
+    const status = '[data-testid=engine-status]'
+    await expect
+      .poll(() => page.textContent(status), { timeout: 30_000 })
+      .toBe('GrabCut baseline (not SAM) · wasm')
+    const options = await page.$$eval('[data-testid=model-select] option', (els) =>
+      els.map((e) => [(e as HTMLOptionElement).value, e.textContent]),
+    )
+    expect(options).toContainEqual(['grabcut-baseline', 'GrabCut baseline (not SAM) · wasm'])
+    expect(options.every(([, text]) => !/^GrabCut/.test(text ?? '') || /not SAM/.test(text ?? ''))).toBe(true)
+    await page.selectOption('[data-testid=model-select]', 'grabcut-baseline')
+    await page.waitForTimeout(200)
+    expect(await page.locator('[data-testid=engine-error]').count()).toBe(0)
+    expect(await page.textContent(status)).toBe('GrabCut baseline (not SAM) · wasm')
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+  })
+
   it('moves through the list with j/k and the arrow keys', async () => {
     const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
       els.map((e) => Number(e.getAttribute('data-sample-id'))),
@@ -162,6 +185,91 @@ describe('first screen', () => {
     expect(await page.textContent('[data-testid=position]')).toBe(
       `2 / ${await page.getAttribute('[data-testid=sample-list]', 'data-total')}`,
     )
+  })
+})
+
+describe('comparison run', () => {
+  it("draws the comparison run's mask only while that run is chosen and its layer is on", async () => {
+    const db = demo.project.db
+    const [runA, runB] = db.prepare('SELECT id, name FROM runs ORDER BY id').all() as {
+      id: number
+      name: string
+    }[]
+    expect(runB).toBeTruthy()
+    const visible = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
+      els.slice(0, 15).map((e) => Number(e.getAttribute('data-sample-id'))),
+    )
+    const legend = (await page.locator('[data-testid=legend]').boundingBox())!
+    const v = await canvasView(page)
+    // Probes clear of the legend even once it gains the comparison entry (which widens it, not heightens it).
+    const clear = (q: { x: number; y: number }) =>
+      toPage(v, q.x + 0.5, q.y + 0.5).y > legend.y + legend.height + 4
+    const predOf = (run: number, sample: number) =>
+      db
+        .prepare('SELECT mask_rle, iou FROM predictions WHERE run_id = ? AND sample_id = ?')
+        .get(run, sample) as { mask_rle: string | null; iou: number } | undefined
+    let pick: {
+      id: number
+      onlyB: { x: number; y: number }[]
+      none: { x: number; y: number }[]
+      iou: number
+    } | null = null
+    for (const id of visible) {
+      const s = sampleRec(db, id)
+      const a = predOf(runA.id, id)
+      const b = predOf(runB.id, id)
+      if (!b?.mask_rle) continue
+      const gt = decodeCoco(s.gt_rle, s.height, s.width)
+      const ma = a?.mask_rle ? decodeCoco(a.mask_rle, s.height, s.width) : new Uint8Array(s.width * s.height)
+      const mb = decodeCoco(b.mask_rle, s.height, s.width)
+      const onlyB = mb.map((x, i) => (x && !ma[i] && !gt[i] ? 1 : 0))
+      const anyMask = mb.map((x, i) => (x || ma[i] || gt[i] ? 1 : 0))
+      const inB = interiorPixels(onlyB, s.width, s.height, 1).filter(clear)
+      const none = interiorPixels(anyMask, s.width, s.height, 0).filter(clear)
+      if (inB.length >= 3 && none.length >= 3) {
+        pick = { id, onlyB: inB, none, iou: b.iou }
+        break
+      }
+    }
+    expect(
+      pick,
+      'a listed sample where run B predicts pixels that run A and the GT do not cover',
+    ).toBeTruthy()
+    const { id, onlyB, none, iou } = pick!
+    await showSample(page, id)
+    await setOverlays(page, { gt: true, pred: true, live: false, compare: true, diff: false, contour: false })
+    const view = await canvasView(page)
+    const noRun = await grab(page)
+
+    await page.selectOption('[data-testid=compare-select]', String(runB.id))
+    await page.waitForSelector('[data-testid=compare-iou]')
+    expect(await page.textContent('[data-testid=compare-iou]')).toContain(iou.toFixed(3))
+    expect(await page.textContent('[data-testid=legend]')).toContain(`vs ${runB.name}`)
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.waitForTimeout(300)
+    expect(await currentSample(page)).toBe(id)
+    const shownOn = await grab(page)
+    await page.keyboard.press('x')
+    await expect.poll(() => page.locator('[data-testid=toggle-compare] input').isChecked()).toBe(false)
+    await page.waitForTimeout(150)
+    const shownOff = await grab(page)
+
+    for (const q of [onlyB[0], onlyB[Math.floor(onlyB.length / 2)], onlyB[onlyB.length - 1]]) {
+      const at = toPage(view, q.x + 0.5, q.y + 0.5)
+      const before = noRun(at.x, at.y)
+      expect(dist(shownOn(at.x, at.y), ORANGE)).toBeLessThan(dist(before, ORANGE) * 0.7)
+      expect(dist(shownOff(at.x, at.y), before)).toBeLessThan(3)
+    }
+    for (const q of [none[0], none[Math.floor(none.length / 2)], none[none.length - 1]]) {
+      const at = toPage(view, q.x + 0.5, q.y + 0.5)
+      expect(dist(shownOn(at.x, at.y), noRun(at.x, at.y))).toBeLessThan(3)
+    }
+
+    // Later tests browse without a comparison run and with the layer on again.
+    await page.keyboard.press('x')
+    await page.selectOption('[data-testid=compare-select]', '')
+    await page.waitForSelector('[data-testid=compare-iou]', { state: 'detached' })
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
   })
 })
 
@@ -411,5 +519,58 @@ describe('list on generated projects', () => {
       for (const [i, id] of ids) expect(id).toBe(bp.specs[i].id)
     }
     await p.close()
+  })
+})
+
+describe('importing a run', () => {
+  it('imports a run file named in the UI, and a bad line fails with file:line in the status bar', async () => {
+    const db = demo.project.db
+    const samples = db
+      .prepare('SELECT id, image_id, ann_id, gt_rle, width, height FROM samples ORDER BY id')
+      .all() as {
+      id: number
+      image_id: string
+      ann_id: string
+      gt_rle: string
+      width: number
+      height: number
+    }[]
+    const line = (s: (typeof samples)[number]) =>
+      JSON.stringify({
+        image_id: s.image_id,
+        ann_id: s.ann_id,
+        mask: { size: [s.height, s.width], counts: s.gt_rle },
+      })
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-runfile-'))
+    const good = path.join(tmp, 'oracle.jsonl')
+    fs.writeFileSync(good, `${line(samples[0])}\n${line(samples[1])}\n`)
+    const bad = path.join(tmp, 'broken.jsonl')
+    fs.writeFileSync(bad, `${line(samples[0])}\n{"image_id": \n`)
+    const answers: string[] = []
+    const onDialog = (d: { accept(text?: string): Promise<void> }) => void d.accept(answers.shift())
+    page.on('dialog', onDialog)
+    try {
+      answers.push(good, 'oracle-e2e')
+      await page.click('[data-testid=import-run]')
+      await page.waitForSelector('[data-testid=run-select] option:text("oracle-e2e")', { state: 'attached' })
+      const run = db.prepare("SELECT id FROM runs WHERE name = 'oracle-e2e'").get() as { id: number }
+      // The GT's own masks: two predictions, both scoring IoU 1.
+      expect(
+        db.prepare('SELECT sample_id, iou FROM predictions WHERE run_id = ? ORDER BY sample_id').all(run.id),
+      ).toEqual([
+        { sample_id: samples[0].id, iou: 1 },
+        { sample_id: samples[1].id, iou: 1 },
+      ])
+
+      const runsBefore = db.prepare('SELECT COUNT(*) AS n FROM runs').get()
+      answers.push(bad, 'broken-e2e')
+      await page.click('[data-testid=import-run]')
+      await page.waitForSelector('[data-testid=statusbar] .job.failed')
+      expect(await page.textContent('[data-testid=statusbar] .job.failed')).toContain(`${bad}:2: `)
+      expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual(runsBefore)
+    } finally {
+      page.off('dialog', onDialog)
+      fs.rmSync(tmp, { recursive: true, force: true })
+    }
   })
 })

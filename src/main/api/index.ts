@@ -16,6 +16,7 @@ import { analysisHandlers } from './analysis'
 import { reasonHandlers } from './reason'
 import { segmentHandlers } from './segment'
 import { datasetsHandlers } from './datasets'
+import { runsHandlers } from './runs'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -29,6 +30,7 @@ export const handlers: HandlersFor<Contract> = {
   ...reasonHandlers,
   ...segmentHandlers,
   ...datasetsHandlers,
+  ...runsHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

@@ -6,7 +6,7 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import type { ApiClient } from '../../shared/contract/client'
 import type { Job } from '../../shared/contract/events'
-import type { EngineStatusDto } from '../../shared/contract/segment'
+import type { EngineStatusDto, ModelInfoDto } from '../../shared/contract/segment'
 import type { RunSummary } from '../../shared/contract/project'
 import type { PromptEdit, SampleDetail, SampleFilter, SortKey } from '../../shared/contract/samples'
 import type { Tag } from '../../shared/contract/tags'
@@ -53,6 +53,25 @@ interface LiveState {
 }
 const IDLE: LiveState = { key: '', prompts: null, pending: false, error: null }
 
+const OVERLAY_LABELS = {
+  gt: 'GT (g)',
+  pred: 'pred (p)',
+  live: 'live (o)',
+  compare: 'vs (x)',
+  diff: 'diff (d)',
+  contour: 'contour (c)',
+}
+
+const DEFAULT_OVERLAY: OverlaySettings = {
+  gt: true,
+  pred: true,
+  live: true,
+  compare: true,
+  diff: false,
+  contour: false,
+  opacity: 0.5,
+}
+
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
 
@@ -93,9 +112,11 @@ export function App({ api }: { api: ApiClient }) {
   // and recently seen ones; edits and tags update the entry they belong to.
   const [details, setDetails] = useState<Map<string, SampleDetail>>(() => new Map())
   const [liveState, setLive] = useState<LiveState>(IDLE)
-  const [overlay, setOverlay] = useState<OverlaySettings>(() =>
-    loadPref('overlay', { gt: true, pred: true, live: true, diff: false, contour: false, opacity: 0.5 }),
-  )
+  // Saved settings from before a layer existed lack its key: the defaults fill it in.
+  const [overlay, setOverlay] = useState<OverlaySettings>(() => ({
+    ...DEFAULT_OVERLAY,
+    ...loadPref<Partial<OverlaySettings>>('overlay', {}),
+  }))
   const [theme, setTheme] = useState<Theme>(() => loadPref('theme', 'dark'))
   const [tab, setTab] = useState<'inspect' | 'analysis'>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
@@ -104,6 +125,8 @@ export function App({ api }: { api: ApiClient }) {
   const [help, setHelp] = useState(false)
   const [jobs, setJobs] = useState<Job[]>([])
   const [engine, setEngine] = useState<EngineStatusDto | null>(null)
+  const [models, setModels] = useState<ModelInfoDto[]>([])
+  const [engineError, setEngineError] = useState<string | null>(null)
   const [diffCounts, setDiffCounts] = useState<DiffCounts | null>(null)
   const [variantMsg, setVariantMsg] = useState<string | null>(null)
   const canvasRef = useRef<CanvasHandle>(null)
@@ -136,7 +159,21 @@ export function App({ api }: { api: ApiClient }) {
     api.listTags({}).then(setTags, () => undefined)
     api.listJobs({}).then(setJobs, () => undefined)
     api.getEngineStatus({}).then(setEngine, () => setEngine(null))
+    api.listModels({}).then(
+      (m) => setModels(m.models),
+      () => setModels([]),
+    )
     return api.subscribe((ev) => {
+      // A finished job (batch segmentation, precompute) may have loaded a model or changed its provider.
+      // It may also have added a run (imports, batch segmentation): list the runs again.
+      if (ev.type === 'job' && ev.job.status !== 'running') {
+        api.getEngineStatus({}).then(setEngine, () => undefined)
+        if (ev.job.status === 'done')
+          api.getProjectInfo({}).then(
+            (i) => setInfo({ name: i.name, dir: i.dir, runs: i.runs }),
+            () => undefined,
+          )
+      }
       if (ev.type === 'job')
         setJobs((js) => {
           const rest = js.filter((j) => j.id !== ev.job.id)
@@ -252,6 +289,7 @@ export function App({ api }: { api: ApiClient }) {
   const gtMask = useMemo(() => decode(shown?.sample.gt), [shown?.sample.gt])
   const predMask = useMemo(() => decode(shown?.prediction?.mask), [shown?.prediction?.mask])
   const liveMask = useMemo(() => decode(shown?.currentEdit?.mask), [shown?.currentEdit?.mask])
+  const compareMask = useMemo(() => decode(shown?.comparePrediction?.mask), [shown?.comparePrediction?.mask])
   const modelPrompts = shown?.prediction?.prompts ?? []
   const prompts = live.prompts ?? shown?.currentEdit?.prompts ?? modelPrompts
 
@@ -278,6 +316,8 @@ export function App({ api }: { api: ApiClient }) {
         const r = await latest.current.run(() => api.segmentSample({ runId, sampleId: sid, prompts: next }))
         if (r.stale) return
         const v = r.value
+        // The model reports the provider it actually ran on (known only once loaded).
+        setEngine((e) => (e && e.modelId === v.model.id ? { ...e, provider: v.model.provider } : e))
         applyEdit(
           key,
           sid,
@@ -342,6 +382,39 @@ export function App({ api }: { api: ApiClient }) {
     [total],
   )
 
+  const selectModel = useCallback(
+    async (modelId: string) => {
+      try {
+        setEngine(await api.selectModel({ modelId }))
+        setEngineError(null)
+        // Providers are known once a model has loaded: list again so the picker shows the current ones.
+        setModels((await api.listModels({})).models)
+      } catch (e) {
+        setEngineError((e as Error).message)
+      }
+    },
+    [api],
+  )
+
+  // The path is read by the backend (the serve host's machine); progress and errors arrive as the job's events.
+  const importRunFromPath = async () => {
+    const file = window.prompt('Run file or folder to import (a path on the machine running the backend):')
+    if (!file?.trim()) return
+    const base =
+      file
+        .trim()
+        .replace(/[\\/]+$/, '')
+        .split(/[\\/]/)
+        .pop() ?? 'run'
+    const name = window.prompt('Name of the new run:', base.replace(/\.(jsonl|json)$/i, ''))
+    if (!name?.trim()) return
+    try {
+      await api.importRun({ path: file.trim(), name: name.trim() })
+    } catch (e) {
+      setVariantMsg((e as Error).message)
+    }
+  }
+
   const saveVariant = async () => {
     if (runId == null) return
     try {
@@ -398,6 +471,8 @@ export function App({ api }: { api: ApiClient }) {
           return flip('pred')
         case 'toggleLive':
           return flip('live')
+        case 'toggleCompare':
+          return flip('compare')
         case 'toggleDiff':
           return flip('diff')
         case 'toggleContour':
@@ -484,6 +559,14 @@ export function App({ api }: { api: ApiClient }) {
         />
         <div className="top-actions">
           <button
+            className="link"
+            title="Import a run file or folder (JSONL, Seg-Zero / VisionReasoner outputs)"
+            onClick={() => void importRunFromPath()}
+            data-testid="import-run"
+          >
+            Import run…
+          </button>
+          <button
             className="icon"
             title="List / grid (v)"
             onClick={() => setLayout((l) => (l === 'list' ? 'grid' : 'list'))}
@@ -564,8 +647,9 @@ export function App({ api }: { api: ApiClient }) {
                       IoU {pred ? fmtIou(pred.iou) : '—'}
                     </span>
                     {shown.comparePrediction && (
-                      <span className="metric muted" title={compareRun?.name}>
-                        vs {fmtIou(shown.comparePrediction.iou)}
+                      <span className="metric muted" title={compareRun?.name} data-testid="compare-iou">
+                        <span className="swatch" style={{ background: OVERLAY_COLORS.compare }} />
+                        vs {compareRun?.name ?? ''} {fmtIou(shown.comparePrediction.iou)}
                       </span>
                     )}
                     {pred?.bboxIou != null && (
@@ -580,7 +664,11 @@ export function App({ api }: { api: ApiClient }) {
               )}
             </div>
             <div className="canvas-area">
-              <Legend overlay={overlay} counts={diffCounts} />
+              <Legend
+                overlay={overlay}
+                counts={diffCounts}
+                compareRun={compareMask ? (compareRun?.name ?? null) : null}
+              />
               {shown && (
                 <SampleCanvas
                   sampleId={shown.sample.id}
@@ -590,6 +678,7 @@ export function App({ api }: { api: ApiClient }) {
                   gt={gtMask}
                   pred={predMask}
                   live={liveMask}
+                  compare={compareRunId != null ? compareMask : null}
                   overlay={overlay}
                   prompts={prompts}
                   editable={runId != null}
@@ -604,22 +693,14 @@ export function App({ api }: { api: ApiClient }) {
               )}
             </div>
             <div className="overlay-bar">
-              {(['gt', 'pred', 'live', 'diff', 'contour'] as const).map((k) => (
+              {(['gt', 'pred', 'live', 'compare', 'diff', 'contour'] as const).map((k) => (
                 <label key={k} className="toggle" data-testid={`toggle-${k}`}>
                   <input
                     type="checkbox"
                     checked={overlay[k]}
                     onChange={() => setOverlay((o) => ({ ...o, [k]: !o[k] }))}
                   />
-                  {k === 'gt'
-                    ? 'GT (g)'
-                    : k === 'pred'
-                      ? 'pred (p)'
-                      : k === 'live'
-                        ? 'live (o)'
-                        : k === 'diff'
-                          ? 'diff (d)'
-                          : 'contour (c)'}
+                  {OVERLAY_LABELS[k]}
                 </label>
               ))}
               <label className="toggle">
@@ -743,8 +824,10 @@ export function App({ api }: { api: ApiClient }) {
         run={run ? `${run.name}${run.model ? ` (${run.model})` : ''}` : null}
         position={shown ? at : null}
         total={total}
-        model={engine?.label ?? null}
-        provider={engine?.provider ?? null}
+        engine={engine}
+        models={models}
+        onSelectModel={(id) => void selectModel(id)}
+        engineError={engineError}
         jobs={jobs}
         host={api.hostName}
         queryMs={list.lastQueryMs}

@@ -14,6 +14,7 @@ import { analysisMethods } from './analysis'
 import { reasonMethods } from './reason'
 import { segmentMethods } from './segment'
 import { datasetsMethods } from './datasets'
+import { runsMethods } from './runs'
 
 export const contract = {
   ...projectMethods,
@@ -26,6 +27,7 @@ export const contract = {
   ...reasonMethods,
   ...segmentMethods,
   ...datasetsMethods,
+  ...runsMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

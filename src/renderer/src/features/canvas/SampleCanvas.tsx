@@ -12,12 +12,14 @@ import { sameRef, type PromptRef } from '../reasoning/answerSpans'
 import { DIFF_COLORS, diffToRgba, hexToRgb, maskToRgba, type DiffCounts } from './maskRaster'
 import { fitView, toImage, wheelFactor, zoomAt, type View } from './viewport'
 
-export const OVERLAY_COLORS = { gt: '#ffd60a', pred: '#ff3ea5', live: '#00d1ff' }
+export const OVERLAY_COLORS = { gt: '#ffd60a', pred: '#ff3ea5', live: '#00d1ff', compare: '#ff8c00' }
 
 export interface OverlaySettings {
   gt: boolean
   pred: boolean
   live: boolean
+  /** The comparison run's mask (only drawn while a comparison run is chosen). */
+  compare: boolean
   diff: boolean
   contour: boolean
   opacity: number
@@ -36,6 +38,7 @@ interface Props {
   gt: Uint8Array | null
   pred: Uint8Array | null
   live: Uint8Array | null
+  compare: Uint8Array | null
   overlay: OverlaySettings
   prompts: ObjectPrompt[]
   editable: boolean
@@ -141,8 +144,11 @@ export function SampleCanvas(props: Props) {
       live: props.live
         ? rasterCanvas(maskToRgba(props.live, w, h, color(OVERLAY_COLORS.live), overlay.contour), w, h)
         : null,
+      compare: props.compare
+        ? rasterCanvas(maskToRgba(props.compare, w, h, color(OVERLAY_COLORS.compare), overlay.contour), w, h)
+        : null,
     }
-  }, [props.gt, props.pred, props.live, w, h, overlay.contour])
+  }, [props.gt, props.pred, props.live, props.compare, w, h, overlay.contour])
 
   const diffSource = overlay.live && props.live ? props.live : props.pred
   const diff = useMemo(() => {
@@ -248,6 +254,9 @@ export function SampleCanvas(props: Props) {
                 <>
                   {overlay.gt && rasters?.gt && <KImage image={rasters.gt} opacity={overlay.opacity} />}
                   {overlay.pred && rasters?.pred && <KImage image={rasters.pred} opacity={overlay.opacity} />}
+                  {overlay.compare && rasters?.compare && (
+                    <KImage image={rasters.compare} opacity={overlay.opacity} />
+                  )}
                   {overlay.live && rasters?.live && <KImage image={rasters.live} opacity={overlay.opacity} />}
                 </>
               )}
@@ -364,7 +373,16 @@ function isTyping(e: KeyboardEvent): boolean {
   )
 }
 
-export function Legend({ overlay, counts }: { overlay: OverlaySettings; counts: DiffCounts | null }) {
+export function Legend({
+  overlay,
+  counts,
+  compareRun = null,
+}: {
+  overlay: OverlaySettings
+  counts: DiffCounts | null
+  /** Name of the comparison run whose mask is drawn, or null when none is. */
+  compareRun?: string | null
+}) {
   const sw = (c: string | [number, number, number]) => (typeof c === 'string' ? c : `rgb(${c.join(',')})`)
   const items: [string, string][] = overlay.diff
     ? [
@@ -376,6 +394,9 @@ export function Legend({ overlay, counts }: { overlay: OverlaySettings; counts: 
         ...(overlay.gt ? [[OVERLAY_COLORS.gt, 'GT'] as [string, string]] : []),
         ...(overlay.pred ? [[OVERLAY_COLORS.pred, 'prediction'] as [string, string]] : []),
         ...(overlay.live ? [[OVERLAY_COLORS.live, 'live edit'] as [string, string]] : []),
+        ...(overlay.compare && compareRun != null
+          ? [[OVERLAY_COLORS.compare, `vs ${compareRun}`] as [string, string]]
+          : []),
       ]
   return (
     <div className="legend" data-testid="legend">

@@ -8,6 +8,7 @@ export type Action =
   | 'toggleGt'
   | 'togglePred'
   | 'toggleLive'
+  | 'toggleCompare'
   | 'toggleDiff'
   | 'toggleContour'
   | 'zoomIn'
@@ -38,6 +39,7 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['g'], action: 'toggleGt', label: 'Show / hide ground truth' },
   { keys: ['p'], action: 'togglePred', label: 'Show / hide prediction' },
   { keys: ['o'], action: 'toggleLive', label: 'Show / hide the live (edited) mask' },
+  { keys: ['x'], action: 'toggleCompare', label: "Show / hide the comparison run's mask (vs)" },
   { keys: ['d'], action: 'toggleDiff', label: 'Diff mode: TP / FP / FN' },
   { keys: ['c'], action: 'toggleContour', label: 'Fill or contour' },
   { keys: ['+', '='], action: 'zoomIn', label: 'Zoom in' },

@@ -1,13 +1,18 @@
 /** The bottom bar: project, run, position in the filter, model + execution provider, background jobs. */
 import type { Job } from '../../../../shared/contract/events'
+import type { EngineStatusDto, ModelInfoDto } from '../../../../shared/contract/segment'
+import { engineText, pickerOptions } from './modelChoice'
 
 interface Props {
   project: string
   run: string | null
   position: number | null
   total: number | null
-  model: string | null
-  provider: string | null
+  engine: EngineStatusDto | null
+  /** Models to choose from (empty until listed); choosing one calls onSelectModel. */
+  models: ModelInfoDto[]
+  onSelectModel(modelId: string): void
+  engineError: string | null
   jobs: Job[]
   host: string
   queryMs: number | null
@@ -37,9 +42,29 @@ export function StatusBar(p: Props) {
           {last.message ? ` — ${last.message}` : ''}
         </span>
       )}
-      <span title="segmentation model and execution provider">
-        {p.model ? `${p.model}${p.provider ? ` · ${p.provider}` : ''}` : 'no engine'}
+      <span title="segmentation model and execution provider" data-testid="engine-status">
+        {engineText(p.engine)}
       </span>
+      {p.models.length > 0 && (
+        <select
+          className="model-select"
+          title="segmentation model for prompt edits"
+          data-testid="model-select"
+          value={p.engine?.modelId ?? ''}
+          onChange={(e) => p.onSelectModel(e.target.value)}
+        >
+          {pickerOptions(p.models).map((o) => (
+            <option key={o.id} value={o.id}>
+              {o.text}
+            </option>
+          ))}
+        </select>
+      )}
+      {p.engineError && (
+        <span className="job failed" data-testid="engine-error">
+          {p.engineError}
+        </span>
+      )}
       <span className="muted">{p.host}</span>
     </footer>
   )

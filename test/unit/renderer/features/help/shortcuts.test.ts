@@ -25,7 +25,8 @@ it('maps the documented keys', () => {
   expect(matchShortcut(key('Z', { metaKey: true, shiftKey: true }))?.action).toBe('redo')
   expect(matchShortcut(key('J', { shiftKey: true }))?.action).toBe('next')
   expect(matchShortcut(key('j', { altKey: true }))).toBeNull()
-  expect(matchShortcut(key('x'))).toBeNull()
+  expect(matchShortcut(key('x'))?.action).toBe('toggleCompare')
+  expect(matchShortcut(key('q'))).toBeNull()
 })
 
 it('has no key bound to two actions', () => {
