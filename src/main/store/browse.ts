@@ -97,11 +97,14 @@ function buildQuery(db: Db, q: BrowseQuery): { sql: string; params: Record<strin
   const sort = q.sort ?? { key: 'id', dir: 'asc' }
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC'
   const order = sort.key === 'id' ? `s.id ${dir}` : `${SORT_SQL[sort.key]} ${dir} NULLS LAST, s.id ASC`
+  // Without a comparison run every c.* term is NULL; skipping that join saves an index probe per sample.
+  const compareJoin =
+    q.compareRunId != null ? 'LEFT JOIN predictions c ON c.run_id = @cmp AND c.sample_id = s.id' : ''
   const sql = `SELECT s.id FROM samples s
     LEFT JOIN predictions p ON p.run_id = @run AND p.sample_id = s.id
-    LEFT JOIN predictions c ON c.run_id = @cmp AND c.sample_id = s.id
-    WHERE ${where.join(' AND ')}
-    ORDER BY ${order}`
+    ${compareJoin}
+    WHERE ${where.join(' AND ').replace(/\bc\.iou\b/g, compareJoin ? 'c.iou' : 'NULL')}
+    ORDER BY ${order.replace(/\bc\.iou\b/g, compareJoin ? 'c.iou' : 'NULL')}`
   return { sql, params }
 }
 
