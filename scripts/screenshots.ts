@@ -15,6 +15,7 @@ import { chromium, type Page } from 'playwright-core'
 import { createDemoProject } from '../src/main/demo/demo'
 import { startServeHost } from '../src/main/hosts/serve/server'
 import { openProject } from '../src/main/store/project'
+import { fromCoco, toBbox } from '../src/shared/domain/rle'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const outDir = path.join(root, 'docs/screenshots')
@@ -77,8 +78,9 @@ async function main(): Promise<void> {
     await shot('diff-mode')
     await page.keyboard.press('d')
 
-    // A prompt edit: a negative point at the centre of the predicted box, then the live mask.
-    const prompts = await page.evaluate(() => {
+    // A prompt edit that fixes a wrong-object failure: delete the model's point (alt-click), then draw a new
+    // box around the object the query meant (b-drag); the live mask and its IoU follow.
+    const view = await page.evaluate(() => {
       const el = document.querySelector('[data-testid=canvas]') as HTMLElement
       const r = el.getBoundingClientRect()
       return {
@@ -87,23 +89,37 @@ async function main(): Promise<void> {
         oy: r.top + Number(el.dataset.ty),
       }
     })
+    const toScreen = (x: number, y: number) => [view.ox + x * view.scale, view.oy + y * view.scale] as const
     const sampleId = Number(await page.getAttribute('[data-testid=app]', 'data-sample-id'))
+    const sample = project.db
+      .prepare('SELECT width, height, gt_rle FROM samples WHERE id = ?')
+      .get(sampleId) as { width: number; height: number; gt_rle: string }
     const pred = project.db
       .prepare(
         'SELECT prompts_json FROM predictions WHERE sample_id = ? AND prompts_json IS NOT NULL ORDER BY run_id LIMIT 1',
       )
       .get(sampleId) as { prompts_json: string } | undefined
-    const box = pred ? (JSON.parse(pred.prompts_json) as { box?: number[] }[])[0]?.box : undefined
-    if (box) {
-      await page.mouse.click(
-        prompts.ox + ((box[0] + box[2]) / 2 + 6) * prompts.scale,
-        prompts.oy + ((box[1] + box[3]) / 2 + 6) * prompts.scale,
-      )
-      await page
-        .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
-        .catch(() => undefined)
-      await page.waitForTimeout(500)
+    const point = pred
+      ? (JSON.parse(pred.prompts_json) as { points: { x: number; y: number }[] }[])[0]?.points[0]
+      : undefined
+    if (point) {
+      await page.keyboard.down('Alt')
+      await page.mouse.click(...toScreen(point.x, point.y))
+      await page.keyboard.up('Alt')
     }
+    const [gx, gy, gw, gh] = toBbox(fromCoco({ size: [sample.height, sample.width], counts: sample.gt_rle }))
+    const from = toScreen(gx - 4, gy - 4)
+    const to = toScreen(gx + gw + 4, gy + gh + 4)
+    await page.keyboard.down('b')
+    await page.mouse.move(...from)
+    await page.mouse.down()
+    await page.mouse.move(...to, { steps: 8 })
+    await page.mouse.up()
+    await page.keyboard.up('b')
+    await page
+      .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
+      .catch(() => undefined)
+    await page.waitForTimeout(800)
     await shot('prompt-edit')
 
     await page.keyboard.press('v')
