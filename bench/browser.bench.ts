@@ -8,11 +8,11 @@
  *
  *   npx tsx bench/browser.bench.ts [--sizes 10000,100000] [--switches 60]
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildRenderer, rendererIsBuilt } from '../scripts/buildRenderer.mjs'
 import { chromium, type Page } from 'playwright-core'
 import { startServeHost } from '../src/main/hosts/serve/server'
 import { openProject } from '../src/main/store/project'
@@ -57,19 +57,8 @@ async function apiMs(url: string, token: string, body: unknown): Promise<number>
 
 async function main(): Promise<void> {
   const rendererDir = path.join(root, 'out/renderer')
-  if (!fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'vite.renderer.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      { cwd: root, stdio: 'inherit' },
-    )
+  if (!rendererIsBuilt()) {
+    buildRenderer()
   }
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',

@@ -6,11 +6,11 @@
  *
  *   npm run screenshots [-- --no-build]
  */
-import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildRenderer, rendererIsBuilt } from './buildRenderer.mjs'
 import { chromium, type Page } from 'playwright-core'
 import { createDemoProject } from '../src/main/demo/demo'
 import { startServeHost } from '../src/main/hosts/serve/server'
@@ -27,22 +27,8 @@ async function settle(page: Page, ms = 400): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build') || !fs.existsSync(path.join(rendererDir, 'index.html'))) {
-    execFileSync(
-      process.execPath,
-      [
-        path.join(root, 'node_modules/vite/bin/vite.js'),
-        'build',
-        '--config',
-        'vite.renderer.config.ts',
-        '--logLevel',
-        'warn',
-      ],
-      {
-        cwd: root,
-        stdio: 'inherit',
-      },
-    )
+  if (!process.argv.includes('--no-build') || !rendererIsBuilt()) {
+    buildRenderer()
   }
   fs.mkdirSync(outDir, { recursive: true })
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-shots-'))

@@ -10,6 +10,7 @@ import fs from 'node:fs'
 import { createRequire } from 'node:module'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { buildRenderer, rendererIsFresh } from './buildRenderer.mjs'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const require = createRequire(import.meta.url)
@@ -33,24 +34,6 @@ function electronBinary() {
   }
 }
 
-function newestMtime(dir) {
-  let newest = 0
-  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, entry.name)
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs)
-  }
-  return newest
-}
-
-function rendererIsFresh() {
-  const index = path.join(root, 'out/renderer/index.html')
-  if (!fs.existsSync(index)) return false
-  const built = fs.statSync(index).mtimeMs
-  return (
-    newestMtime(path.join(root, 'src/renderer')) < built && newestMtime(path.join(root, 'src/shared')) < built
-  )
-}
-
 const reseg = (cmdArgs, opts) => run(process.execPath, [path.join(root, 'bin/reseg.mjs'), ...cmdArgs], opts)
 
 const electron = electronBinary()
@@ -63,15 +46,7 @@ if (electron && !ci) {
 } else {
   if (!electron)
     console.error('start: Electron is not installed here, so the app opens in your browser instead.')
-  if (!rendererIsFresh())
-    run(process.execPath, [
-      path.join(root, 'node_modules/vite/bin/vite.js'),
-      'build',
-      '--config',
-      'vite.renderer.config.ts',
-      '--logLevel',
-      'warn',
-    ])
+  if (!rendererIsFresh()) buildRenderer()
   const i = args.indexOf('--project')
   let project = i >= 0 ? args[i + 1] : null
   if (!project) {

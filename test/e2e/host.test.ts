@@ -29,7 +29,10 @@ describe('serve host in a real browser', () => {
   it('loads the renderer with the token, removes it from the address bar, and survives a reload', async () => {
     const page = await browser.newPage()
     const failed: string[] = []
-    page.on('requestfailed', (r) => failed.push(r.url()))
+    // A reload cancels requests still in flight (net::ERR_ABORTED); those are not failures of the host.
+    page.on('requestfailed', (r) => {
+      if (r.failure()?.errorText !== 'net::ERR_ABORTED') failed.push(r.url())
+    })
     page.on('response', (r) => {
       if (r.status() >= 400) failed.push(`${r.status()} ${r.url()}`)
     })
@@ -38,6 +41,7 @@ describe('serve host in a real browser', () => {
       document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'),
     )
     expect(page.url()).not.toContain('token=')
+    await page.waitForLoadState('networkidle')
     await page.reload()
     await page.waitForFunction(() =>
       document.querySelector('#root')?.textContent?.includes('ReSeg Inspector'),

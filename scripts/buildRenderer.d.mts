@@ -1,0 +1,3 @@
+export function buildRenderer(): void
+export function rendererIsFresh(): boolean
+export function rendererIsBuilt(): boolean
