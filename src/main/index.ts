@@ -22,11 +22,12 @@ function projectArg(argv: string[]): string | undefined {
 async function main(): Promise<void> {
   await app.whenReady()
   const dir = path.resolve(projectArg(process.argv) ?? defaultDemoDir())
+  // The demo is written under Electron too: it needs the Electron-ABI sqlite binary as well.
+  const nativeBinding = electronSqliteBinding(appRoot(), process.resourcesPath)
   if (!fs.existsSync(path.join(dir, DB_FILE))) {
     if (projectArg(process.argv)) throw new Error(`${dir} is not a ReSeg project`)
-    ;(await createDemoProject(dir)).close()
+    ;(await createDemoProject(dir, { nativeBinding })).close()
   }
-  const nativeBinding = electronSqliteBinding(appRoot(), process.resourcesPath)
   const project = openProject(dir, { nativeBinding })
   openDesktopWindow({
     project,

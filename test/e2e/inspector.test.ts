@@ -385,6 +385,75 @@ describe('prompt editing', () => {
       iouOf(m2, gt).toFixed(3),
     )
   })
+
+  it('keeps an edit whose segmentation answers after the user moved to the next sample', async () => {
+    const db = demo.project.db
+    const visible = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
+      els.slice(0, 15).map((e) => Number(e.getAttribute('data-sample-id'))),
+    )
+    const pick = db
+      .prepare(
+        `SELECT sample_id, prompts_json FROM predictions WHERE run_id = (SELECT MIN(id) FROM runs)
+         AND sample_id IN (${visible.slice(0, -1).join(',')})
+         AND sample_id NOT IN (SELECT sample_id FROM prompt_edits) ORDER BY sample_id LIMIT 1`,
+      )
+      .get() as { sample_id: number; prompts_json: string | null }
+    expect(pick).toBeTruthy()
+    await showSample(page, pick.sample_id)
+    const s = sampleRec(db, pick.sample_id)
+    // A click clear of the model's box outline and points, so it adds a point.
+    const objs = (JSON.parse(pick.prompts_json ?? '[]') ?? []) as {
+      box?: number[]
+      points: { x: number; y: number }[]
+    }[]
+    const v = await canvasView(page)
+    const clear = (x: number, y: number) =>
+      objs.every(
+        (o) =>
+          o.points.every((q) => Math.hypot(q.x - x, q.y - y) * v.scale > 20) &&
+          (!o.box ||
+            Math.min(
+              Math.abs(x - o.box[0]),
+              Math.abs(x - o.box[2]),
+              Math.abs(y - o.box[1]),
+              Math.abs(y - o.box[3]),
+            ) *
+              v.scale >
+              20),
+      )
+    const spots = [0.5, 0.35, 0.65, 0.2, 0.8].flatMap((fx) =>
+      [0.5, 0.35, 0.65, 0.2, 0.8].map((fy) => ({
+        x: Math.round(s.width * fx),
+        y: Math.round(s.height * fy),
+      })),
+    )
+    const spot = spots.find((q) => clear(q.x, q.y))
+    expect(spot).toBeTruthy()
+    // The backend stores the edit at once; its answer reaches the page only after the user has moved on.
+    let answered = false
+    await page.route('**/api/segmentSample', async (route) => {
+      const response = await route.fetch()
+      await new Promise((r) => setTimeout(r, 1500))
+      await route.fulfill({ response })
+      answered = true
+    })
+    const before = lastEdit(db)?.id ?? 0
+    const at = toPage(v, spot!.x + 0.5, spot!.y + 0.5)
+    await page.mouse.click(at.x, at.y)
+    await page.waitForSelector('[data-testid=segmenting]')
+    await page.keyboard.press('j')
+    await expect.poll(() => currentSample(page)).not.toBe(pick.sample_id)
+    await expect.poll(() => answered, { timeout: 60_000 }).toBe(true)
+    await page.unroute('**/api/segmentSample')
+    await page.keyboard.press('k')
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${pick.sample_id}"]`)
+    const e = await waitForEdit(page, db, before)
+    const added = (JSON.parse(e.prompts_json) as { points: { x: number; y: number; label: number }[] }[])
+      .flatMap((o) => o.points)
+      .filter((q) => q.label === 1 && Math.abs(q.x - spot!.x) <= 1 && Math.abs(q.y - spot!.y) <= 1)
+    expect(added).toHaveLength(1)
+    expect(await page.locator('[data-testid=undo]').isEnabled()).toBe(true)
+  })
 })
 
 describe('reasoning panel', () => {
@@ -439,12 +508,33 @@ describe('tags', () => {
   })
 })
 
+describe('analysis tab', () => {
+  it('does not tag the hidden sample when a number key is pressed there', async () => {
+    const db = demo.project.db
+    const count = () => (db.prepare('SELECT COUNT(*) AS n FROM sample_tags').get() as { n: number }).n
+    const before = count()
+    await page.click('[data-testid=tab-analysis]')
+    await page.keyboard.press('1')
+    await page.waitForTimeout(500)
+    await page.click('nav.tabs button:has-text("Inspect")')
+    await page.waitForSelector('[data-testid=tagbar]')
+    expect(count()).toBe(before)
+  })
+})
+
 describe('notes', () => {
   it('autosaves while typing and keeps the text after a reload', async () => {
     const sampleId = await currentSample(page)
     await page.click('[data-testid=notes]')
     await page.keyboard.type('mask misses the roof')
     await expect.poll(() => page.textContent('[data-testid=note-state]'), { timeout: 5000 }).toBe('saved')
+    // Away and back without a reload: the sample's cached details must carry the saved note.
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('j')
+    await expect.poll(() => currentSample(page)).not.toBe(sampleId)
+    await page.keyboard.press('k')
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${sampleId}"]`)
+    expect(await page.inputValue('[data-testid=notes]')).toBe('mask misses the roof')
     await page.reload()
     await page.waitForSelector(`[data-testid=canvas][data-sample-id="${sampleId}"]`)
     await expect.poll(() => page.inputValue('[data-testid=notes]')).toBe('mask misses the roof')

@@ -30,7 +30,7 @@ export const datasetsHandlers: HandlersFor<typeof datasetsMethods> = {
     const jobId = jobs.start(`Import dataset ${source}`, async (ctl) => {
       // A connection of its own: the import's long transaction must not swallow (or roll back) writes
       // that other handlers make on the shared connection meanwhile.
-      const own = openProject(project.dir)
+      const own = openProject(project.dir, { nativeBinding: project.nativeBinding })
       try {
         const r = await importDataset(own, source, {
           format,

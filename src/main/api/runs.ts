@@ -9,7 +9,7 @@ export const runsHandlers: HandlersFor<typeof runsMethods> = {
     const jobId = jobs.start(`Import run ${name}`, async (ctl) => {
       // A connection of its own, as for dataset imports: the import's transaction must not interleave
       // with writes other handlers make on the shared connection meanwhile.
-      const own = openProject(project.dir)
+      const own = openProject(project.dir, { nativeBinding: project.nativeBinding })
       try {
         const r = await importRun(own, {
           path,

@@ -98,7 +98,11 @@ async function sha256File(file: string): Promise<string> {
 
 /** Downloads one file into the cache (resuming a partial download) and returns its verified path. */
 export async function downloadHubFile(repo: string, file: HubFile, opts: HubOptions = {}): Promise<string> {
-  const dest = path.join(opts.cacheDir ?? defaultCacheDir(), repo.replace('/', '__'), file.path)
+  const root = path.resolve(opts.cacheDir ?? defaultCacheDir(), repo.replace('/', '__'))
+  const dest = path.join(root, file.path)
+  // The path comes from the server's listing: a hostile HF_ENDPOINT must not write outside the cache.
+  if (!dest.startsWith(root + path.sep))
+    throw new Error(`hf://${repo}: the listing names '${file.path}', outside the dataset; not downloaded`)
   const part = `${dest}.part`
   if (fs.existsSync(dest) && fs.statSync(dest).size === file.size) return dest
   fs.mkdirSync(path.dirname(dest), { recursive: true })

@@ -10,7 +10,7 @@ import type { Rle } from '../../shared/domain/rle'
 import { createDataset } from '../store/datasets'
 import { putMedia } from '../store/media'
 import type { Project } from '../store/project'
-import { insertSample } from '../store/samples'
+import { insertSample, sampleKey } from '../store/samples'
 import path from 'node:path'
 
 /** One sample as every reader produces it. */
@@ -84,7 +84,7 @@ export async function importRecords(
     const datasetId = createDataset(db, meta)
     for await (const r of records) {
       if (opts.signal?.aborted) throw new Error('import cancelled')
-      const key = `${r.imageId}\u0000${r.annId}`
+      const key = sampleKey(r.imageId, r.annId)
       const first = seenKeys.get(key)
       if (first !== undefined) {
         throw new Error(

@@ -20,6 +20,8 @@ export interface DemoOptions {
   queriesPerImage?: number
   seed?: number
   onProgress?: (done: number, total: number) => void
+  /** better-sqlite3 binary to open the project with (the desktop app's Electron-ABI build). */
+  nativeBinding?: string
 }
 
 interface KindText {
@@ -102,7 +104,7 @@ export async function createDemoProject(dir: string, opts: DemoOptions = {}): Pr
   const images = opts.images ?? 80
   const perImage = opts.queriesPerImage ?? 3
   const rng = seededRng(opts.seed ?? 20250311)
-  const project = openProject(dir, { create: true })
+  const project = openProject(dir, { create: true, nativeBinding: opts.nativeBinding })
   const { db } = project
   if ((db.prepare('SELECT COUNT(*) AS n FROM datasets').get() as { n: number }).n > 0) {
     project.close()

@@ -7,6 +7,7 @@ import sharp from 'sharp'
 import { decodeRowMajor, fromCoco } from '../../shared/domain/rle'
 import { mediaPath } from '../store/media'
 import type { Project } from '../store/project'
+import { sampleMask } from '../store/thumbs'
 
 export const THUMB_MAX_SIDE = 240
 const PRED = [230, 40, 40]
@@ -50,16 +51,6 @@ export async function renderThumbnail(
     .jpeg({ quality: 80 })
     .toBuffer()
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`
-}
-
-function sampleMask(full: Uint8Array, w: number, h: number, tw: number, th: number): Uint8Array {
-  const out = new Uint8Array(tw * th)
-  for (let y = 0; y < th; y++) {
-    const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / th))
-    for (let x = 0; x < tw; x++)
-      out[y * tw + x] = full[sy * w + Math.min(w - 1, Math.floor(((x + 0.5) * w) / tw))]
-  }
-  return out
 }
 
 /** Foreground pixel within 2 px of the background or the border: a 2-px outline that shows at thumbnail size. */

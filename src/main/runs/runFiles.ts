@@ -106,7 +106,8 @@ function evalFiles(dir: string): string[] {
 }
 
 async function firstRecord(file: string): Promise<Record<string, unknown> | null> {
-  const rl = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity })
+  const input = fs.createReadStream(file, 'utf8')
+  const rl = readline.createInterface({ input, crlfDelay: Infinity })
   try {
     for await (const text of rl) {
       if (text.trim() === '') continue
@@ -119,7 +120,9 @@ async function firstRecord(file: string): Promise<Record<string, unknown> | null
     }
     return null
   } finally {
+    // Closing readline does not close its input: stopping after the first line would leak the descriptor.
     rl.close()
+    input.destroy()
   }
 }
 

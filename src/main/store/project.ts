@@ -14,6 +14,8 @@ export interface Project {
   dir: string
   db: Db
   mediaDir: string
+  /** The better-sqlite3 binary it was opened with, so a second connection (an import job's) loads the same. */
+  nativeBinding?: string
   close(): void
 }
 
@@ -35,8 +37,14 @@ export function openProject(dir: string, opts: { create?: boolean; nativeBinding
   db.pragma('foreign_keys = ON')
   db.pragma('synchronous = NORMAL')
   db.pragma('busy_timeout = 5000')
-  migrate(db, migrations)
-  return { dir, db, mediaDir, close: () => db.close() }
+  try {
+    migrate(db, migrations)
+  } catch (err) {
+    // The caller never gets a Project to close; a refused (e.g. newer-schema) database must not stay open.
+    db.close()
+    throw err
+  }
+  return { dir, db, mediaDir, nativeBinding: opts.nativeBinding, close: () => db.close() }
 }
 
 export function schemaVersion(db: Db): number {

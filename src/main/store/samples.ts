@@ -62,29 +62,6 @@ export function sampleKey(imageId: string, annId: string): string {
   return `${imageId}\u0000${annId}`
 }
 
-/** (image_id, ann_id) → sample, for matching run files against a dataset. */
-export function sampleKeyMap(
-  db: Db,
-  datasetId: number,
-): Map<string, { id: number; width: number; height: number; gtRle: string }> {
-  const rows = db
-    .prepare('SELECT id, image_id, ann_id, width, height, gt_rle FROM samples WHERE dataset_id = ?')
-    .all(datasetId) as {
-    id: number
-    image_id: string
-    ann_id: string
-    width: number
-    height: number
-    gt_rle: string
-  }[]
-  return new Map(
-    rows.map((r) => [
-      sampleKey(r.image_id, r.ann_id),
-      { id: r.id, width: r.width, height: r.height, gtRle: r.gt_rle },
-    ]),
-  )
-}
-
 export function getSample(db: Db, id: number): SampleRow | undefined {
   return db.prepare('SELECT * FROM samples WHERE id = ?').get(id) as SampleRow | undefined
 }

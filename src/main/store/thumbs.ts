@@ -20,10 +20,11 @@ interface Source {
   height: number
   gt_rle: string
   mask_rle: string | null
+  has_pred: number
 }
 
 /** Nearest-neighbour samples of a row-major mask at (tw, th). */
-function sampleMask(mask: Uint8Array, w: number, h: number, tw: number, th: number): Uint8Array {
+export function sampleMask(mask: Uint8Array, w: number, h: number, tw: number, th: number): Uint8Array {
   const out = new Uint8Array(tw * th)
   for (let y = 0; y < th; y++) {
     const sy = Math.min(h - 1, Math.floor(((y + 0.5) * h) / th))
@@ -105,7 +106,8 @@ export async function getThumbnails(
   if (missing.length > 0) {
     const sources = db
       .prepare(
-        `SELECT s.id, s.media_hash, s.width, s.height, s.gt_rle, p.mask_rle FROM samples s
+        `SELECT s.id, s.media_hash, s.width, s.height, s.gt_rle, p.mask_rle, p.sample_id IS NOT NULL AS has_pred
+         FROM samples s
          LEFT JOIN predictions p ON p.run_id = ? AND p.sample_id = s.id
          WHERE s.id IN (SELECT value FROM json_each(?))`,
       )
@@ -115,7 +117,8 @@ export async function getThumbnails(
     )
     for (const s of sources) {
       const hash = await renderThumb(project, s)
-      insert.run(s.id, runId, hash)
+      // A run still being filled (a resumable segment or reason job) gains this sample's prediction later.
+      if (runId == null || s.has_pred) insert.run(s.id, runId, hash)
       have.set(s.id, hash)
     }
   }

@@ -25,16 +25,17 @@ import {
   type CanvasHandle,
   type OverlaySettings,
 } from './features/canvas/SampleCanvas'
-import { LatestWins } from './features/edit/latestWins'
+import { KeyedLatestWins } from './features/edit/latestWins'
 import { deleteBox, deletePoint, isSegmentable } from './features/edit/promptOps'
 import { HelpOverlay } from './features/help/HelpOverlay'
-import { matchShortcut } from './features/help/shortcuts'
+import { matchShortcut, type Action } from './features/help/shortcuts'
 import type { PromptRef } from './features/reasoning/answerSpans'
 import { ReasoningView } from './features/reasoning/ReasoningView'
 import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
 import { AnalysisSlot, ReasonSlot } from './slots'
+import { isTypingTarget } from './app/keyboard'
 
 type Theme = 'dark' | 'light'
 
@@ -75,13 +76,9 @@ const DEFAULT_OVERLAY: OverlaySettings = {
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
 
-function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null
-  return (
-    !!t &&
-    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
-  )
-}
+const SAMPLE_EDITS = new Set<Action>(['undo', 'redo', 'resetPrompts', 'deleteSelected', 'tag'])
+
+const isTyping = (e: KeyboardEvent): boolean => isTypingTarget(e.target)
 
 function loadPref<T>(key: string, fallback: T): T {
   try {
@@ -131,7 +128,7 @@ export function App({ api }: { api: ApiClient }) {
   const [variantMsg, setVariantMsg] = useState<string | null>(null)
   const canvasRef = useRef<CanvasHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
-  const latest = useRef(new LatestWins())
+  const latest = useRef(new KeyedLatestWins())
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme
@@ -245,9 +242,6 @@ export function App({ api }: { api: ApiClient }) {
     })
   }, [])
 
-  // Responses of segmentations started on a sample already left are dropped.
-  useEffect(() => latest.current.invalidate(), [detailKey])
-
   const hasDetail = details.has(detailKey)
   useEffect(() => {
     if (sampleId == null || hasDetail) return
@@ -307,13 +301,15 @@ export function App({ api }: { api: ApiClient }) {
       const key = detailKey
       setLive({ key, prompts: next, pending: true, error: null })
       if (!isSegmentable(next)) {
-        latest.current.invalidate()
+        latest.current.for(key).invalidate()
         setLive({ key, prompts: next, pending: false, error: 'Add a point or a box to segment.' })
         return
       }
       const sid = shown.sample.id
       try {
-        const r = await latest.current.run(() => api.segmentSample({ runId, sampleId: sid, prompts: next }))
+        const r = await latest.current
+          .for(key)
+          .run(() => api.segmentSample({ runId, sampleId: sid, prompts: next }))
         if (r.stale) return
         const v = r.value
         // The model reports the provider it actually ran on (known only once loaded).
@@ -335,9 +331,13 @@ export function App({ api }: { api: ApiClient }) {
           true,
           false,
         )
-        setLive({ key, prompts: null, pending: false, error: null })
+        // The user may have moved on (and edited another sample) while this one segmented: its edit is
+        // stored under its own key above, and only its own live state is cleared.
+        setLive((cur) => (cur.key === key ? IDLE : cur))
       } catch (e) {
-        setLive({ key, prompts: next, pending: false, error: (e as Error).message })
+        setLive((cur) =>
+          cur.key === key ? { key, prompts: next, pending: false, error: (e as Error).message } : cur,
+        )
       }
     },
     [api, shown, runId, detailKey, applyEdit],
@@ -346,8 +346,8 @@ export function App({ api }: { api: ApiClient }) {
   const moveEdit = useCallback(
     async (kind: 'undo' | 'redo' | 'reset') => {
       if (!shown || runId == null) return
-      latest.current.invalidate()
       const key = detailKey
+      latest.current.for(key).invalidate()
       const target = { runId, sampleId: shown.sample.id }
       const st =
         kind === 'undo'
@@ -355,7 +355,7 @@ export function App({ api }: { api: ApiClient }) {
           : kind === 'redo'
             ? await api.redoPromptEdit(target)
             : await api.resetPromptEdits(target)
-      setLive(IDLE)
+      setLive((cur) => (cur.key === key ? IDLE : cur))
       applyEdit(key, target.sampleId, st.current, st.canUndo, st.canRedo)
     },
     [api, shown, runId, detailKey, applyEdit],
@@ -372,6 +372,21 @@ export function App({ api }: { api: ApiClient }) {
       list.patch(sid, (row) => ({ ...row, tagIds: r.tagIds }))
     },
     [api, shown, runId, detailKey, list, updateDetail],
+  )
+
+  // The cached details keep the saved text too: coming back to the sample remounts the notes box with
+  // the cached note, and a stale one would show the old text and be saved over the new one.
+  const noteSaved = useCallback(
+    (k: { runId: number; sampleId: number }, text: string) => {
+      list.patch(k.sampleId, (r) => ({ ...r, hasNote: text.trim() !== '' }))
+      setDetails((m) => {
+        const n = new Map(m)
+        for (const [key, d] of m)
+          if (key.startsWith(`${k.sampleId}:${k.runId}:`)) n.set(key, { ...d, note: text })
+        return n
+      })
+    },
+    [list],
   )
 
   const go = useCallback(
@@ -437,6 +452,7 @@ export function App({ api }: { api: ApiClient }) {
     setSelectedRef,
     prompts,
     changePrompts,
+    tab,
   }
   const keyState = useRef(keyNow)
   useEffect(() => {
@@ -454,6 +470,8 @@ export function App({ api }: { api: ApiClient }) {
       if (isTyping(e)) return
       const m = matchShortcut(e)
       if (!m) return
+      // The analysis tab hides the sample: a key there must not tag it or change its prompts unseen.
+      if (s.tab !== 'inspect' && SAMPLE_EDITS.has(m.action)) return
       e.preventDefault()
       const flip = (k: keyof OverlaySettings) => setOverlay((o) => ({ ...o, [k]: !o[k] }))
       switch (m.action) {
@@ -569,6 +587,7 @@ export function App({ api }: { api: ApiClient }) {
           <button
             className="icon"
             title="List / grid (v)"
+            aria-label="List / grid"
             onClick={() => setLayout((l) => (l === 'list' ? 'grid' : 'list'))}
           >
             {layout === 'list' ? '▦' : '☰'}
@@ -576,6 +595,7 @@ export function App({ api }: { api: ApiClient }) {
           <button
             className="icon"
             title="Theme (t)"
+            aria-label="Theme"
             onClick={() => setTheme((t) => (t === 'dark' ? 'light' : 'dark'))}
           >
             {theme === 'dark' ? '☀' : '☾'}
@@ -583,6 +603,7 @@ export function App({ api }: { api: ApiClient }) {
           <button
             className="icon"
             title="Shortcuts (?)"
+            aria-label="Keyboard shortcuts"
             onClick={() => setHelp(true)}
             data-testid="help-button"
           >
@@ -619,7 +640,7 @@ export function App({ api }: { api: ApiClient }) {
                 onSort={(key) =>
                   setSort((s) => ({
                     key,
-                    dir: s.key === key ? (s.dir === 'asc' ? 'desc' : 'asc') : key === 'iou' ? 'asc' : 'asc',
+                    dir: s.key === key ? (s.dir === 'asc' ? 'desc' : 'asc') : 'asc',
                   }))
                 }
                 tags={tags}
@@ -795,9 +816,7 @@ export function App({ api }: { api: ApiClient }) {
                   runId={runId}
                   sampleId={shown.sample.id}
                   initial={shown.note}
-                  onSaved={(k, text) =>
-                    list.patch(k.sampleId, (r) => ({ ...r, hasNote: text.trim() !== '' }))
-                  }
+                  onSaved={noteSaved}
                 />
               )}
             </section>

@@ -9,7 +9,7 @@
  * float32 tensors back to back in header order.
  */
 import { createHash, randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
+import { closeSync, existsSync, openSync, readSync } from 'node:fs'
 import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -69,11 +69,22 @@ export class EmbeddingCache {
     return join(this.opts.dir, safeSegment(modelId), `${hash}.bin`)
   }
 
-  /** True when an entry is in memory or on disk (no read). */
+  /** True when an entry is in memory or on disk for the current model files (reads only the header). */
   has(modelId: string, imageKey: string): boolean {
     if (this.lru.has(key(modelId, imageKey))) return true
     const p = this.filePath(modelId, imageKey)
-    return p !== undefined && existsSync(p)
+    if (p === undefined || !existsSync(p)) return false
+    // A file left by replaced model files is a miss for `get`; precompute must not skip it as cached.
+    const header = readHeaderSync(p)
+    return header !== undefined && this.matches(header, modelId, imageKey)
+  }
+
+  private matches(header: DiskHeader, modelId: string, imageKey: string): boolean {
+    return (
+      header.modelId === modelId &&
+      header.imageKey === imageKey &&
+      (header.fingerprint ?? '') === (this.opts.fingerprint ?? '')
+    )
   }
 
   async get(modelId: string, imageKey: string): Promise<Embedding | undefined> {
@@ -130,8 +141,7 @@ export class EmbeddingCache {
       const header = JSON.parse(
         buf.subarray(headerStart, headerStart + headerLen).toString('utf8'),
       ) as DiskHeader
-      if (header.modelId !== modelId || header.imageKey !== imageKey) return undefined
-      if ((header.fingerprint ?? '') !== (this.opts.fingerprint ?? '')) return undefined
+      if (!this.matches(header, modelId, imageKey)) return undefined
       let offset = align4(headerStart + headerLen)
       const tensors: Record<string, EmbeddingTensor> = {}
       for (const t of header.tensors) {
@@ -192,6 +202,23 @@ interface DiskHeader {
   width: number
   height: number
   tensors: { name: string; dims: number[] }[]
+}
+
+function readHeaderSync(path: string): DiskHeader | undefined {
+  let fd: number | undefined
+  try {
+    fd = openSync(path, 'r')
+    const head = Buffer.alloc(MAGIC.length + 4)
+    if (readSync(fd, head, 0, head.length, 0) !== head.length) return undefined
+    if (!head.subarray(0, MAGIC.length).equals(MAGIC)) return undefined
+    const json = Buffer.alloc(head.readUInt32LE(MAGIC.length))
+    if (readSync(fd, json, 0, json.length, head.length) !== json.length) return undefined
+    return JSON.parse(json.toString('utf8')) as DiskHeader
+  } catch {
+    return undefined
+  } finally {
+    if (fd !== undefined) closeSync(fd)
+  }
 }
 
 function key(modelId: string, imageKey: string): string {

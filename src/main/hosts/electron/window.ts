@@ -77,10 +77,19 @@ export function openDesktopWindow(opts: DesktopOptions): BrowserWindow {
     webPreferences: secureWebPreferences(opts.preloadPath),
   })
 
-  const ownPage = (url: string) =>
-    opts.rendererUrl
-      ? url.startsWith(opts.rendererUrl)
-      : url.startsWith(pathToFileURL(path.resolve(opts.rendererFile)).toString())
+  // Same origin for the dev server (a prefix test would accept http://localhost:5173.evil.example), the exact
+  // file for the built renderer.
+  const ownPage = (url: string) => {
+    try {
+      if (opts.rendererUrl) return new URL(url).origin === new URL(opts.rendererUrl).origin
+      const u = new URL(url)
+      u.hash = ''
+      u.search = ''
+      return u.toString() === pathToFileURL(path.resolve(opts.rendererFile)).toString()
+    } catch {
+      return false
+    }
+  }
 
   ipcMain.handle('api:invoke', (event: IpcMainInvokeEvent, method: unknown, input: unknown) => {
     if (event.senderFrame && !ownPage(event.senderFrame.url)) {

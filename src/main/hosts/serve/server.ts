@@ -71,7 +71,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     const cookies = Object.fromEntries(
       (req.headers.cookie ?? '').split(';').map((c) => {
         const i = c.indexOf('=')
-        return [c.slice(0, i).trim(), decodeURIComponent(c.slice(i + 1).trim())]
+        return [c.slice(0, i).trim(), safeDecode(c.slice(i + 1).trim())]
       }),
     )
     return cookies[cookieName()] ?? null
@@ -145,7 +145,13 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse) {
-    const rel = pathname === '/' ? 'index.html' : decodeURIComponent(pathname).replace(/^\/+/, '')
+    let decoded: string
+    try {
+      decoded = decodeURIComponent(pathname)
+    } catch {
+      return send(res, 400, 'text/plain', 'malformed URL')
+    }
+    const rel = pathname === '/' ? 'index.html' : decoded.replace(/^\/+/, '')
     const file = path.resolve(rendererDir, rel)
     if (!file.startsWith(rendererDir + path.sep)) return send(res, 403, 'text/plain', 'forbidden')
     if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
@@ -211,6 +217,15 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
       server.closeAllConnections()
       await new Promise<void>((r) => server.close(() => r()))
     },
+  }
+}
+
+/** Cookies on localhost are shared by every port: another app's malformed value must not throw here. */
+function safeDecode(value: string): string {
+  try {
+    return decodeURIComponent(value)
+  } catch {
+    return value
   }
 }
 

@@ -37,7 +37,10 @@ export function createHttpTransport(token: string): Transport {
     }
     socket.onclose = () => {
       socket = null
-      if (listeners.size > 0) setTimeout(openSocket, Math.min(5000, 250 * 2 ** retry++))
+      // A subscribe during the back-off may already have opened a new socket; a second one would deliver
+      // every event twice.
+      if (listeners.size > 0)
+        setTimeout(() => !socket && listeners.size > 0 && openSocket(), Math.min(5000, 250 * 2 ** retry++))
     }
   }
 

@@ -56,6 +56,19 @@ describe('datasets API', () => {
     ])
   })
 
+  it("opens the job's own connection with the project's sqlite binary (the desktop app's Electron build)", async () => {
+    const missing = path.join(dir, 'no-such-binding.node')
+    const desktop = createApiContext({ ...project, nativeBinding: missing })
+    const finished = new Promise<Job>((resolve) =>
+      desktop.onEvent((e) => {
+        if (e.type === 'job' && e.job.status !== 'running') resolve(e.job)
+      }),
+    )
+    await createDispatcher(desktop)('importDataset', { source: path.join(dir, 'none.parquet'), name: 'x' })
+    expect(await finished).toMatchObject({ status: 'failed', message: expect.stringContaining(missing) })
+    await desktop.dispose()
+  })
+
   it('rejects an unknown format before starting a job', async () => {
     const r = await dispatch('importDataset', { source: 'x', format: 'csv' })
     expect(r.ok).toBe(false)

@@ -115,6 +115,20 @@ describe('importRun', () => {
     expect(await runs()).toEqual([expect.objectContaining({ name: 'r', predictions: 1 })])
   })
 
+  it("opens the job's own connection with the project's sqlite binary (the desktop app's Electron build)", async () => {
+    const file = write('good.jsonl', [JSON.stringify(LINE_1)])
+    const missing = path.join(dir, 'no-such-binding.node')
+    const desktop = createApiContext({ ...project, nativeBinding: missing })
+    const finished = new Promise<Job>((resolve) =>
+      desktop.onEvent((e) => {
+        if (e.type === 'job' && e.job.status !== 'running') resolve(e.job)
+      }),
+    )
+    await createDispatcher(desktop)('importRun', { path: file, name: 'mine' })
+    expect(await finished).toMatchObject({ status: 'failed', message: expect.stringContaining(missing) })
+    await desktop.dispose()
+  })
+
   it('rejects a bad payload before starting a job', async () => {
     const r = await dispatch('importRun', { path: 'x.jsonl', name: 'r', format: 'csv' })
     expect(r).toMatchObject({ ok: false, error: { code: 'bad_request' } })

@@ -182,4 +182,14 @@ describe('hf:// datasets', () => {
     ).rejects.toThrow(/lab\/none\/resolve\/main\/data\/x\.parquet: the hub answered 404/)
     await expect(listHubParquet('lab/none', null)).rejects.toThrow(/hf:\/\/lab\/none: dataset not found/)
   })
+
+  it('refuses a listed path that climbs out of the cache folder, before any request', async () => {
+    const cacheDir = path.join(tmp, 'cache-escape')
+    const before = log.length
+    for (const p of ['../../escape.parquet', 'data/../../../escape.parquet'])
+      await expect(
+        downloadHubFile('lab/reasonseg', { path: p, size: 1, sha256: null }, { cacheDir, retries: 0 }),
+      ).rejects.toThrow(/outside the dataset/)
+    expect(log.length).toBe(before)
+  })
 })

@@ -89,6 +89,15 @@ describe('demo project', () => {
     project.close()
   })
 
+  it('opens its database with the sqlite binary it is given (the desktop app passes its Electron build)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-native-'))
+    const missing = path.join(dir, 'no-such-binding.node')
+    await expect(createDemoProject(dir, { images: 1, nativeBinding: missing })).rejects.toThrow(
+      /no-such-binding/,
+    )
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
   it('is deterministic for a seed', async () => {
     const a = await createDemoProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-demo-a-')), {
       images: 4,

@@ -357,6 +357,26 @@ describe('raw reasoning-model outputs', () => {
     ).rejects.toThrow(/"output"/)
     await expect(detectRunFormat(path.join(dir, 'nope.jsonl'), 'auto')).rejects.toThrow(/no such file/)
   })
+
+  it.runIf(fs.existsSync('/proc/self/fd'))(
+    'sniffing the first line of a long file leaves no descriptor open',
+    async () => {
+      // Several read buffers long, so the stream is still open when the first record is found.
+      const line = JSON.stringify({ image_id: 'img1', ann_id: '1', output: 'x'.repeat(100) })
+      const file = write('long.jsonl', `${line}\n`.repeat(5000))
+      const open = () =>
+        fs.readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return fs.readlinkSync(`/proc/self/fd/${fd}`) === file
+          } catch {
+            return false
+          }
+        }).length
+      for (let i = 0; i < 5; i++) expect(await detectRunFormat(file, 'auto')).toBe('raw')
+      await new Promise((r) => setTimeout(r, 50))
+      expect(open()).toBe(0)
+    },
+  )
 })
 
 function escape(s: string): string {

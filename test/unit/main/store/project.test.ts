@@ -93,6 +93,19 @@ describe('project store', () => {
     expect(() => migrate(db, migrations)).toThrow(/newer than this app/)
   })
 
+  it('closes the database when opening a project fails', () => {
+    const dir = tmp()
+    const file = path.join(dir, 'project.sqlite')
+    const seed = new Database(file)
+    seed.pragma(`user_version = ${migrations.length + 5}`)
+    seed.close()
+    expect(() => openProject(dir)).toThrow(/newer than this app/)
+    // The last connection to a WAL database removes its -wal and -shm files when it closes.
+    expect(fs.existsSync(`${file}-wal`)).toBe(false)
+    expect(fs.existsSync(`${file}-shm`)).toBe(false)
+    fs.rmSync(dir, { recursive: true, force: true })
+  })
+
   it('keeps committed data when a later write transaction fails', () => {
     const dir = tmp()
     const project = openProject(dir, { create: true })

@@ -83,3 +83,25 @@ it('renders the prediction filled and the GT outlined, once per (sample, run)', 
   const gtOnly = await getThumbnails(bp.project, null, [s.id])
   expect(gtOnly[0].hash).not.toBe(t.hash)
 })
+
+it('does not keep the thumbnail of a sample the run has no prediction for yet', async () => {
+  const s = bp.specs[0]
+  const db = bp.project.db
+  const runC = Number(
+    db.prepare("INSERT INTO runs (dataset_id, name, kind) VALUES (?, 'run-c', 'segmented')").run(bp.datasetId)
+      .lastInsertRowid,
+  )
+  // No prediction: the same picture (and so the same content hash) as the GT-only thumbnail.
+  const [gtOnly] = await getThumbnails(bp.project, null, [s.id])
+  const [before] = await getThumbnails(bp.project, runC, [s.id])
+  expect(before.hash).toBe(gtOnly.hash)
+  // The job then writes run-b's mask for this sample: the thumbnail must become run-b's picture.
+  db.prepare(
+    `INSERT INTO predictions (run_id, sample_id, mask_rle, intersection, union_px, iou)
+     SELECT ?, sample_id, mask_rle, intersection, union_px, iou FROM predictions WHERE run_id = ? AND sample_id = ?`,
+  ).run(runC, bp.runB, s.id)
+  const [withB] = await getThumbnails(bp.project, bp.runB, [s.id])
+  expect(withB.hash).not.toBe(gtOnly.hash)
+  const [after] = await getThumbnails(bp.project, runC, [s.id])
+  expect(after.hash).toBe(withB.hash)
+})

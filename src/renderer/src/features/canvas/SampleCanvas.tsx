@@ -11,6 +11,7 @@ import { addPoint, deletePoint, movePoint, setBox, type Box } from '../edit/prom
 import { sameRef, type PromptRef } from '../reasoning/answerSpans'
 import { DIFF_COLORS, diffToRgba, hexToRgb, maskToRgba, type DiffCounts } from './maskRaster'
 import { fitView, toImage, wheelFactor, zoomAt, type View } from './viewport'
+import { isTypingTarget } from '../../app/keyboard'
 
 export const OVERLAY_COLORS = { gt: '#ffd60a', pred: '#ff3ea5', live: '#00d1ff', compare: '#ff8c00' }
 
@@ -121,13 +122,22 @@ export function SampleCanvas(props: Props) {
         spaceDown.current = false
         setPanning(false)
       }
-      if (e.key === 'b') boxKeyDown.current = false
+      if (e.key === 'b' || e.key === 'B') boxKeyDown.current = false
+    }
+    // A key released in another window never sends its keyup here: without this, switching away while
+    // holding Space or B leaves the canvas panning / drawing boxes on every drag.
+    const release = () => {
+      spaceDown.current = false
+      boxKeyDown.current = false
+      setPanning(false)
     }
     window.addEventListener('keydown', down)
     window.addEventListener('keyup', up)
+    window.addEventListener('blur', release)
     return () => {
       window.removeEventListener('keydown', down)
       window.removeEventListener('keyup', up)
+      window.removeEventListener('blur', release)
     }
   }, [])
 
@@ -365,13 +375,7 @@ export function SampleCanvas(props: Props) {
   )
 }
 
-function isTyping(e: KeyboardEvent): boolean {
-  const t = e.target as HTMLElement | null
-  return (
-    !!t &&
-    (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)
-  )
-}
+const isTyping = (e: KeyboardEvent): boolean => isTypingTarget(e.target)
 
 export function Legend({
   overlay,

@@ -23,3 +23,20 @@ export class LatestWins {
     this.seq++
   }
 }
+
+/**
+ * One LatestWins per key (the sample view a request was made on): a request on another sample never makes
+ * this one's stale, so a response for a sample the user has left still lands in that sample's state.
+ */
+export class KeyedLatestWins {
+  private byKey = new Map<string, LatestWins>()
+
+  for(key: string): LatestWins {
+    let lw = this.byKey.get(key)
+    if (!lw) {
+      lw = new LatestWins()
+      this.byKey.set(key, lw)
+    }
+    return lw
+  }
+}

@@ -85,10 +85,15 @@ function Panel({ api, runId, sampleId, onPromptsChanged }: Props) {
 
   useEffect(() => {
     if (!query) return
+    // One preview per keystroke: an older one answering late must not replace the newer text.
+    let live = true
     api.previewPrompt({ sampleId, query, template: templateRef }).then(
-      (p) => setPreview(p.text),
-      () => setPreview(''),
+      (p) => live && setPreview(p.text),
+      () => live && setPreview(''),
     )
+    return () => {
+      live = false
+    }
   }, [api, sampleId, query, templateRef])
 
   useEffect(

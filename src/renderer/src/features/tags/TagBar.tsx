@@ -57,7 +57,12 @@ export function TagBar({ tags, active, disabled, onToggle, onSaveTag, onDeleteTa
                   e.target.value !== t.name && void run(onSaveTag({ id: t.id, name: e.target.value }))
                 }
               />
-              <button className="link danger" onClick={() => void run(onDeleteTag(t.id))} title="delete tag">
+              <button
+                className="link danger"
+                onClick={() => void run(onDeleteTag(t.id))}
+                title="delete tag"
+                aria-label={`delete tag ${t.name}`}
+              >
                 ✕
               </button>
             </div>

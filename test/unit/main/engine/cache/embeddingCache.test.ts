@@ -65,9 +65,13 @@ describe('EmbeddingCache', () => {
     const a = new EmbeddingCache({ budgetBytes: 1e6, dir, fingerprint: 'f1' })
     await a.put('m', 'k', emb(1))
     const other = new EmbeddingCache({ budgetBytes: 1e6, dir, fingerprint: 'f2' })
+    // `has` (what precompute skips on) must agree with `get`.
+    expect(other.has('m', 'k')).toBe(false)
     expect(await other.get('m', 'k')).toBeUndefined()
+    expect(new EmbeddingCache({ budgetBytes: 1e6, dir, fingerprint: 'f1' }).has('m', 'k')).toBe(true)
     writeFileSync(a.filePath('m', 'k')!, Buffer.from('RSEMB1\n\xff\xff'))
     const again = new EmbeddingCache({ budgetBytes: 1e6, dir, fingerprint: 'f1' })
+    expect(again.has('m', 'k')).toBe(false)
     expect(await again.get('m', 'k')).toBeUndefined()
     expect(again.stats().misses).toBe(1)
   })

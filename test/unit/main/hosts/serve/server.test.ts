@@ -86,6 +86,19 @@ describe('serve host', () => {
     expect(Buffer.from(await media.arrayBuffer()).toString()).toBe('fake image bytes')
   })
 
+  it("accepts its cookie next to another localhost app's malformed one, over HTTP and WebSocket", async () => {
+    // Browsers send every localhost cookie to every port; '100%' is not valid percent-encoding.
+    const cookie = `other=100%; reseg_token_${served.port}=${encodeURIComponent(served.token)}`
+    const page = await fetch(`${served.baseUrl}/`, { headers: { cookie } })
+    expect(page.status).toBe(200)
+    const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events`, { headers: { cookie } })
+    await new Promise<void>((resolve, reject) => {
+      ws.on('open', () => resolve())
+      ws.on('error', reject)
+    })
+    ws.close()
+  })
+
   it('rejects a Host header that is not loopback (DNS rebinding)', async () => {
     const http = await import('node:http')
     const status = await new Promise<number>((resolve) => {
@@ -135,5 +148,7 @@ describe('serve host', () => {
     expect(await res.text()).not.toContain('not for the browser')
     const bad = await fetch(`${served.baseUrl}/media/..%2F..%2Fsecret.txt`, { headers: auth() })
     expect(bad.status).toBe(400)
+    const malformed = await fetch(`${served.baseUrl}/%E0%A4%A`, { headers: auth() })
+    expect(malformed.status).toBe(400)
   })
 })

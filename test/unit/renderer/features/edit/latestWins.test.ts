@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest'
-import { LatestWins } from '../../../../../src/renderer/src/features/edit/latestWins'
+import { KeyedLatestWins, LatestWins } from '../../../../../src/renderer/src/features/edit/latestWins'
 
 function deferred<T>() {
   let resolve!: (v: T) => void
@@ -28,4 +28,22 @@ it('swallows errors of stale requests and surfaces current ones', async () => {
   a.reject(new Error('cancelled'))
   expect(await ra).toEqual({ stale: true })
   await expect(lw.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom')
+})
+
+it('keeps requests on different keys independent, and newer ones on the same key win', async () => {
+  const kw = new KeyedLatestWins()
+  const a1 = deferred<string>()
+  const a2 = deferred<string>()
+  const b = deferred<string>()
+  const ra1 = kw.for('sample-a').run(() => a1.promise)
+  // Moving to another sample and editing there must not drop sample A's answer.
+  const rb = kw.for('sample-b').run(() => b.promise)
+  b.resolve('b')
+  a1.resolve('a1')
+  expect(await ra1).toEqual({ stale: false, value: 'a1' })
+  expect(await rb).toEqual({ stale: false, value: 'b' })
+  const ra2 = kw.for('sample-a').run(() => a2.promise)
+  kw.for('sample-a').invalidate()
+  a2.resolve('a2')
+  expect(await ra2).toEqual({ stale: true })
 })
