@@ -122,6 +122,12 @@ describe('electron host', () => {
       ok: false,
       error: { code: 'forbidden' },
     })
+    // A file beside ours whose name merely starts with the renderer's path is not our page.
+    const sibling = { senderFrame: { url: pathToFileURL(rendererFile + '.evil.html').toString() } }
+    expect(await handler(sibling, 'getProjectInfo', {})).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden' },
+    })
   })
 
   it('serves media by content hash only', async () => {
