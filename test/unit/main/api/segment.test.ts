@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -6,7 +6,7 @@ import { createApiContext } from '../../../../src/main/api/context'
 import { createDispatcher, type Dispatch } from '../../../../src/main/api/index'
 import type { Job } from '../../../../src/shared/contract/events'
 import { decodeRowMajor, fromCoco } from '../../../../src/shared/domain/rle'
-import { writeTinyModel } from '../../../fixtures/onnxModels'
+import { tinySamManifestEntry, useTestModelCatalogue, writeTinyModel } from '../../../fixtures/onnxModels'
 import { createSegmentProject, type SegmentFixture } from '../../../fixtures/segmentProject'
 import { looseBox } from '../../../fixtures/shapes'
 
@@ -221,35 +221,8 @@ describe('precomputeRun', () => {
   })
 
   it('caches the embeddings of every image of a run with a SAM model, once', async () => {
-    const saved = { dir: process.env.RESEG_MODELS_DIR, manifest: process.env.RESEG_MODELS_MANIFEST }
     const root = mkdtempSync(join(tmpdir(), 'reseg-precompute-'))
-    process.env.RESEG_MODELS_DIR = join(root, 'weights')
-    process.env.RESEG_MODELS_MANIFEST = join(root, 'manifest.json')
-    writeFileSync(
-      process.env.RESEG_MODELS_MANIFEST,
-      JSON.stringify({
-        version: 1,
-        models: [
-          {
-            id: 'tiny-sam',
-            label: 'Tiny SAM',
-            family: 'sam',
-            encoder: { file: 'encoder.onnx', inputs: ['input_image'], outputs: ['image_embeddings'] },
-            decoder: { file: 'decoder.onnx', inputs: [], outputs: [] },
-            inputSize: 1024,
-            resize: 'longest-side-pad',
-            normalization: { scale: '0-255', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
-            license: 'test',
-            files: [
-              { name: 'encoder.onnx', url: null, sha256: null },
-              { name: 'decoder.onnx', url: null, sha256: null },
-            ],
-            source: 'test',
-            verified: 'test',
-          },
-        ],
-      }),
-    )
+    const restoreEnv = useTestModelCatalogue(root, [tinySamManifestEntry('tiny-sam')])
     writeTinyModel(join(root, 'weights', 'tiny-sam'), 'sam')
     const ctx2 = createApiContext(fx.project)
     const events: Job[] = []
@@ -277,13 +250,7 @@ describe('precomputeRun', () => {
       expect(second.last).toMatchObject({ status: 'done', message: '0 computed, 5 already cached' })
     } finally {
       await ctx2.dispose()
-      for (const [k, v] of [
-        ['RESEG_MODELS_DIR', saved.dir],
-        ['RESEG_MODELS_MANIFEST', saved.manifest],
-      ] as const) {
-        if (v === undefined) delete process.env[k]
-        else process.env[k] = v
-      }
+      restoreEnv()
       rmSync(root, { recursive: true, force: true })
     }
   })

@@ -1,11 +1,11 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { availableProviders } from '../../../../src/main/engine/onnx/index'
 import { createEngine } from '../../../../src/main/engine/registry'
 import { fakeSource } from '../../../fixtures/fakeSegmenter'
-import { writeTinyModel } from '../../../fixtures/onnxModels'
+import { tinySamManifestEntry, useTestModelCatalogue, writeTinyModel } from '../../../fixtures/onnxModels'
 
 describe('createEngine', () => {
   it('always lists the GrabCut baseline and uses it when no SAM model is installed', async () => {
@@ -106,43 +106,20 @@ describe('createEngine', () => {
 })
 
 describe('onnx model source', () => {
-  const saved = { dir: process.env.RESEG_MODELS_DIR, manifest: process.env.RESEG_MODELS_MANIFEST }
   let root: string
+  let restoreEnv: () => void
 
   beforeAll(() => {
     root = mkdtempSync(join(tmpdir(), 'reseg-registry-'))
-    process.env.RESEG_MODELS_DIR = join(root, 'weights')
-    process.env.RESEG_MODELS_MANIFEST = join(root, 'manifest.json')
-    const file = (name: string) => ({ name, url: null, sha256: null })
-    const entry = (id: string) => ({
-      id,
-      label: `Tiny SAM ${id}`,
-      family: 'sam',
-      encoder: { file: 'encoder.onnx', inputs: ['input_image'], outputs: ['image_embeddings'] },
-      decoder: { file: 'decoder.onnx', inputs: [], outputs: [] },
-      inputSize: 1024,
-      resize: 'longest-side-pad',
-      normalization: { scale: '0-255', mean: [123.675, 116.28, 103.53], std: [58.395, 57.12, 57.375] },
-      license: 'test',
-      files: [file('encoder.onnx'), file('decoder.onnx')],
-      source: 'test',
-      verified: 'test',
-    })
     // Two manifest models; only 'tiny-sam' has its files.
-    writeFileSync(
-      process.env.RESEG_MODELS_MANIFEST,
-      JSON.stringify({ version: 1, models: [entry('tiny-sam'), entry('absent-sam')] }),
-    )
+    restoreEnv = useTestModelCatalogue(root, [
+      tinySamManifestEntry('tiny-sam'),
+      tinySamManifestEntry('absent-sam'),
+    ])
     writeTinyModel(join(root, 'weights', 'tiny-sam'), 'sam')
   })
   afterAll(() => {
-    for (const [k, v] of [
-      ['RESEG_MODELS_DIR', saved.dir],
-      ['RESEG_MODELS_MANIFEST', saved.manifest],
-    ] as const) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
+    restoreEnv()
     rmSync(root, { recursive: true, force: true })
   })
 

@@ -10,7 +10,12 @@ import {
 } from '../../../../../src/main/engine/onnx/manifest'
 import { addUserModel } from '../../../../../src/main/engine/onnx/register'
 import { createOnnxSegmenter } from '../../../../../src/main/engine/onnx/segmenter'
-import { GraphBuilder, writeTinyModel } from '../../../../fixtures/onnxModels'
+import {
+  GraphBuilder,
+  tinySamManifestEntry,
+  useTestModelCatalogue,
+  writeTinyModel,
+} from '../../../../fixtures/onnxModels'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-manifest-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
@@ -40,45 +45,15 @@ describe('models/manifest.json', () => {
 })
 
 describe('catalogue with RESEG_MODELS_DIR', () => {
-  const saved = { dir: process.env.RESEG_MODELS_DIR, manifest: process.env.RESEG_MODELS_MANIFEST }
   let dir: string
+  let restoreEnv: () => void
   beforeEach(() => {
     dir = mkdtempSync(join(root, 'models-'))
-    process.env.RESEG_MODELS_DIR = join(dir, 'weights')
-    const manifest = {
-      version: 1,
-      models: [
-        {
-          id: 'tiny-sam',
-          label: 'Tiny SAM',
-          family: 'sam',
-          encoder: { file: 'encoder.onnx', inputs: ['input_image'], outputs: ['image_embeddings'] },
-          decoder: { file: 'decoder.onnx', inputs: [], outputs: [] },
-          inputSize: 1024,
-          resize: 'longest-side-pad',
-          normalization: { scale: '0-255', mean: [1, 2, 3], std: [4, 5, 6] },
-          license: 'test',
-          files: [
-            { name: 'encoder.onnx', url: null, sha256: null },
-            { name: 'decoder.onnx', url: null, sha256: null },
-          ],
-          source: 'test',
-          verified: 'test',
-        },
-      ],
-    }
-    writeFileSync(join(dir, 'manifest.json'), JSON.stringify(manifest))
-    process.env.RESEG_MODELS_MANIFEST = join(dir, 'manifest.json')
+    restoreEnv = useTestModelCatalogue(dir, [
+      tinySamManifestEntry('tiny-sam', { scale: '0-255', mean: [1, 2, 3], std: [4, 5, 6] }),
+    ])
   })
-  afterEach(() => {
-    for (const [k, v] of [
-      ['RESEG_MODELS_DIR', saved.dir],
-      ['RESEG_MODELS_MANIFEST', saved.manifest],
-    ] as const) {
-      if (v === undefined) delete process.env[k]
-      else process.env[k] = v
-    }
-  })
+  afterEach(() => restoreEnv())
 
   it('lists manifest models as installed only when every file is present', async () => {
     expect(await listInstalledOnnxModels()).toEqual([])
