@@ -10,6 +10,7 @@
  * order. Pieces smaller than `minFraction` of the largest are left out (annotation specks), and at most
  * `maxObjects` pieces, largest first, are prompted. Pure module.
  */
+import { labelComponents } from './components'
 import type { ObjectPrompt } from './prompts'
 import { decodeRowMajor, type Rle } from './rle'
 
@@ -45,54 +46,37 @@ export function oraclePrompts(gt: Rle, mode: OraclePromptMode, opts: OracleOptio
 
 /** 8-connected components of a row-major 0/1 mask, largest first (ties: first found in row-major order). */
 export function maskComponents(mask: Uint8Array, w: number, h: number): MaskComponent[] {
-  const labels = new Int32Array(w * h)
+  const { labels, sizes } = labelComponents(mask, w, h, 8)
   const dist = squaredDistanceToBackground(mask, w, h)
-  const comps: MaskComponent[] = []
-  const stack: number[] = []
-  for (let start = 0; start < mask.length; start++) {
-    if (!mask[start] || labels[start]) continue
-    const id = comps.length + 1
-    let area = 0
-    let x0 = w
-    let y0 = h
-    let x1 = -1
-    let y1 = -1
-    let best = -1
-    let bestD = -1
-    labels[start] = id
-    stack.push(start)
-    while (stack.length > 0) {
-      const i = stack.pop() as number
-      area++
-      const x = i % w
-      const y = (i - x) / w
-      if (x < x0) x0 = x
-      if (x > x1) x1 = x
-      if (y < y0) y0 = y
-      if (y > y1) y1 = y
-      if (dist[i] > bestD || (dist[i] === bestD && i < best)) {
-        bestD = dist[i]
-        best = i
-      }
-      for (let dy = -1; dy <= 1; dy++) {
-        const ny = y + dy
-        if (ny < 0 || ny >= h) continue
-        for (let dx = -1; dx <= 1; dx++) {
-          const nx = x + dx
-          if (nx < 0 || nx >= w) continue
-          const j = ny * w + nx
-          if (mask[j] && !labels[j]) {
-            labels[j] = id
-            stack.push(j)
-          }
-        }
-      }
+  const n = sizes.length
+  const x0 = new Int32Array(n).fill(w)
+  const y0 = new Int32Array(n).fill(h)
+  const x1 = new Int32Array(n).fill(-1)
+  const y1 = new Int32Array(n).fill(-1)
+  // The deepest pixel per component; scanning in row-major order keeps the first of equally deep ones.
+  const best = new Int32Array(n).fill(-1)
+  const bestD = new Float64Array(n).fill(-1)
+  for (let i = 0; i < labels.length; i++) {
+    const id = labels[i]
+    if (id === 0) continue
+    const x = i % w
+    const y = (i - x) / w
+    if (x < x0[id]) x0[id] = x
+    if (x > x1[id]) x1[id] = x
+    if (y < y0[id]) y0[id] = y
+    if (y > y1[id]) y1[id] = y
+    if (dist[i] > bestD[id]) {
+      bestD[id] = dist[i]
+      best[id] = i
     }
-    const bx = best % w
+  }
+  const comps: MaskComponent[] = []
+  for (let id = 1; id < n; id++) {
+    const bx = best[id] % w
     comps.push({
-      area,
-      box: [x0, y0, x1 + 1, y1 + 1],
-      deepest: { x: bx, y: (best - bx) / w, distance: Math.sqrt(bestD) },
+      area: sizes[id],
+      box: [x0[id], y0[id], x1[id] + 1, y1[id] + 1],
+      deepest: { x: bx, y: (best[id] - bx) / w, distance: Math.sqrt(bestD[id]) },
     })
   }
   // Stable sort keeps row-major discovery order among equal areas.

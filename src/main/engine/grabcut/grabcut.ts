@@ -5,6 +5,7 @@
  * longest side is at most `maxSide`, then the mask is upscaled back. Synchronous and heavy: run it in the
  * worker (worker.ts), not on a thread that serves the UI.
  */
+import { labelComponents } from '../../../shared/domain/components'
 import type { ObjectPrompt } from '../../../shared/domain/prompts'
 import type { RgbImage } from '../types'
 import type { CvMat, CvModule } from './opencv'
@@ -256,32 +257,7 @@ export function keepPromptedComponents(
   positives: { x: number; y: number }[],
   comparable = 0.2,
 ): Uint8Array {
-  const labels = new Int32Array(w * h)
-  const sizes: number[] = [0]
-  const stack: number[] = []
-  for (let i = 0; i < mask.length; i++) {
-    if (!mask[i] || labels[i]) continue
-    const id = sizes.length
-    let size = 0
-    labels[i] = id
-    stack.push(i)
-    while (stack.length > 0) {
-      const j = stack.pop() as number
-      size++
-      const x = j % w
-      const visit = (k: number) => {
-        if (mask[k] && !labels[k]) {
-          labels[k] = id
-          stack.push(k)
-        }
-      }
-      if (x > 0) visit(j - 1)
-      if (x < w - 1) visit(j + 1)
-      if (j >= w) visit(j - w)
-      if (j < mask.length - w) visit(j + w)
-    }
-    sizes.push(size)
-  }
+  const { labels, sizes } = labelComponents(mask, w, h, 4)
   if (sizes.length <= 2) return mask
   const keep = new Uint8Array(sizes.length)
   for (const p of positives) {
