@@ -157,7 +157,7 @@ export async function exportDataset(
           continue
         }
         const { mask, ignore } = gt.read(r)
-        await writer.add({
+        await addSample(writer, dataset.name, {
           sampleId: r.id,
           imageId: r.image_id,
           annId: r.ann_id,
@@ -205,6 +205,18 @@ export async function exportDataset(
     writer?.abort()
     fs.rmSync(tmp, { recursive: true, force: true })
     throw err
+  }
+}
+
+/** Adds one sample, naming it in any error (a missing image file, a mask that cannot be written). */
+async function addSample(writer: FormatWriter, dataset: string, s: ExportSample): Promise<void> {
+  try {
+    await writer.add(s)
+  } catch (err) {
+    throw new Error(
+      `dataset '${dataset}', sample image_id ${s.imageId} ann_id ${s.annId}: ${(err as Error).message}`,
+      { cause: err },
+    )
   }
 }
 
