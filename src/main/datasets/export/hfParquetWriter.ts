@@ -108,6 +108,31 @@ function levelRun(w: ByteWriter, value: number, count: number): void {
 }
 
 /**
+ * PLAIN booleans (bit i of byte i >> 3, LSB first) in row-major order. Through the dense row-major
+ * bytes: setting bits column by column straight from the runs strides across rows and measured twice as
+ * slow at 2 MP.
+ */
+export function rowMajorBits(mask: Rle): Uint8Array {
+  const dense = decodeRowMajor(mask)
+  const n = dense.length
+  const bits = new Uint8Array((n + 7) >> 3)
+  const full = n & ~7
+  for (let i = 0; i < full; i += 8) {
+    bits[i >> 3] =
+      (dense[i] & 1) |
+      ((dense[i + 1] & 1) << 1) |
+      ((dense[i + 2] & 1) << 2) |
+      ((dense[i + 3] & 1) << 3) |
+      ((dense[i + 4] & 1) << 4) |
+      ((dense[i + 5] & 1) << 5) |
+      ((dense[i + 6] & 1) << 6) |
+      ((dense[i + 7] & 1) << 7)
+  }
+  for (let i = full; i < n; i++) if (dense[i]) bits[i >> 3] |= 1 << (i & 7)
+  return bits
+}
+
+/**
  * One sample's mask as a complete data page v2: repetition levels (0 for the first pixel of the row, 1
  * for the first pixel of each further image line, 2 otherwise), definition levels (all 5: nothing is
  * null), values PLAIN bit-packed in row-major order, SNAPPY-compressed.
@@ -125,22 +150,8 @@ export function encodeMaskPage(mask: Rle): { bytes: Uint8Array; values: number; 
   const repBytes = levels.offset
   levelRun(levels, MASK_MAX_DEF, h * w)
   const defBytes = levels.offset - repBytes
-  const dense = decodeRowMajor(mask)
   const n = h * w
-  const bits = new Uint8Array((n + 7) >> 3)
-  const full = n & ~7
-  for (let i = 0; i < full; i += 8) {
-    bits[i >> 3] =
-      (dense[i] & 1) |
-      ((dense[i + 1] & 1) << 1) |
-      ((dense[i + 2] & 1) << 2) |
-      ((dense[i + 3] & 1) << 3) |
-      ((dense[i + 4] & 1) << 4) |
-      ((dense[i + 5] & 1) << 5) |
-      ((dense[i + 6] & 1) << 6) |
-      ((dense[i + 7] & 1) << 7)
-  }
-  for (let i = full; i < n; i++) if (dense[i]) bits[i >> 3] |= 1 << (i & 7)
+  const bits = rowMajorBits(mask)
   const compressed = snappyCompress(bits)
   const page = new ByteWriter(compressed.length + levels.offset + 64)
   writePageHeader(page, {
