@@ -17,6 +17,7 @@ import { reasonHandlers } from './reason'
 import { segmentHandlers } from './segment'
 import { datasetsHandlers } from './datasets'
 import { runsHandlers } from './runs'
+import { gtHandlers } from './gt'
 import { exportDatasetHandlers } from './exportDataset'
 import type { ApiContext, HandlersFor } from './types'
 
@@ -32,6 +33,7 @@ export const handlers: HandlersFor<Contract> = {
   ...segmentHandlers,
   ...datasetsHandlers,
   ...runsHandlers,
+  ...gtHandlers,
   ...exportDatasetHandlers,
 }
 

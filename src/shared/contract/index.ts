@@ -15,6 +15,7 @@ import { reasonMethods } from './reason'
 import { segmentMethods } from './segment'
 import { datasetsMethods } from './datasets'
 import { runsMethods } from './runs'
+import { gtMethods } from './gt'
 import { exportDatasetMethods } from './exportDataset'
 
 export const contract = {
@@ -29,6 +30,7 @@ export const contract = {
   ...segmentMethods,
   ...datasetsMethods,
   ...runsMethods,
+  ...gtMethods,
   ...exportDatasetMethods,
 } satisfies Record<string, MethodSpec>
 
