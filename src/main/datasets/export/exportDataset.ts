@@ -14,7 +14,7 @@ import type { Rle } from '../../../shared/domain/rle'
 import { getDatasetByName, listDatasets } from '../../store/datasets'
 import type { Project } from '../../store/project'
 import { CocoDatasetWriter } from './cocoWriter'
-import { gtSource, type GtSampleRow, type GtVersion } from './exportGroundTruth'
+import { gtSource, type GtVersion } from './exportGroundTruth'
 import { HfParquetDatasetWriter } from './hfParquetWriter'
 import { hfReadme } from './hfReadme'
 import { LisaDatasetWriter } from './lisaWriter'
@@ -35,6 +35,7 @@ export interface ExportSample {
   mediaHash: string
   width: number
   height: number
+  /** The sample mask (with several GT objects, their union). */
   mask: Rle
   ignore: Rle | null
   /** How many samples of the dataset share this image_id (file naming for per-sample formats). */
@@ -67,13 +68,19 @@ export interface ExportDatasetResult {
   dataset: string
   gt: GtVersion
   samples: number
+  /** Samples flagged and left out (--exclude-flagged). */
   excluded: number
+  /** Samples written with a corrected GT that differs from the original. */
+  revised: number
   images: number
   files: string[]
   bytes: number
 }
 
-interface SampleQueryRow extends GtSampleRow {
+interface SampleQueryRow {
+  id: number
+  width: number
+  height: number
   image_id: string
   ann_id: string
   query: string
@@ -110,7 +117,7 @@ export async function exportDataset(
     )
   }
   const which = opts.gt ?? 'original'
-  const gt = gtSource(db, which, opts.excludeFlagged ?? false)
+  const gt = gtSource(db, dataset.id, which, opts.excludeFlagged ?? false)
   const out = path.resolve(opts.out)
   checkOut(out, opts.force ?? false)
   fs.mkdirSync(path.dirname(out), { recursive: true })
@@ -133,7 +140,7 @@ export async function exportDataset(
           : new CocoDatasetWriter(tmp, dataset.name)
     const page = db.prepare(
       `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.media_hash, s.width, s.height,
-              s.gt_rle, s.ignore_rle, m.ext,
+              m.ext,
               (SELECT COUNT(*) FROM samples o WHERE o.dataset_id = s.dataset_id AND o.image_id = s.image_id) AS shared
        FROM samples s JOIN media m ON m.hash = s.media_hash
        WHERE s.dataset_id = ? AND s.id > ? ORDER BY s.id LIMIT ${PAGE}`,
@@ -142,6 +149,7 @@ export async function exportDataset(
     let done = 0
     let written = 0
     let excluded = 0
+    let revisedCount = 0
     const images = new Set<string>()
     for (;;) {
       // Read a page at a time: the statement is finished before any await, so other handlers can use
@@ -156,7 +164,8 @@ export async function exportDataset(
           excluded++
           continue
         }
-        const { mask, ignore } = gt.read(r)
+        const { mask, ignore, revised } = gt.read(r.id)
+        if (revised) revisedCount++
         await addSample(writer, dataset.name, {
           sampleId: r.id,
           imageId: r.image_id,
@@ -197,6 +206,7 @@ export async function exportDataset(
       gt: which,
       samples: written,
       excluded,
+      revised: revisedCount,
       images: images.size,
       files,
       bytes,
