@@ -6,7 +6,7 @@
  * rows was tried as a second baseline: it materialises list<list<bool>> and peaked at 4.9 GB RSS for
  * 200 of these rows, too much for a shared CI machine.)
  *
- *   npx tsx bench/exportDataset.bench.ts            # SAMPLES=1000 IMAGES=50 FORMATS=hf-parquet,coco,lisa
+ *   npx tsx bench/exportDataset.bench.ts   # env: SAMPLES=1000 IMAGES=50 FORMATS=hf-parquet,coco,lisa KEEP=1
  */
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -163,6 +163,7 @@ async function main(): Promise<void> {
       fs.rmSync(out, { recursive: true, force: true })
     }
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true })
+    if (process.env.KEEP) console.log(`kept ${dir}`)
+    else fs.rmSync(dir, { recursive: true, force: true })
   }
 }
