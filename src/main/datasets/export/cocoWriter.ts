@@ -54,7 +54,7 @@ export class CocoDatasetWriter implements FormatWriter {
         reseg_image_id: s.imageId,
       }
       this.images.set(s.mediaHash, image)
-      await fs.promises.copyFile(s.imageFile, path.join(this.dir, 'images', name))
+      fs.copyFileSync(s.imageFile, path.join(this.dir, 'images', name))
     }
     // Re-canonicalised so that masks from any producer are written exactly as pycocotools encodes them.
     const rle = canonicalRuns(s.mask)

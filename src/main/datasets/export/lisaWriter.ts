@@ -57,8 +57,9 @@ export class LisaDatasetWriter implements FormatWriter {
       imageHeight: s.height,
       imageWidth: s.width,
     }
-    await fs.promises.writeFile(path.join(this.dir, `${name}.json`), JSON.stringify(json))
-    await fs.promises.copyFile(s.imageFile, path.join(this.dir, imageName))
+    // Synchronous: small page-cache writes; the async versions left the export idle on the thread pool.
+    fs.writeFileSync(path.join(this.dir, `${name}.json`), JSON.stringify(json))
+    fs.copyFileSync(s.imageFile, path.join(this.dir, imageName))
     this.files.push(`${name}.json`, imageName)
   }
 

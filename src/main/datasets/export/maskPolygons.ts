@@ -8,7 +8,7 @@
  * pixels whenever the straight segment between those vertices does.
  */
 import { loadOpenCv, type CvMat, type CvModule } from '../../engine/grabcut/opencv'
-import { decodeRowMajor, type Rle } from '../../../shared/domain/rle'
+import { area, decodeRowMajor, toBbox, type Rle } from '../../../shared/domain/rle'
 
 type Point = [number, number]
 
@@ -44,12 +44,22 @@ function spliceHole(poly: Point[], hole: Point[]): Point[] {
 export async function maskToPolygons(mask: Rle): Promise<Point[][]> {
   const { cv } = await loadOpenCv()
   const c = cv as CvContours
-  const { h, w } = mask
-  const img = new c.Mat(h, w, c.CV_8UC1)
+  if (area(mask) === 0) return []
+  // Only the mask's bounding box (plus a zero border) goes through findContours: objects are usually a
+  // small part of a 2 MP image. toBbox may report a taller box than needed, never a smaller one.
+  const [bx, by, bw, bh] = toBbox(mask)
+  const cw = bw + 2
+  const ch = bh + 2
+  const img = new c.Mat(ch, cw, c.CV_8UC1)
   const contours = new c.MatVector()
   const hierarchy = new c.Mat()
   try {
-    img.data.set(decodeRowMajor(mask))
+    const dense = decodeRowMajor(mask)
+    img.data.fill(0)
+    for (let y = 0; y < bh; y++) {
+      const from = (by + y) * mask.w + bx
+      img.data.set(dense.subarray(from, from + bw), (y + 1) * cw + 1)
+    }
     c.findContours(img, contours, hierarchy, c.RETR_CCOMP, c.CHAIN_APPROX_SIMPLE)
     const n = contours.size()
     const chains: Point[][] = []
@@ -57,7 +67,7 @@ export async function maskToPolygons(mask: Rle): Promise<Point[][]> {
       const m = contours.get(i)
       const d = m.data32S
       const pts: Point[] = []
-      for (let k = 0; k < d.length; k += 2) pts.push([d[k], d[k + 1]])
+      for (let k = 0; k < d.length; k += 2) pts.push([d[k] + bx - 1, d[k + 1] + by - 1])
       chains.push(pts)
       m.delete()
     }
