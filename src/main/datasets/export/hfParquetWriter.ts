@@ -15,6 +15,7 @@
  * column, since parquet stores each column of a row group contiguously.
  */
 import fs from 'node:fs'
+import path from 'node:path'
 import { ByteWriter } from 'hyparquet-writer'
 import { writeColumn } from 'hyparquet-writer/src/column.js'
 import { writePageHeader } from 'hyparquet-writer/src/datapage.js'
@@ -325,7 +326,8 @@ class ShardFile {
 
 /**
  * Streams samples of one split into `dir/data/<split>-0000k-of-0000n.parquet`: rows are buffered up to a
- * row group, row groups go to the current shard until the next one would push it past `maxShardBytes`.
+ * row group, row groups go to the current shard until the next one would push it past `maxShardBytes` (a
+ * single row group larger than that gets a shard of its own: parquet cannot split a row group).
  */
 export class HfParquetDatasetWriter {
   private readonly pending: BufferedRow[] = []
@@ -339,7 +341,7 @@ export class HfParquetDatasetWriter {
     private readonly split: string,
     private readonly opts: { rowGroupRows?: number; maxShardBytes?: number } = {},
   ) {
-    this.dataDir = `${dir}/data`
+    this.dataDir = path.join(dir, 'data')
     fs.mkdirSync(this.dataDir, { recursive: true })
   }
 
@@ -366,7 +368,7 @@ export class HfParquetDatasetWriter {
       this.closeShard()
     }
     if (!this.shard) {
-      this.shard = new ShardFile(`${this.dataDir}/.shard-${this.shards.length}.parquet`)
+      this.shard = new ShardFile(path.join(this.dataDir, `.shard-${this.shards.length}.parquet`))
     }
     this.shard.writeRowGroup(this.pending)
     this.pending.length = 0
@@ -387,7 +389,7 @@ export class HfParquetDatasetWriter {
     const n = this.shards.length
     const pad = (k: number) => String(k).padStart(5, '0')
     const files = this.shards.map((s, k) => {
-      const name = `${this.dataDir}/${this.split}-${pad(k)}-of-${pad(n)}.parquet`
+      const name = path.join(this.dataDir, `${this.split}-${pad(k)}-of-${pad(n)}.parquet`)
       fs.renameSync(s.file, name)
       return name
     })

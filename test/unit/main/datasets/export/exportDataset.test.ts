@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import { exportDataset, EXPORT_FORMATS } from '../../../../../src/main/datasets/export/exportDataset'
+import { createDataset } from '../../../../../src/main/store/datasets'
 import type { Project } from '../../../../../src/main/store/project'
 import { bulkSamples, makeExportProject, shapeSamples } from '../../../../fixtures/exportProject'
 import { tempDir } from '../../../../fixtures/runProject'
@@ -61,6 +62,14 @@ describe('exportDataset folder handling', () => {
     await expect(
       exportDataset(project, { dataset: 'nope', format: 'coco', out: path.join(tmp, 'o') }),
     ).rejects.toThrow("no dataset named 'nope'")
+  })
+
+  it('refuses a dataset without samples, leaving nothing behind', async () => {
+    createDataset(project.db, { name: 'empty', format: 'test' })
+    await expect(
+      exportDataset(project, { dataset: 'empty', format: 'hf-parquet', out: path.join(tmp, 'o') }),
+    ).rejects.toThrow("dataset 'empty' has no samples to export")
+    expect(fs.readdirSync(tmp)).toEqual([])
   })
 
   for (const format of EXPORT_FORMATS) {
