@@ -11,8 +11,9 @@ import { compressors } from 'hyparquet-compressors'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { importDataset } from '../../../../../src/main/datasets/importDataset'
 import { exportDataset } from '../../../../../src/main/datasets/export/exportDataset'
+import { rowMajorBits } from '../../../../../src/main/datasets/export/hfParquetWriter'
 import { openProject, type Project } from '../../../../../src/main/store/project'
-import { decodeRowMajor, fromCoco } from '../../../../../src/shared/domain/rle'
+import { decodeRowMajor, encodeRowMajor, fromCoco } from '../../../../../src/shared/domain/rle'
 import {
   bulkSamples,
   makeExportProject,
@@ -59,6 +60,16 @@ const shardFiles = () =>
     .map((f) => path.join(out, 'data', f))
 
 describe('hf-parquet export', () => {
+  it('packs mask bits row-major, LSB first, for every fixture mask (odd widths, runs across columns)', () => {
+    for (const e of expected) {
+      const want = new Uint8Array((e.h * e.w + 7) >> 3)
+      e.mask.forEach((v, i) => {
+        if (v) want[i >> 3] |= 1 << (i & 7)
+      })
+      expect(Buffer.from(rowMajorBits(encodeRowMajor(e.mask, e.h, e.w))).equals(Buffer.from(want))).toBe(true)
+    }
+  })
+
   it('writes data/<split>-0000k-of-0000n.parquet shards with row groups of 100 rows and a dataset card', () => {
     const names = fs.readdirSync(path.join(out, 'data')).sort()
     expect(names.length).toBeGreaterThan(1)
