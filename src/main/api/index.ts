@@ -18,6 +18,7 @@ import { segmentHandlers } from './segment'
 import { datasetsHandlers } from './datasets'
 import { runsHandlers } from './runs'
 import { gtHandlers } from './gt'
+import { authorHandlers } from './author'
 import { exportDatasetHandlers } from './exportDataset'
 import type { ApiContext, HandlersFor } from './types'
 
@@ -34,6 +35,7 @@ export const handlers: HandlersFor<Contract> = {
   ...datasetsHandlers,
   ...runsHandlers,
   ...gtHandlers,
+  ...authorHandlers,
   ...exportDatasetHandlers,
 }
 

@@ -10,6 +10,8 @@ import { registerSegmentCommands } from './segment'
 import { registerDatasetCommands } from './datasets'
 import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
+import { registerGtCommands } from './gt'
+import { registerAuthorCommands } from './author'
 import { registerExportDatasetCommands } from './exportDataset'
 
 export function buildProgram(): Command {
@@ -28,6 +30,8 @@ export function buildProgram(): Command {
   registerDatasetCommands(program)
   registerModelCommands(program)
   registerReasonCommands(program)
+  registerGtCommands(program)
+  registerAuthorCommands(program)
   registerExportDatasetCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program

@@ -16,6 +16,7 @@ import { segmentMethods } from './segment'
 import { datasetsMethods } from './datasets'
 import { runsMethods } from './runs'
 import { gtMethods } from './gt'
+import { authorMethods } from './author'
 import { exportDatasetMethods } from './exportDataset'
 
 export const contract = {
@@ -31,6 +32,7 @@ export const contract = {
   ...datasetsMethods,
   ...runsMethods,
   ...gtMethods,
+  ...authorMethods,
   ...exportDatasetMethods,
 } satisfies Record<string, MethodSpec>
 
