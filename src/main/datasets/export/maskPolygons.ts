@@ -8,7 +8,7 @@
  * pixels whenever the straight segment between those vertices does.
  */
 import { loadOpenCv, type CvMat, type CvModule } from '../../engine/grabcut/opencv'
-import { area, decodeRowMajor, toBbox, type Rle } from '../../../shared/domain/rle'
+import { area, toBbox, type Rle } from '../../../shared/domain/rle'
 
 type Point = [number, number]
 
@@ -40,6 +40,27 @@ function spliceHole(poly: Point[], hole: Point[]): Point[] {
   return [...poly.slice(0, bi + 1), ...around, ...poly.slice(bi)]
 }
 
+/**
+ * Writes the mask's foreground as 1s into a zeroed row-major canvas of row length `cw` whose pixel
+ * (0, 0) is mask pixel (ox, oy), straight from the column-major runs (one division per column segment).
+ */
+function paintRuns(mask: Rle, canvas: Uint8Array, ox: number, oy: number, cw: number): void {
+  const { h, counts } = mask
+  canvas.fill(0)
+  let pos = 0
+  for (let k = 0; k < counts.length; k++) {
+    const end = pos + counts[k]
+    for (let p = pos; k % 2 === 1 && p < end;) {
+      const x = Math.floor(p / h)
+      const y0 = p - x * h
+      const y1 = Math.min(h, y0 + (end - p))
+      for (let y = y0, i = (y0 - oy) * cw + (x - ox); y < y1; y++, i += cw) canvas[i] = 1
+      p += y1 - y0
+    }
+    pos = end
+  }
+}
+
 /** LISA-paintable polygons (integer pixel coordinates, at least 3 vertices each) covering `mask`. */
 export async function maskToPolygons(mask: Rle): Promise<Point[][]> {
   const { cv } = await loadOpenCv()
@@ -54,12 +75,7 @@ export async function maskToPolygons(mask: Rle): Promise<Point[][]> {
   const contours = new c.MatVector()
   const hierarchy = new c.Mat()
   try {
-    const dense = decodeRowMajor(mask)
-    img.data.fill(0)
-    for (let y = 0; y < bh; y++) {
-      const from = (by + y) * mask.w + bx
-      img.data.set(dense.subarray(from, from + bw), (y + 1) * cw + 1)
-    }
+    paintRuns(mask, img.data, bx - 1, by - 1, cw)
     c.findContours(img, contours, hierarchy, c.RETR_CCOMP, c.CHAIN_APPROX_SIMPLE)
     const n = contours.size()
     const chains: Point[][] = []
