@@ -198,7 +198,7 @@ export async function exportDataset(
       files.push('README.md')
     }
     const bytes = files.reduce((s, f) => s + fs.statSync(path.join(tmp, f)).size, 0)
-    replaceFolder(tmp, out)
+    replaceFolder(tmp, out, opts.force ?? false)
     return {
       out,
       format: opts.format,
@@ -231,7 +231,9 @@ async function addSample(writer: FormatWriter, dataset: string, s: ExportSample)
 }
 
 /** Puts the finished temporary folder in place of `out` (an existing one is removed only after). */
-function replaceFolder(tmp: string, out: string): void {
+function replaceFolder(tmp: string, out: string, force: boolean): void {
+  // Checked again: something may have been written to `out` while the export ran.
+  checkOut(out, force)
   if (!fs.existsSync(out)) {
     fs.renameSync(tmp, out)
     return

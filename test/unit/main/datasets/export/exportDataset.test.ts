@@ -50,6 +50,25 @@ describe('exportDataset folder handling', () => {
     expect(fs.readdirSync(tmp)).toEqual(['out'])
   })
 
+  it('refuses at the end too when the folder filled up while the export ran', async () => {
+    const out = path.join(tmp, 'out')
+    await expect(
+      exportDataset(project, {
+        dataset: 'rs',
+        format: 'coco',
+        out,
+        onProgress: (done) => {
+          if (done === 5) {
+            fs.mkdirSync(out)
+            fs.writeFileSync(path.join(out, 'late.txt'), 'someone else')
+          }
+        },
+      }),
+    ).rejects.toThrow('folder exists and is not empty')
+    expect(fs.readdirSync(tmp)).toEqual(['out'])
+    expect(fs.readdirSync(out)).toEqual(['late.txt'])
+  })
+
   it('refuses a file as --out', async () => {
     const out = path.join(tmp, 'file')
     fs.writeFileSync(out, 'x')
