@@ -24,7 +24,6 @@ export type ExportFormat = (typeof EXPORT_FORMATS)[number]
 
 /** One sample as the format writers receive it. */
 export interface ExportSample {
-  sampleId: number
   imageId: string
   annId: string
   query: string
@@ -167,7 +166,6 @@ export async function exportDataset(
         const { mask, ignore, revised } = gt.read(r.id)
         if (revised) revisedCount++
         await addSample(writer, dataset.name, {
-          sampleId: r.id,
           imageId: r.image_id,
           annId: r.ann_id,
           query: r.query,
