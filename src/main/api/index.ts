@@ -19,6 +19,7 @@ import { datasetsHandlers } from './datasets'
 import { runsHandlers } from './runs'
 import { gtHandlers } from './gt'
 import { authorHandlers } from './author'
+import { exportDatasetHandlers } from './exportDataset'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -35,6 +36,7 @@ export const handlers: HandlersFor<Contract> = {
   ...runsHandlers,
   ...gtHandlers,
   ...authorHandlers,
+  ...exportDatasetHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

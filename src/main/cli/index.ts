@@ -12,6 +12,7 @@ import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
 import { registerGtCommands } from './gt'
 import { registerAuthorCommands } from './author'
+import { registerExportDatasetCommands } from './exportDataset'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
   registerReasonCommands(program)
   registerGtCommands(program)
   registerAuthorCommands(program)
+  registerExportDatasetCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

@@ -35,6 +35,7 @@ import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
 import { AnalysisSlot, ReasonSlot } from './slots'
+import { ExportDatasetButton } from './features/exportDataset/ExportDatasetButton'
 import { isTypingTarget } from './app/keyboard'
 
 type Theme = 'dark' | 'light'
@@ -584,6 +585,7 @@ export function App({ api }: { api: ApiClient }) {
           >
             Import run…
           </button>
+          <ExportDatasetButton api={api} />
           <button
             className="icon"
             title="List / grid (v)"

@@ -17,6 +17,7 @@ import { datasetsMethods } from './datasets'
 import { runsMethods } from './runs'
 import { gtMethods } from './gt'
 import { authorMethods } from './author'
+import { exportDatasetMethods } from './exportDataset'
 
 export const contract = {
   ...projectMethods,
@@ -32,6 +33,7 @@ export const contract = {
   ...runsMethods,
   ...gtMethods,
   ...authorMethods,
+  ...exportDatasetMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
