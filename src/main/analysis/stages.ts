@@ -13,6 +13,7 @@
 import { resultIou } from '../../shared/domain/breakdowns'
 import { fromCoco, toBbox } from '../../shared/domain/rle'
 import type { Db } from '../store/project'
+import { refreshProposals } from '../suggest/proposals'
 import { loadResults, requireRun } from './results'
 
 export type StageLabel = 'success' | 'localization' | 'segmentation'
@@ -145,6 +146,7 @@ export function attributeStages(
     )
     for (const s of samples) ins.run(run.id, s.sampleId, s.label, s.runIou, s.oracleIou, s.bboxIou)
   })()
+  refreshProposals(db, run.id) // new oracle IoUs are evidence for the suggested failure tags
   return build(run.id, oracle.id, oracle.name, thresholds, samples, runRes.length)
 }
 
