@@ -35,6 +35,7 @@ import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
 import { AnalysisSlot, ReasonSlot } from './slots'
+import { ReviewView } from './features/review/ReviewView' // review mode (suggested failure tags)
 import { isTypingTarget } from './app/keyboard'
 
 type Theme = 'dark' | 'light'
@@ -115,7 +116,7 @@ export function App({ api }: { api: ApiClient }) {
     ...loadPref<Partial<OverlaySettings>>('overlay', {}),
   }))
   const [theme, setTheme] = useState<Theme>(() => loadPref('theme', 'dark'))
-  const [tab, setTab] = useState<'inspect' | 'analysis'>('inspect')
+  const [tab, setTab] = useState<'inspect' | 'analysis' | 'review'>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
   const [hover, setHover] = useState<PromptRef | null>(null)
   const [selection, setSelection] = useState<{ key: string; ref: PromptRef | null }>({ key: '', ref: null })
@@ -468,6 +469,7 @@ export function App({ api }: { api: ApiClient }) {
         return
       }
       if (isTyping(e)) return
+      if (s.tab === 'review') return // review mode routes its own keys (Enter, 1–9, Backspace, u)
       const m = matchShortcut(e)
       if (!m) return
       // The analysis tab hides the sample: a key there must not tag it or change its prompts unseen.
@@ -559,6 +561,13 @@ export function App({ api }: { api: ApiClient }) {
           >
             Analysis
           </button>
+          <button
+            className={tab === 'review' ? 'on' : ''}
+            onClick={() => setTab('review')}
+            data-testid="tab-review"
+          >
+            Review
+          </button>
         </nav>
         <FilterBar
           runs={info.runs}
@@ -612,7 +621,15 @@ export function App({ api }: { api: ApiClient }) {
         </div>
       </header>
 
-      {tab === 'analysis' ? (
+      {tab === 'review' ? (
+        <main className="analysis-main">
+          {runId != null ? (
+            <ReviewView key={runId} api={api} runId={runId} onTagsChanged={setTags} />
+          ) : (
+            <div className="muted">Select a run.</div>
+          )}
+        </main>
+      ) : tab === 'analysis' ? (
         <main className="analysis-main">
           {runId != null ? (
             <AnalysisSlot

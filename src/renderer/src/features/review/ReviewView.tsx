@@ -1,0 +1,229 @@
+/**
+ * Review mode: walks the run's unconfirmed failures one at a time, showing the suggested failure tag, the
+ * numbers that fired its rule, and the sample on the canvas with the GT pieces' boxes outlined next to the
+ * run's own boxes. Enter accepts, 1–9 picks another tag, Backspace skips, u undoes.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react'
+import type { ApiClient } from '../../../../shared/contract/client'
+import type { Tag } from '../../../../shared/contract/tags'
+import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
+import { isTypingTarget } from '../../app/keyboard'
+import { useImage } from '../../app/useImage'
+import { fmtIou } from '../browser/SampleList'
+import { OVERLAY_COLORS, SampleCanvas, type OverlaySettings } from '../canvas/SampleCanvas'
+import { gtBoxOutlines } from './evidenceLayer'
+import { useReview, type ReviewCommand } from './useReview'
+import './review.css'
+
+const OVERLAY: OverlaySettings = {
+  gt: true,
+  pred: true,
+  live: true,
+  compare: true,
+  diff: false,
+  contour: false,
+  opacity: 0.45,
+}
+
+const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3))
+
+/** The review command a key stands for, or null. */
+export function reviewKey(e: KeyboardEvent, tags: Tag[]): ReviewCommand | null {
+  if (e.ctrlKey || e.metaKey || e.altKey) return null
+  if (e.key === 'Enter') return { kind: 'accept' }
+  if (e.key === 'Backspace') return { kind: 'skip' }
+  if (e.key === 'u' || e.key === 'U') return { kind: 'undo' }
+  if (/^[1-9]$/.test(e.key)) {
+    const t = tags[Number(e.key) - 1]
+    return t ? { kind: 'pick', tagId: t.id } : null
+  }
+  return null
+}
+
+export function ReviewView({
+  api,
+  runId,
+  onTagsChanged,
+}: {
+  api: ApiClient
+  runId: number
+  onTagsChanged?(tags: Tag[]): void
+}) {
+  const r = useReview(api, runId, onTagsChanged)
+  const head = r.queue?.items[0] ?? null
+  const detail = r.detail && head && r.detail.sample.id === head.sampleId ? r.detail : null
+  const { image } = useImage(detail ? api.mediaUrl(detail.sample.mediaHash) : null)
+  const gt = useMemo(() => (detail ? decodeRowMajor(fromCoco(detail.sample.gt)) : null), [detail])
+  const shownMask = detail?.currentEdit?.mask ?? detail?.prediction?.mask ?? null
+  const pred = useMemo(() => (shownMask ? decodeRowMajor(fromCoco(shownMask)) : null), [shownMask])
+  const boxes = useMemo(() => (detail ? gtBoxOutlines(detail.sample.gt) : null), [detail])
+  const prompts = detail?.currentEdit?.prompts ?? detail?.prediction?.prompts ?? []
+  const [showThresholds, setShowThresholds] = useState(false)
+
+  const state = useRef(r)
+  useEffect(() => {
+    state.current = r
+  })
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target)) return
+      const cmd = reviewKey(e, state.current.tags)
+      if (!cmd) return
+      e.preventDefault()
+      state.current.run(cmd)
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
+  const p = r.queue?.progress
+  const reviewed = p ? p.confirmed + p.skipped : 0
+  const tagKeys = r.tags.slice(0, 9)
+
+  return (
+    <div className="review" data-testid="review-view">
+      <div className="review-head">
+        {p ? (
+          <div
+            className="review-progress"
+            data-testid="review-progress"
+            data-confirmed={p.confirmed}
+            data-failures={p.failures}
+          >
+            <progress max={p.failures || 1} value={p.confirmed} />
+            <span>
+              {p.confirmed} / {p.failures} failures confirmed · {p.skipped} skipped · {p.pending} to go
+            </span>
+          </div>
+        ) : (
+          <div className="muted">Computing suggestions…</div>
+        )}
+        <label>
+          order{' '}
+          <select value={r.order} onChange={(e) => r.setOrder(e.target.value as 'worst' | 'tag')}>
+            <option value="worst">worst IoU first</option>
+            <option value="tag">grouped by proposed tag</option>
+          </select>
+        </label>
+        <button
+          className="link"
+          onClick={() => setShowThresholds((s) => !s)}
+          data-testid="review-thresholds-toggle"
+        >
+          thresholds
+        </button>
+        {r.last && <span className="muted small">{r.last}</span>}
+      </div>
+      {showThresholds && r.thresholds && (
+        <div className="review-thresholds" data-testid="review-thresholds">
+          rules v{r.thresholds.rulesVersion}:{' '}
+          {Object.entries(r.thresholds.thresholds).map(([k, v]) => (
+            <span key={k} className={k in r.thresholds!.overrides ? 'overridden' : ''}>
+              {k} {v}
+            </span>
+          ))}
+        </div>
+      )}
+      {r.error && (
+        <div className="error" data-testid="review-error">
+          {r.error}
+        </div>
+      )}
+      {r.queue && !head && (
+        <div className="review-done" data-testid="review-done">
+          Every failure of this run is reviewed ({reviewed} of {p?.failures ?? 0}). Press u to undo the last
+          review.
+        </div>
+      )}
+      {head && (
+        <div className="review-body">
+          <div className="review-canvas">
+            <div className="legend">
+              <span className="legend-item">
+                <i style={{ background: OVERLAY_COLORS.gt }} />
+                GT
+              </span>
+              <span className="legend-item">
+                <i style={{ background: OVERLAY_COLORS.pred }} />
+                prediction{detail?.currentEdit ? ' (your edit)' : ''}
+              </span>
+              <span className="legend-item">
+                <i style={{ background: OVERLAY_COLORS.compare }} />
+                GT box
+              </span>
+              <span className="legend-item muted">run's box: drawn as its prompt</span>
+            </div>
+            {detail && (
+              <SampleCanvas
+                sampleId={detail.sample.id}
+                image={image}
+                width={detail.sample.width}
+                height={detail.sample.height}
+                gt={gt}
+                pred={pred}
+                live={null}
+                compare={boxes}
+                overlay={OVERLAY}
+                prompts={prompts}
+                editable={false}
+                highlight={null}
+                selected={null}
+                onHover={() => undefined}
+                onSelect={() => undefined}
+                onPromptsChange={() => undefined}
+              />
+            )}
+          </div>
+          <aside className="review-side" data-testid="review-item" data-sample-id={head.sampleId}>
+            <div className="query">{head.query}</div>
+            <div className="muted small">
+              #{head.sampleId} · {head.imageId} · IoU {fmtIou(head.iou)}
+              {head.review?.state === 'skipped' ? ' · skipped before' : ''}
+            </div>
+            <h3>Suggested</h3>
+            <div className="review-proposal" data-testid="review-proposal" data-tag={head.tag ?? ''}>
+              {head.tag ? (
+                <>
+                  <b>{head.tag}</b> <span className="muted">confidence {head.confidence?.toFixed(2)}</span>
+                </>
+              ) : (
+                <span className="muted">no rule fired — pick a tag</span>
+              )}
+            </div>
+            {head.evidence && (
+              <table className="review-evidence" data-testid="review-evidence">
+                <tbody>
+                  {Object.entries(head.evidence).map(([k, v]) => (
+                    <tr key={k}>
+                      <td>{k}</td>
+                      <td>{fmt(v)}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            )}
+            {head.alternatives.length > 0 && (
+              <div className="muted small">
+                also fired: {head.alternatives.map((a) => `${a.tag} (${a.confidence.toFixed(2)})`).join(', ')}
+              </div>
+            )}
+            <h3>Keys</h3>
+            <ul className="review-keys">
+              <li>
+                <kbd>Enter</kbd> accept{head.tag ? ` “${head.tag}”` : ''}
+              </li>
+              {tagKeys.map((t, i) => (
+                <li key={t.id}>
+                  <kbd>{i + 1}</kbd> <i className="swatch" style={{ background: t.color }} /> {t.name}
+                </li>
+              ))}
+              <li>
+                <kbd>Backspace</kbd> skip · <kbd>u</kbd> undo
+              </li>
+            </ul>
+          </aside>
+        </div>
+      )}
+    </div>
+  )
+}
