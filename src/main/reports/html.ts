@@ -15,6 +15,7 @@ import { getStageAttribution, STAGE_LABELS } from '../analysis/stages'
 import { analyzeResults, type RunAnalysis } from '../analysis/summary'
 import type { Project } from '../store/project'
 import type { Sink } from './sink'
+import { suggestSection } from './suggestSection'
 import { renderThumbnail } from './thumbnails'
 
 export interface HtmlReportOptions {
@@ -143,6 +144,7 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     await sink.write(breakdownSection(b.dimension, b.label, b.rows, other?.rows, run.name, cmpRun?.name))
   }
   await sink.write(stageSection(stages))
+  await sink.write(suggestSection(db, run.id))
   if (comparison)
     await sink.write(comparisonSection(comparison, opts.maxScatterPoints ?? 4000, opts.seed ?? 1))
 
