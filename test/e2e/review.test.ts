@@ -113,3 +113,24 @@ it('confirms 10 failures with the keyboard alone, and they survive a reload', as
     `10 / ${failures} failures confirmed`,
   )
 })
+
+it('the analysis view shows the confirmed counts, the unreviewed share and the agreement matrix', async () => {
+  const db = served.project.db
+  const runId = (db.prepare("SELECT id FROM runs WHERE name = 'seg-zero-7b'").get() as { id: number }).id
+  const f = db
+    .prepare('SELECT COUNT(*) AS n FROM tag_proposals WHERE run_id = ? AND failure = 1')
+    .get(runId) as {
+    n: number
+  }
+  await page.getByTestId('tab-analysis').click()
+  const counts = page.getByTestId('suggest-counts')
+  await counts.waitFor()
+  const share = (((f.n - 10) / f.n) * 100).toFixed(1)
+  expect(await counts.textContent()).toContain(
+    `${f.n} failures: 10 confirmed, 0 skipped, ${f.n - 10} unreviewed (${share}%)`,
+  )
+  // The matrix's cells add up to the ten confirmations.
+  const cells = await page.locator('[data-testid="suggest-matrix"] tbody td').allTextContents()
+  expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(10)
+  expect(await page.getByTestId('suggest-thresholds').textContent()).toContain('failureIou 0.5')
+})
