@@ -24,7 +24,7 @@ import { computeProposals } from '../src/main/suggest/proposals'
 import { labelComponents } from '../src/shared/domain/components'
 import { assessSample, DEFAULT_FAILURE_THRESHOLDS } from '../src/shared/domain/failureRules'
 import { seededRng } from '../src/shared/domain/random'
-import { decodeRowMajor, fromCoco, intersectionUnion, type Rle } from '../src/shared/domain/rle'
+import { decodeRowMajor, intersectionUnion, type Rle } from '../src/shared/domain/rle'
 
 const N = Number(process.argv[2] ?? 10_000)
 const W = 1000
