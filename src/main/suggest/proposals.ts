@@ -216,6 +216,15 @@ export function recomputeProposal(db: Db, runId: number, sampleId: number): void
   writer(db, runId, tJson)(assess(inputsOf(db, runId, r, tJson, true), thresholds))
 }
 
+/** Re-assesses one sample in every run that has a proposal for it (after a GT change of that sample). */
+export function recomputeSampleProposals(db: Db, sampleId: number): void {
+  const runs = db
+    .prepare('SELECT run_id FROM tag_proposals WHERE sample_id = ?')
+    .pluck()
+    .all(sampleId) as number[]
+  for (const runId of runs) recomputeProposal(db, runId, sampleId)
+}
+
 /** Re-assesses every sample of a run that already has proposals (after a new stage attribution). */
 export function refreshProposals(db: Db, runId: number): void {
   const has = db.prepare('SELECT 1 FROM tag_proposals WHERE run_id = ? LIMIT 1').get(runId)

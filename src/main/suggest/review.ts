@@ -150,8 +150,9 @@ export function undoReview(db: Db, runId: number): number | null {
       )
     }
     db.prepare('DELETE FROM tag_reviews WHERE run_id = ? AND sample_id = ?').run(runId, last.sample_id)
-    if (last.prev_json) {
-      const p = JSON.parse(last.prev_json) as ReviewRow
+    const p = last.prev_json ? (JSON.parse(last.prev_json) as ReviewRow) : null
+    // A review confirmed with a tag deleted since is gone with the tag: nothing to restore.
+    if (p && (p.tag_id == null || db.prepare('SELECT 1 FROM tags WHERE id = ?').get(p.tag_id))) {
       db.prepare(
         `INSERT INTO tag_reviews (run_id, sample_id, state, tag_id, proposed_tag, reviewed_by, reviewed_at)
          VALUES (?, ?, ?, ?, ?, ?, ?)`,
