@@ -271,7 +271,7 @@ export const migrations: Migration[] = [
         computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
         PRIMARY KEY (run_id, sample_id)
       );
-      CREATE INDEX tag_proposals_queue ON tag_proposals(run_id, failure, iou);
+      CREATE INDEX tag_proposals_queue ON tag_proposals(run_id, failure, iou, sample_id);
 
       -- The review of a proposal: confirmed with a tag (also put on the sample in sample_tags) or skipped.
       -- proposed_tag is the proposal at review time, for the agreement matrix. Deleting the tag sends the

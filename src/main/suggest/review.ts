@@ -45,21 +45,26 @@ export function reviewProgress(db: Db, runId: number): ReviewProgress {
 
 const TAG_ORDER_SQL = `CASE tp.tag ${FAILURE_TAGS.map((t, i) => `WHEN '${t.replace(/'/g, "''")}' THEN ${i}`).join(' ')} ELSE ${FAILURE_TAGS.length} END`
 
-/** The next `limit` unconfirmed failures: never-reviewed first, then the skipped ones. */
+/**
+ * The next `limit` unconfirmed failures: never-reviewed first, then the skipped ones. Worst-first reads the
+ * never-reviewed ones straight off the (run, failure, iou, sample) index, so the next failure costs the same
+ * at 300 failures as at 30,000.
+ */
 export function reviewQueue(
   db: Db,
   runId: number,
   order: QueueOrder = 'worst',
   limit = 20,
 ): { progress: ReviewProgress; items: StoredProposal[] } {
-  const rows = db
-    .prepare(
-      `${PROPOSAL_SELECT}
-       WHERE tp.run_id = ? AND tp.failure = 1 AND (r.state IS NULL OR r.state = 'skipped')
-       ORDER BY r.state IS NOT NULL, ${order === 'tag' ? `${TAG_ORDER_SQL}, ` : ''}tp.iou, tp.sample_id
-       LIMIT ?`,
-    )
-    .all(runId, limit) as ProposalRecord[]
+  const orderBy = `${order === 'tag' ? `${TAG_ORDER_SQL}, ` : ''}tp.iou, tp.sample_id`
+  const pick = (state: 'IS NULL' | "= 'skipped'", n: number) =>
+    db
+      .prepare(
+        `${PROPOSAL_SELECT} WHERE tp.run_id = ? AND tp.failure = 1 AND r.state ${state} ORDER BY ${orderBy} LIMIT ?`,
+      )
+      .all(runId, n) as ProposalRecord[]
+  const rows = pick('IS NULL', limit)
+  if (rows.length < limit) rows.push(...pick("= 'skipped'", limit - rows.length))
   return { progress: reviewProgress(db, runId), items: rows.map(toStoredProposal) }
 }
 
