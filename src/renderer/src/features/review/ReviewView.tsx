@@ -12,7 +12,8 @@ import { useImage } from '../../app/useImage'
 import { fmtIou } from '../browser/SampleList'
 import { OVERLAY_COLORS, SampleCanvas, type OverlaySettings } from '../canvas/SampleCanvas'
 import { gtBoxOutlines } from './evidenceLayer'
-import { useReview, type ReviewCommand } from './useReview'
+import { reviewKey } from './reviewKeys'
+import { useReview } from './useReview'
 import './review.css'
 
 const OVERLAY: OverlaySettings = {
@@ -26,19 +27,6 @@ const OVERLAY: OverlaySettings = {
 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3))
-
-/** The review command a key stands for, or null. */
-export function reviewKey(e: KeyboardEvent, tags: Tag[]): ReviewCommand | null {
-  if (e.ctrlKey || e.metaKey || e.altKey) return null
-  if (e.key === 'Enter') return { kind: 'accept' }
-  if (e.key === 'Backspace') return { kind: 'skip' }
-  if (e.key === 'u' || e.key === 'U') return { kind: 'undo' }
-  if (/^[1-9]$/.test(e.key)) {
-    const t = tags[Number(e.key) - 1]
-    return t ? { kind: 'pick', tagId: t.id } : null
-  }
-  return null
-}
 
 export function ReviewView({
   api,

@@ -32,7 +32,7 @@ export interface ReviewState {
 }
 
 /** The local queue right after an action, before the backend answers. */
-function optimistic(q: ReviewQueueDto, cmd: ReviewCommand): ReviewQueueDto {
+export function optimistic(q: ReviewQueueDto, cmd: ReviewCommand): ReviewQueueDto {
   const [head, ...rest] = q.items
   if (!head || cmd.kind === 'undo') return q
   const wasSkipped = head.review?.state === 'skipped'
