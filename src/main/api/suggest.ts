@@ -1,4 +1,5 @@
 /** Handlers for src/shared/contract/suggest.ts. */
+import os from 'node:os'
 import { ApiError } from '../../shared/contract/define'
 import type { suggestMethods } from '../../shared/contract/suggest'
 import {
@@ -18,6 +19,15 @@ function run(ctx: ApiContext, id: number) {
     return requireRun(ctx.project.db, id)
   } catch (e) {
     throw new ApiError('not_found', (e as Error).message)
+  }
+}
+
+/** Who reviews when the caller does not say: the account running the backend (the app is single-user). */
+function localUser(): string | null {
+  try {
+    return os.userInfo().username || null
+  } catch {
+    return null
   }
 }
 
@@ -53,7 +63,7 @@ export const suggestHandlers: HandlersFor<typeof suggestMethods> = {
         runId,
         sampleId,
         action === 'pick' ? { kind: 'pick', tagId: tagId as number } : { kind: action },
-        reviewedBy ?? null,
+        reviewedBy ?? localUser(),
       )
     } catch (e) {
       throw new ApiError('bad_request', (e as Error).message)

@@ -243,7 +243,6 @@ export function assessSample(
     let s = 0
     for (const piece of significant) s += Math.max(...runBoxes.map((b) => boxIou(b, piece.box)))
     bIou = s / significant.length
-    bestBox = null
   } else {
     for (const b of runBoxes) {
       const v = boxIou(b, gtBox)

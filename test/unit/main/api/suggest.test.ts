@@ -104,6 +104,12 @@ it('walks the queue: accept, skip to the back, pick another tag, undo; never rem
 
   q = await call('reviewTagProposal', { runId, sampleId: s[3], action: 'accept' })
   expect(ids(q)).toEqual([s[1]])
+  const reviews = await call<TagProposalDto[]>('listTagProposals', { runId, review: 'confirmed' })
+  expect(reviews.map((p) => [p.sampleId, p.review?.tagName, p.review?.reviewedBy])).toEqual([
+    [s[2], 'format failure', 'ana'],
+    [s[3], 'wrong object', os.userInfo().username], // the account running the backend by default
+  ])
+  expect(reviews[0].review?.reviewedAt).toMatch(/^\d{4}-\d\d-\d\dT/)
   q = await call('reviewTagProposal', { runId, sampleId: s[1], action: 'skip' })
   expect(ids(q)).toEqual([s[1]]) // skipped ones come back at the end
   expect(q.items[0].review?.state).toBe('skipped')
