@@ -134,3 +134,29 @@ it('the analysis view shows the confirmed counts, the unreviewed share and the a
   expect(cells.map(Number).reduce((a, b) => a + b, 0)).toBe(10)
   expect(await page.getByTestId('suggest-thresholds').textContent()).toContain('failureIou 0.5')
 })
+
+it('a threshold changed in the review mode becomes a project override and the proposals follow it', async () => {
+  const db = served.project.db
+  const runId = (db.prepare("SELECT id FROM runs WHERE name = 'seg-zero-7b'").get() as { id: number }).id
+  const partial = () =>
+    (
+      db
+        .prepare("SELECT COUNT(*) AS n FROM tag_proposals WHERE run_id = ? AND tag = 'partial object'")
+        .get(runId) as { n: number }
+    ).n
+  expect(partial()).toBeGreaterThan(0)
+  await openReview()
+  await page.getByTestId('review-thresholds-toggle').click()
+  const input = page.locator('[data-threshold="partialMinPrecision"]')
+  // No prediction is more than 100 % inside its GT: no partial object any more.
+  await input.fill('1.01')
+  await input.press('Enter')
+  await expect.poll(partial).toBe(0)
+  const meta = db.prepare("SELECT value FROM project_meta WHERE key = 'suggest_thresholds'").get() as {
+    value: string
+  }
+  expect(JSON.parse(meta.value)).toEqual({ partialMinPrecision: 1.01 })
+  await page.getByText('reset to defaults').click()
+  await expect.poll(partial).toBeGreaterThan(0)
+  expect(db.prepare("SELECT value FROM project_meta WHERE key = 'suggest_thresholds'").get()).toBeUndefined()
+})

@@ -103,14 +103,13 @@ export function ReviewView({
         {r.last && <span className="muted small">{r.last}</span>}
       </div>
       {showThresholds && r.thresholds && (
-        <div className="review-thresholds" data-testid="review-thresholds">
-          rules v{r.thresholds.rulesVersion}:{' '}
-          {Object.entries(r.thresholds.thresholds).map(([k, v]) => (
-            <span key={k} className={k in r.thresholds!.overrides ? 'overridden' : ''}>
-              {k} {v}
-            </span>
-          ))}
-        </div>
+        <ThresholdsEditor
+          thresholds={r.thresholds.thresholds}
+          defaults={r.thresholds.defaults}
+          overrides={r.thresholds.overrides}
+          rulesVersion={r.thresholds.rulesVersion}
+          onChange={r.setOverrides}
+        />
       )}
       {r.error && (
         <div className="error" data-testid="review-error">
@@ -211,6 +210,52 @@ export function ReviewView({
             </ul>
           </aside>
         </div>
+      )}
+    </div>
+  )
+}
+
+/** The rules' thresholds for this project: an edited value becomes a project override (blue). */
+function ThresholdsEditor(props: {
+  thresholds: Record<string, number>
+  defaults: Record<string, number>
+  overrides: Record<string, number>
+  rulesVersion: number
+  onChange(overrides: Record<string, number>): void
+}) {
+  const commit = (k: string, raw: string) => {
+    const v = Number(raw)
+    if (raw.trim() === '' || !Number.isFinite(v) || v === props.thresholds[k]) return
+    const next = { ...props.overrides, [k]: v }
+    if (v === props.defaults[k]) delete next[k]
+    props.onChange(next)
+  }
+  return (
+    <div className="review-thresholds" data-testid="review-thresholds">
+      <span>rules v{props.rulesVersion}:</span>
+      {Object.entries(props.thresholds).map(([k, v]) => (
+        <label
+          key={`${k}:${v}`}
+          className={k in props.overrides ? 'overridden' : ''}
+          title={`default ${props.defaults[k]}`}
+        >
+          {k}{' '}
+          <input
+            type="number"
+            step={0.05}
+            defaultValue={v}
+            data-threshold={k}
+            onBlur={(e) => commit(k, e.currentTarget.value)}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') commit(k, e.currentTarget.value)
+            }}
+          />
+        </label>
+      ))}
+      {Object.keys(props.overrides).length > 0 && (
+        <button className="link" onClick={() => props.onChange({})}>
+          reset to defaults
+        </button>
       )}
     </div>
   )

@@ -29,6 +29,8 @@ export interface ReviewState {
   /** The last action, for the status line ("accepted 'wrong object' on #12"). */
   last: string | null
   run(cmd: ReviewCommand): void
+  /** Replaces the project's threshold overrides ({} = defaults); the proposals and the queue follow. */
+  setOverrides(overrides: Record<string, number>): void
 }
 
 /** The local queue right after an action, before the backend answers. */
@@ -67,6 +69,7 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
   const [details, setDetails] = useState<Map<number, SampleDetail>>(() => new Map())
   const [error, setError] = useState<string | null>(null)
   const [last, setLast] = useState<string | null>(null)
+  const [reloads, setReloads] = useState(0)
   const chain = useRef<Promise<unknown>>(Promise.resolve())
   const seq = useRef(0)
   const queueRef = useRef<ReviewQueueDto | null>(null)
@@ -98,7 +101,7 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
     return () => {
       live = false
     }
-  }, [api, runId, order])
+  }, [api, runId, order, reloads])
 
   // The shown item and the next few: details and images fetched ahead.
   const ids = (queue?.items ?? []).slice(0, 4).map((i) => i.sampleId)
@@ -184,6 +187,19 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
     [api, runId, order, tags, onTagsChanged],
   )
 
+  const setOverrides = useCallback(
+    (overrides: Record<string, number>) => {
+      api.setSuggestThresholds({ overrides }).then(
+        (t) => {
+          setThresholds(t)
+          setReloads((n) => n + 1)
+        },
+        (e: Error) => setError(e.message),
+      )
+    },
+    [api],
+  )
+
   const head = queue?.items[0]
   return {
     queue,
@@ -195,5 +211,6 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
     error,
     last,
     run,
+    setOverrides,
   }
 }
