@@ -226,7 +226,7 @@ export function assessSample(
   const recall = inter / gArea
   const areaRatio = pArea / gArea
 
-  const allPieces = pieces(G, h)
+  const allPieces = pieces(G, h, P)
   const significant = allPieces.filter((p) => p.area >= t.pieceMinShare * allPieces[0].area)
   const gtBox = intervalsBox(G, h) as Box
   const predBox = intervalsBox(P, h)
@@ -281,7 +281,7 @@ export function assessSample(
   }
 
   if (significant.length >= 2) {
-    const recalls = significant.map((p) => overlap(P, p.intervals) / p.area)
+    const recalls = significant.map((p) => p.overlap / p.area)
     const found = recalls.filter((r) => r >= t.pieceFoundRecall).length
     const missedArea = significant.reduce((s, p, i) => s + (recalls[i] < t.pieceFoundRecall ? p.area : 0), 0)
     const missedShare = missedArea / gArea

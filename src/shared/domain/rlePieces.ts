@@ -70,35 +70,39 @@ export type Box = [number, number, number, number]
 export interface Piece {
   area: number
   box: Box
-  /** The piece's own pixels, sorted, for overlap with another mask. */
-  intervals: Intervals
+  /** Pixels the piece shares with the `other` mask passed to `pieces` (0 without one). */
+  overlap: number
 }
 
 /**
  * 8-connected pieces of a mask given as intervals (ignore pixels already removed), largest first (ties:
- * the first in column-major order). An interval that spans a column boundary is cut into one vertical
- * segment per column; segments of neighbouring columns whose rows touch or overlap diagonally are joined.
+ * the first in column-major order), each with its overlap with `other`. An interval that spans a column
+ * boundary is cut into one vertical segment per column; segments of neighbouring columns whose rows touch
+ * or overlap diagonally are joined. Typed arrays throughout: this runs once per failure.
  */
-export function pieces(a: Intervals, h: number): Piece[] {
-  // Segments: column x, rows [y0, y1), start index; in column-major order.
-  const segX: number[] = []
-  const segY0: number[] = []
-  const segY1: number[] = []
+export function pieces(a: Intervals, h: number, other?: Intervals): Piece[] {
+  let n = 0
+  for (let i = 0; i < a.length; i += 2) n += Math.floor((a[i + 1] - 1) / h) - Math.floor(a[i] / h) + 1
+  const segX = new Int32Array(n)
+  const segY0 = new Int32Array(n)
+  const segY1 = new Int32Array(n)
+  let k = 0
   for (let i = 0; i < a.length; i += 2) {
     let s = a[i]
     const e = a[i + 1]
     while (s < e) {
       const x = Math.floor(s / h)
-      const colEnd = (x + 1) * h
-      const t = Math.min(e, colEnd)
-      segX.push(x)
-      segY0.push(s - x * h)
-      segY1.push(t - x * h)
+      const t = Math.min(e, (x + 1) * h)
+      segX[k] = x
+      segY0[k] = s - x * h
+      segY1[k] = t - x * h
+      k++
       s = t
     }
   }
-  const n = segX.length
-  const parent = Int32Array.from({ length: n }, (_, i) => i)
+  // Union-find; the root of a set is its smallest segment index, i.e. its first in column-major order.
+  const parent = new Int32Array(n)
+  for (let i = 0; i < n; i++) parent[i] = i
   const find = (i: number): number => {
     while (parent[i] !== i) {
       parent[i] = parent[parent[i]]
@@ -106,10 +110,9 @@ export function pieces(a: Intervals, h: number): Piece[] {
     }
     return i
   }
-  // Join with the previous column: two pointers over the segments of columns x - 1 and x.
   let prevStart = 0
   let prevEnd = 0
-  let k = 0
+  k = 0
   while (k < n) {
     const x = segX[k]
     let end = k
@@ -123,7 +126,10 @@ export function pieces(a: Intervals, h: number): Piece[] {
           if (segY1[r] >= segY0[q]) {
             const ra = find(r)
             const rb = find(q)
-            if (ra !== rb) parent[Math.max(ra, rb)] = Math.min(ra, rb)
+            if (ra !== rb) {
+              if (ra < rb) parent[rb] = ra
+              else parent[ra] = rb
+            }
           }
         }
       }
@@ -132,34 +138,40 @@ export function pieces(a: Intervals, h: number): Piece[] {
     prevEnd = end
     k = end
   }
-  const byRoot = new Map<number, number[]>()
+  const area = new Float64Array(n)
+  const shared = new Float64Array(n)
+  const x1 = new Int32Array(n)
+  const y1 = new Int32Array(n)
+  const x2 = new Int32Array(n)
+  const y2 = new Int32Array(n)
+  const roots: number[] = []
+  let j = 0
   for (let i = 0; i < n; i++) {
     const r = find(i)
-    const list = byRoot.get(r)
-    if (list) list.push(i)
-    else byRoot.set(r, [i])
+    const s = segX[i] * h + segY0[i]
+    const e = segX[i] * h + segY1[i]
+    if (r === i) {
+      roots.push(i)
+      x1[i] = segX[i]
+      x2[i] = segX[i] + 1
+      y1[i] = segY0[i]
+      y2[i] = segY1[i]
+    } else {
+      if (segX[i] + 1 > x2[r]) x2[r] = segX[i] + 1
+      if (segY0[i] < y1[r]) y1[r] = segY0[i]
+      if (segY1[i] > y2[r]) y2[r] = segY1[i]
+    }
+    area[r] += e - s
+    if (other) {
+      // Segments come in column-major order, so one forward pointer into `other` serves them all.
+      while (j < other.length && other[j + 1] <= s) j += 2
+      for (let m = j; m < other.length && other[m] < e; m += 2) {
+        shared[r] += Math.min(e, other[m + 1]) - Math.max(s, other[m])
+      }
+    }
   }
-  const out: (Piece & { first: number })[] = []
-  for (const [root, segs] of byRoot) {
-    let area = 0
-    let x1 = Infinity
-    let y1 = Infinity
-    let x2 = -Infinity
-    let y2 = -Infinity
-    const iv = new Float64Array(segs.length * 2)
-    segs.forEach((s, j) => {
-      area += segY1[s] - segY0[s]
-      x1 = Math.min(x1, segX[s])
-      x2 = Math.max(x2, segX[s] + 1)
-      y1 = Math.min(y1, segY0[s])
-      y2 = Math.max(y2, segY1[s])
-      iv[2 * j] = segX[s] * h + segY0[s]
-      iv[2 * j + 1] = segX[s] * h + segY1[s]
-    })
-    out.push({ area, box: [x1, y1, x2, y2], intervals: iv, first: root })
-  }
-  out.sort((p, q) => q.area - p.area || p.first - q.first)
-  return out.map(({ area, box, intervals }) => ({ area, box, intervals }))
+  roots.sort((p, q) => area[q] - area[p] || p - q)
+  return roots.map((r) => ({ area: area[r], box: [x1[r], y1[r], x2[r], y2[r]], overlap: shared[r] }))
 }
 
 /** Tight box of a mask given as intervals, or null when it is empty. */

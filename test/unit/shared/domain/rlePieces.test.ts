@@ -55,15 +55,37 @@ describe('rlePieces', () => {
     expect(overlap(a, b)).toBe(3 + 1 + 2 + 1)
   })
 
-  it('agrees with the dense labeller on random masks', () => {
+  it('agrees with the dense labeller on random masks: areas, boxes and overlaps with another mask', () => {
     const rng = seededRng(5)
     for (let t = 0; t < 40; t++) {
       const w = 5 + Math.floor(rng() * 20)
       const h = 5 + Math.floor(rng() * 20)
       const m = new Uint8Array(w * h).map(() => (rng() < 0.35 ? 1 : 0))
-      const dense = labelComponents(m, w, h, 8)
-      const ps = pieces(intervalsOf(encodeRowMajor(m, h, w)), h)
-      expect(ps.map((p) => p.area)).toEqual(dense.sizes.slice(1).sort((a, b) => b - a))
+      const o = new Uint8Array(w * h).map(() => (rng() < 0.5 ? 1 : 0))
+      const { labels, sizes } = labelComponents(m, w, h, 8)
+      // Dense per-component area, box and overlap.
+      const dense = sizes.slice(1).map(() => ({ area: 0, overlap: 0, box: [w, h, 0, 0] }))
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          const id = labels[y * w + x]
+          if (!id) continue
+          const d = dense[id - 1]
+          d.area++
+          d.overlap += o[y * w + x]
+          d.box = [
+            Math.min(d.box[0], x),
+            Math.min(d.box[1], y),
+            Math.max(d.box[2], x + 1),
+            Math.max(d.box[3], y + 1),
+          ]
+        }
+      }
+      const key = (p: { area: number; overlap: number; box: number[] }) =>
+        `${p.area}/${p.overlap}/${p.box.join(',')}`
+      const ps = pieces(intervalsOf(encodeRowMajor(m, h, w)), h, intervalsOf(encodeRowMajor(o, h, w)))
+      expect(ps.map(key).sort()).toEqual(dense.map(key).sort())
+      // Largest first.
+      expect(ps.map((p) => p.area)).toEqual([...ps.map((p) => p.area)].sort((a, b) => b - a))
     }
   })
 })
