@@ -6,6 +6,7 @@
  * opened) recomputes exactly the rows whose evidence changed, and `recomputeProposal` does one sample at
  * once from the paths that change evidence (prompt edits, stage attribution; GT edits at merge).
  */
+import { createHash } from 'node:crypto'
 import {
   assessSample,
   FAILURE_RULES_VERSION,
@@ -72,17 +73,6 @@ const INPUT_SQL = `
   LEFT JOIN tag_proposals tp ON tp.run_id = @run AND tp.sample_id = s.id
   WHERE s.dataset_id = (SELECT dataset_id FROM runs WHERE id = @run)`
 
-/** 32-bit FNV-1a of a string: a fingerprint of stored inputs, not a security hash. */
-function fnv(s: string | null): string {
-  if (s == null) return '-'
-  let h = 0x811c9dc5
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i)
-    h = Math.imul(h, 0x01000193)
-  }
-  return (h >>> 0).toString(36)
-}
-
 interface Assessed {
   sampleId: number
   key: string
@@ -112,18 +102,23 @@ function inputsOf(db: Db, runId: number, r: InputRow, tJson: string, edited: boo
       promptsJson = JSON.stringify(edit.prompts)
     }
   }
-  const key = [
-    FAILURE_RULES_VERSION,
-    fnv(tJson),
-    r.predicted,
-    fnv(r.parse_error),
-    editId ?? 'run',
-    fnv(maskRle),
-    fnv(promptsJson),
-    fnv(r.gt_rle),
-    fnv(r.ignore_rle),
-    r.oracle_iou ?? '-',
-  ].join('|')
+  // A digest of every input the rules read (SHA-1 in native code: hashing the RLE strings in JS would cost
+  // as much as assessing them). `\u0000` occurs in none of them, so it separates them; `\u0001` stands for null.
+  const h = createHash('sha1')
+  for (const part of [
+    String(FAILURE_RULES_VERSION),
+    tJson,
+    String(r.predicted),
+    r.parse_error ?? '\u0001',
+    String(editId ?? 'run'),
+    maskRle ?? '\u0001',
+    promptsJson ?? '\u0001',
+    r.gt_rle,
+    r.ignore_rle ?? '\u0001',
+    String(r.oracle_iou ?? '\u0001'),
+  ])
+    h.update(part).update('\u0000')
+  const key = h.digest('base64')
   return { row: r, maskRle, promptsJson, key }
 }
 

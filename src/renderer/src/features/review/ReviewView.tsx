@@ -3,15 +3,13 @@
  * numbers that fired its rule, and the sample on the canvas with the GT pieces' boxes outlined next to the
  * run's own boxes. Enter accepts, 1–9 picks another tag, Backspace skips, u undoes.
  */
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { Tag } from '../../../../shared/contract/tags'
-import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import { isTypingTarget } from '../../app/keyboard'
 import { useImage } from '../../app/useImage'
 import { fmtIou } from '../browser/SampleList'
 import { OVERLAY_COLORS, SampleCanvas, type OverlaySettings } from '../canvas/SampleCanvas'
-import { gtBoxOutlines } from './evidenceLayer'
 import { reviewKey } from './reviewKeys'
 import { useReview } from './useReview'
 import './review.css'
@@ -39,12 +37,9 @@ export function ReviewView({
 }) {
   const r = useReview(api, runId, onTagsChanged)
   const head = r.queue?.items[0] ?? null
-  const detail = r.detail && head && r.detail.sample.id === head.sampleId ? r.detail : null
+  const shown = r.shown && head && r.shown.detail.sample.id === head.sampleId ? r.shown : null
+  const detail = shown?.detail ?? null
   const { image } = useImage(detail ? api.mediaUrl(detail.sample.mediaHash) : null)
-  const gt = useMemo(() => (detail ? decodeRowMajor(fromCoco(detail.sample.gt)) : null), [detail])
-  const shownMask = detail?.currentEdit?.mask ?? detail?.prediction?.mask ?? null
-  const pred = useMemo(() => (shownMask ? decodeRowMajor(fromCoco(shownMask)) : null), [shownMask])
-  const boxes = useMemo(() => (detail ? gtBoxOutlines(detail.sample.gt) : null), [detail])
   const prompts = detail?.currentEdit?.prompts ?? detail?.prediction?.prompts ?? []
   const [showThresholds, setShowThresholds] = useState(false)
 
@@ -140,16 +135,16 @@ export function ReviewView({
               </span>
               <span className="legend-item muted">run's box: drawn as its prompt</span>
             </div>
-            {detail && (
+            {shown && detail && (
               <SampleCanvas
                 sampleId={detail.sample.id}
                 image={image}
                 width={detail.sample.width}
                 height={detail.sample.height}
-                gt={gt}
-                pred={pred}
+                gt={shown.gt}
+                pred={shown.pred}
                 live={null}
-                compare={boxes}
+                compare={shown.boxes}
                 overlay={OVERLAY}
                 prompts={prompts}
                 editable={false}

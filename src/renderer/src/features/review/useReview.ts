@@ -9,9 +9,31 @@ import type { ApiClient } from '../../../../shared/contract/client'
 import type { SampleDetail } from '../../../../shared/contract/samples'
 import type { ReviewQueueDto, SuggestThresholdsDto } from '../../../../shared/contract/suggest'
 import type { Tag } from '../../../../shared/contract/tags'
+import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import { loadImage } from '../../app/useImage'
+import { gtBoxOutlines } from './evidenceLayer'
 
 export type ReviewOrder = 'worst' | 'tag'
+
+/** A queued sample ready to draw: its detail and its masks decoded when it arrived, not when shown. */
+export interface PreparedSample {
+  detail: SampleDetail
+  gt: Uint8Array
+  /** The mask the rules read: the current prompt edit's, else the run's. */
+  pred: Uint8Array | null
+  /** Outlines of the GT pieces' boxes (the canvas's comparison layer). */
+  boxes: Uint8Array
+}
+
+function prepare(d: SampleDetail): PreparedSample {
+  const mask = d.currentEdit?.mask ?? d.prediction?.mask ?? null
+  return {
+    detail: d,
+    gt: decodeRowMajor(fromCoco(d.sample.gt)),
+    pred: mask ? decodeRowMajor(fromCoco(mask)) : null,
+    boxes: gtBoxOutlines(d.sample.gt),
+  }
+}
 
 export type ReviewCommand =
   { kind: 'accept' } | { kind: 'pick'; tagId: number } | { kind: 'skip' } | { kind: 'undo' }
@@ -24,7 +46,7 @@ export interface ReviewState {
   setOrder(o: ReviewOrder): void
   tags: Tag[]
   thresholds: SuggestThresholdsDto | null
-  detail: SampleDetail | null
+  shown: PreparedSample | null
   error: string | null
   /** The last action, for the status line ("accepted 'wrong object' on #12"). */
   last: string | null
@@ -66,7 +88,7 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
   const [order, setOrder] = useState<ReviewOrder>('worst')
   const [tags, setTags] = useState<Tag[]>([])
   const [thresholds, setThresholds] = useState<SuggestThresholdsDto | null>(null)
-  const [details, setDetails] = useState<Map<number, SampleDetail>>(() => new Map())
+  const [details, setDetails] = useState<Map<number, PreparedSample>>(() => new Map())
   const [error, setError] = useState<string | null>(null)
   const [last, setLast] = useState<string | null>(null)
   const [reloads, setReloads] = useState(0)
@@ -111,9 +133,10 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
       if (details.has(id)) continue
       void api.getSampleDetail({ sampleId: id, runId, compareRunId: null }).then(
         (d) => {
+          const ready = prepare(d)
           setDetails((m) => {
             const n = new Map(m)
-            n.set(id, d)
+            n.set(id, ready)
             while (n.size > 40) n.delete(n.keys().next().value as number)
             return n
           })
@@ -207,7 +230,7 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
     setOrder,
     tags,
     thresholds,
-    detail: head ? (details.get(head.sampleId) ?? null) : null,
+    shown: head ? (details.get(head.sampleId) ?? null) : null,
     error,
     last,
     run,
