@@ -152,7 +152,10 @@ db.transaction(() => {
     inputs.push({ gt, pred, parseError: pred ? null : 'truncated answer', box })
   }
 })()
-console.log(`setup: ${N} samples of ${W}×${H} in ${((performance.now() - t) / 1000).toFixed(1)} s`)
+console.log(
+  `setup: ${N} samples of ${W}×${H} in ${((performance.now() - t) / 1000).toFixed(1)} s ` +
+    `(${os.cpus().length} cores, load average ${os.loadavg()[0].toFixed(1)}: timings scale with it)`,
+)
 
 // Proposals for the whole run, through the store (what opening the run does the first time).
 const times: number[] = []
