@@ -91,6 +91,20 @@ it('confirms 10 failures with the keyboard alone, and they survive a reload', as
     expect(has).toBeTruthy()
   }
 
+  // Back in the inspector, the list rows loaded before the review show the confirmed tags (no reload).
+  await page.getByRole('button', { name: 'Inspect', exact: true }).click()
+  await page.getByTestId('sample-list').waitFor()
+  const visible = (await page
+    .locator('[data-testid=row][data-sample-id]')
+    .evaluateAll((rows) => rows.map((r) => Number(r.getAttribute('data-sample-id'))))) as number[]
+  const reviewedVisible = visible.filter((id) => expected.has(id))
+  expect(reviewedVisible.length).toBeGreaterThan(0)
+  for (const id of reviewedVisible) {
+    await page
+      .locator(`[data-testid=row][data-sample-id="${id}"] .tag-dot[title="${expected.get(id)}"]`)
+      .waitFor({ timeout: 5000 })
+  }
+
   await page.reload()
   await openReview()
   await expect.poll(confirmedInUi).toBe(10)

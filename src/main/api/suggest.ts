@@ -12,6 +12,7 @@ import { requireRun } from '../analysis/results'
 import { computeProposals, getThresholds, listProposals, setThresholds } from '../suggest/proposals'
 import { reviewProgress, reviewQueue, reviewSample, reviewSummary, undoReview } from '../suggest/review'
 import type { Db } from '../store/project'
+import { sampleTagIds } from '../store/tags'
 import type { ApiContext, HandlersFor } from './types'
 
 function run(ctx: ApiContext, id: number) {
@@ -68,12 +69,19 @@ export const suggestHandlers: HandlersFor<typeof suggestMethods> = {
     } catch (e) {
       throw new ApiError('bad_request', (e as Error).message)
     }
-    return reviewQueue(ctx.project.db, runId, order, limit)
+    return {
+      ...reviewQueue(ctx.project.db, runId, order, limit),
+      tagIds: sampleTagIds(ctx.project.db, runId, sampleId),
+    }
   },
   undoTagReview: ({ runId, order, limit }, ctx) => {
     run(ctx, runId)
     const sampleId = undoReview(ctx.project.db, runId)
-    return { sampleId, queue: reviewQueue(ctx.project.db, runId, order, limit) }
+    return {
+      sampleId,
+      tagIds: sampleId == null ? [] : sampleTagIds(ctx.project.db, runId, sampleId),
+      queue: reviewQueue(ctx.project.db, runId, order, limit),
+    }
   },
   getSuggestThresholds: (_input, ctx) => thresholdsDto(ctx.project.db),
   setSuggestThresholds: ({ overrides }, ctx) => {

@@ -624,7 +624,16 @@ export function App({ api }: { api: ApiClient }) {
       {tab === 'review' ? (
         <main className="analysis-main">
           {runId != null ? (
-            <ReviewView key={runId} api={api} runId={runId} onTagsChanged={setTags} />
+            <ReviewView
+              key={runId}
+              api={api}
+              runId={runId}
+              onTagsChanged={setTags}
+              onSampleTags={(sid, tagIds) => {
+                list.patch(sid, (r) => ({ ...r, tagIds }))
+                setDetails(new Map()) // cached details hold the old tags: fetch again when shown
+              }}
+            />
           ) : (
             <div className="muted">Select a run.</div>
           )}

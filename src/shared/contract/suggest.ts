@@ -110,7 +110,7 @@ export const suggestMethods = {
   }),
   reviewTagProposal: defineMethod({
     description:
-      'Accepts the proposal, picks another tag (put on the sample) or skips it; returns the queue after it.',
+      "Accepts the proposal, picks another tag (put on the sample) or skips it; returns the queue after it and the sample's tags.",
     input: z
       .object({
         ...queueInput,
@@ -121,13 +121,19 @@ export const suggestMethods = {
       })
       .strict()
       .refine((v) => v.action !== 'pick' || v.tagId != null, { message: "'pick' needs a tagId" }),
-    output: reviewQueueSchema,
+    /** tagIds: the reviewed sample's tags after the action, so the inspector's copy stays current. */
+    output: reviewQueueSchema.extend({ tagIds: z.array(z.number().int()) }),
   }),
   undoTagReview: defineMethod({
     description:
       "Undoes the run's newest review action; returns the sample it concerned and the queue after it.",
     input: z.object(queueInput).strict(),
-    output: z.object({ sampleId: z.number().int().nullable(), queue: reviewQueueSchema }),
+    output: z.object({
+      sampleId: z.number().int().nullable(),
+      /** The undone sample's tags after the undo. */
+      tagIds: z.array(z.number().int()),
+      queue: reviewQueueSchema,
+    }),
   }),
   getSuggestThresholds: defineMethod({
     description: "The failure rules' thresholds for this project: effective values, defaults and overrides.",

@@ -99,6 +99,8 @@ it('walks the queue: accept, skip to the back, pick another tag, undo; never rem
   expect(q.progress).toEqual({ failures: 3, confirmed: 1, skipped: 0, pending: 2 })
   const format = await tagId('format failure') // created by the accept: not a default tag
   expect(format).toBeDefined()
+  // The sample's tags after it: the fixture's own 'missing' (position 0) and the confirmed one.
+  expect((q as ReviewQueueDto & { tagIds: number[] }).tagIds).toEqual([await tagId('missing'), format])
   const detail = await call<{ tagIds: number[] }>('getSampleDetail', { sampleId: s[2], runId })
   expect(detail.tagIds).toContain(format)
 
@@ -136,8 +138,12 @@ it('walks the queue: accept, skip to the back, pick another tag, undo; never rem
   expect(sum.thresholds.failureIou).toBe(0.5)
 
   // Undo the pick: s2 goes back to skipped, the tag the pick added comes off.
-  let u = await call<{ sampleId: number | null; queue: ReviewQueueDto }>('undoTagReview', { runId })
+  let u = await call<{ sampleId: number | null; tagIds: number[]; queue: ReviewQueueDto }>('undoTagReview', {
+    runId,
+  })
   expect(u.sampleId).toBe(s[1])
+  const wrongObjectHyphen = await tagId('wrong-object') // the fixture's own tag on s2 stays
+  expect(u.tagIds).toEqual([wrongObjectHyphen])
   expect(u.queue.items[0].review?.state).toBe('skipped')
   expect(
     (await call<{ tagIds: number[] }>('getSampleDetail', { sampleId: s[1], runId })).tagIds,

@@ -5,13 +5,12 @@
  */
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
-import type { Tag } from '../../../../shared/contract/tags'
 import { isTypingTarget } from '../../app/keyboard'
 import { useImage } from '../../app/useImage'
 import { fmtIou } from '../browser/SampleList'
 import { OVERLAY_COLORS, SampleCanvas, type OverlaySettings } from '../canvas/SampleCanvas'
 import { reviewKey } from './reviewKeys'
-import { useReview } from './useReview'
+import { useReview, type ReviewCallbacks } from './useReview'
 import './review.css'
 
 const OVERLAY: OverlaySettings = {
@@ -30,12 +29,12 @@ export function ReviewView({
   api,
   runId,
   onTagsChanged,
+  onSampleTags,
 }: {
   api: ApiClient
   runId: number
-  onTagsChanged?(tags: Tag[]): void
-}) {
-  const r = useReview(api, runId, onTagsChanged)
+} & ReviewCallbacks) {
+  const r = useReview(api, runId, { onTagsChanged, onSampleTags })
   const head = r.queue?.items[0] ?? null
   const shown = r.shown && head && r.shown.detail.sample.id === head.sampleId ? r.shown : null
   const detail = shown?.detail ?? null

@@ -83,7 +83,15 @@ export function optimistic(q: ReviewQueueDto, cmd: ReviewCommand): ReviewQueueDt
   return { progress: p, items: rest }
 }
 
-export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: Tag[]) => void): ReviewState {
+export interface ReviewCallbacks {
+  /** The taxonomy changed (accepting a proposed tag it lacked adds it). */
+  onTagsChanged?(tags: Tag[]): void
+  /** A review changed a sample's tags (tag ids after it), for the inspector's cached copy. */
+  onSampleTags?(sampleId: number, tagIds: number[]): void
+}
+
+export function useReview(api: ApiClient, runId: number, callbacks: ReviewCallbacks = {}): ReviewState {
+  const { onTagsChanged, onSampleTags } = callbacks
   const [queue, setQueue] = useState<ReviewQueueDto | null>(null)
   const [order, setOrder] = useState<ReviewOrder>('worst')
   const [tags, setTags] = useState<Tag[]>([])
@@ -170,10 +178,11 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
           if (cmd.kind === 'undo') {
             const u = await api.undoTagReview({ runId, order, limit: LIMIT })
             result = u.queue
+            if (u.sampleId != null) onSampleTags?.(u.sampleId, u.tagIds)
             setLast(u.sampleId == null ? 'nothing to undo' : `undid the review of #${u.sampleId}`)
           } else {
             const sampleId = (head as { sampleId: number }).sampleId
-            result = await api.reviewTagProposal({
+            const { tagIds, ...queueAfter } = await api.reviewTagProposal({
               runId,
               order,
               limit: LIMIT,
@@ -181,6 +190,8 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
               action: cmd.kind,
               tagId: cmd.kind === 'pick' ? cmd.tagId : undefined,
             })
+            result = queueAfter
+            onSampleTags?.(sampleId, tagIds)
             setLast(
               cmd.kind === 'skip'
                 ? `skipped #${sampleId}`
@@ -207,7 +218,7 @@ export function useReview(api: ApiClient, runId: number, onTagsChanged?: (tags: 
           })
         })
     },
-    [api, runId, order, tags, onTagsChanged],
+    [api, runId, order, tags, onTagsChanged, onSampleTags],
   )
 
   const setOverrides = useCallback(
