@@ -132,12 +132,13 @@ describe('PDF report', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
     // Page objects ("/Type /Page", not "/Pages"); Chromium writes them uncompressed.
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length
-    // headline, distribution, 4 breakdowns, stages, comparison, worst samples, tag examples, notes.
-    expect(pages).toBe(11)
+    // headline, distribution, 4 breakdowns, stages, suggested tags, comparison, worst samples, tag examples,
+    // notes.
+    expect(pages).toBe(12)
     // poppler's reading of the same file, where installed (apt install poppler-utils).
     if (fs.existsSync('/usr/bin/pdfinfo')) {
       const info = execFileSync('/usr/bin/pdfinfo', [out], { encoding: 'utf8' })
-      expect(info).toMatch(/^Pages:\s+11$/m)
+      expect(info).toMatch(/^Pages:\s+12$/m)
       expect(info).toMatch(/Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/)
     }
   })

@@ -15,6 +15,7 @@ import { fromCoco, toBbox } from '../../shared/domain/rle'
 import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
 import { flaggedSampleIds } from '../store/groundTruth'
 import type { Db } from '../store/project'
+import { refreshProposals } from '../suggest/proposals'
 import { loadResults, requireRun } from './results'
 
 export type StageLabel = 'success' | 'localization' | 'segmentation'
@@ -154,6 +155,7 @@ export function attributeStages(
     )
     for (const s of samples) ins.run(run.id, s.sampleId, s.label, s.runIou, s.oracleIou, s.bboxIou)
   })()
+  refreshProposals(db, run.id) // new oracle IoUs are evidence for the suggested failure tags
   return build(run.id, oracle.id, oracle.name, thresholds, gt, samples, runRes.length)
 }
 

@@ -8,7 +8,14 @@ import {
   saveRunVariant,
   undoPromptEdit,
 } from '../store/edits'
+import { recomputeProposal } from '../suggest/proposals'
+import type { Db } from '../store/project'
 import type { HandlersFor } from './types'
+
+function withProposal<T>(db: Db, runId: number, sampleId: number, result: T): T {
+  recomputeProposal(db, runId, sampleId)
+  return result
+}
 
 function notFound<T>(f: () => T): T {
   try {
@@ -21,12 +28,13 @@ function notFound<T>(f: () => T): T {
 export const editsHandlers: HandlersFor<typeof editsMethods> = {
   listPromptEdits: ({ runId, sampleId }, { project }) =>
     notFound(() => listPromptEdits(project.db, runId, sampleId)),
+  // Moving through the edit history changes the mask the suggested tag was read from.
   undoPromptEdit: ({ runId, sampleId }, { project }) =>
-    notFound(() => undoPromptEdit(project.db, runId, sampleId)),
+    notFound(() => withProposal(project.db, runId, sampleId, undoPromptEdit(project.db, runId, sampleId))),
   redoPromptEdit: ({ runId, sampleId }, { project }) =>
-    notFound(() => redoPromptEdit(project.db, runId, sampleId)),
+    notFound(() => withProposal(project.db, runId, sampleId, redoPromptEdit(project.db, runId, sampleId))),
   resetPromptEdits: ({ runId, sampleId }, { project }) =>
-    notFound(() => resetPromptEdits(project.db, runId, sampleId)),
+    notFound(() => withProposal(project.db, runId, sampleId, resetPromptEdits(project.db, runId, sampleId))),
   saveRunVariant: ({ runId, name }, { project }) => {
     try {
       return saveRunVariant(project.db, runId, name)

@@ -20,6 +20,7 @@ import { runsHandlers } from './runs'
 import { gtHandlers } from './gt'
 import { authorHandlers } from './author'
 import { exportDatasetHandlers } from './exportDataset'
+import { suggestHandlers } from './suggest'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -37,6 +38,7 @@ export const handlers: HandlersFor<Contract> = {
   ...gtHandlers,
   ...authorHandlers,
   ...exportDatasetHandlers,
+  ...suggestHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

@@ -7,6 +7,7 @@ import { segmentObjects, segmentRun } from '../engine/batch'
 import { precomputeEmbeddings, type EmbeddingSource } from '../engine/cache/precompute'
 import type { RgbImage, Segmenter } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
+import { recomputeProposal } from '../suggest/proposals'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { getRun, getRunByName } from '../store/runs'
@@ -78,6 +79,7 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
         union,
         iou,
       })
+      recomputeProposal(db, runId, sampleId) // the edit is the suggested tag's evidence now
       return { mask: toCoco(mask), score, intersection, union, iou, model: segmenter.info, editId }
     })
   },

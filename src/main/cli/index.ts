@@ -13,6 +13,7 @@ import { registerReasonCommands } from './reason'
 import { registerGtCommands } from './gt'
 import { registerAuthorCommands } from './author'
 import { registerExportDatasetCommands } from './exportDataset'
+import { registerSuggestCommands } from './suggest'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -33,6 +34,7 @@ export function buildProgram(): Command {
   registerGtCommands(program)
   registerAuthorCommands(program)
   registerExportDatasetCommands(program)
+  registerSuggestCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

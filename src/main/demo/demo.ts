@@ -22,7 +22,18 @@ export interface DemoOptions {
   onProgress?: (done: number, total: number) => void
   /** better-sqlite3 binary to open the project with (the desktop app's Electron-ABI build). */
   nativeBinding?: string
+  /**
+   * Told, for every prediction written, which failure the generator simulated: the ground truth the
+   * suggested failure tags are checked against. Listening draws no random numbers, so the data is the same.
+   */
+  onSimulated?: (s: { run: string; sampleId: number; cause: SimulatedCause }) => void
 }
+
+/**
+ * What the generator did to a prediction: 'none' is the small ±1–2 px jitter every prediction gets, which
+ * only fails on small objects (the segmenter's fault: the right object, a poor mask).
+ */
+export type SimulatedCause = 'none' | 'wrong' | 'partial' | 'over' | 'parse-error'
 
 interface KindText {
   name: string
@@ -162,6 +173,7 @@ export async function createDemoProject(dir: string, opts: DemoOptions = {}): Pr
         })
         RUNS.forEach((profile, r) => {
           const p = simulatePrediction(rng, scene, target, profile)
+          opts.onSimulated?.({ run: profile.name, sampleId, cause: p.cause })
           const mask = p.mask
             ? encodeRowMajor(p.mask, scene.height, scene.width)
             : emptyRle(scene.height, scene.width)
@@ -194,6 +206,7 @@ interface SimulatedPrediction {
   parseError: string | null
   prompts: ObjectPrompt[]
   mask: Uint8Array | null
+  cause: SimulatedCause
 }
 
 function simulatePrediction(
@@ -208,7 +221,7 @@ function simulatePrediction(
   const roll = rng()
   let chosen = obj
   let mask: Uint8Array
-  let failure = 'none'
+  let failure: SimulatedCause = 'none'
   if (roll < profile.parseError) {
     const reasoning = `The question asks for ${TEXT[obj.kind].phrase}. I need to find it in the image`
     return {
@@ -218,6 +231,7 @@ function simulatePrediction(
       parseError: 'answer JSON is truncated (no closing bracket)',
       prompts: [],
       mask: null,
+      cause: 'parse-error',
     }
   } else if (roll < profile.parseError + profile.wrong && others.length > 0) {
     chosen = others[Math.floor(rng() * others.length)]
@@ -263,6 +277,7 @@ function simulatePrediction(
     parseError: null,
     prompts: [prompt],
     mask,
+    cause: failure,
   }
 }
 

@@ -17,6 +17,7 @@ import { getStageAttribution, STAGE_LABELS } from '../analysis/stages'
 import { analyzeResults, type RunAnalysis } from '../analysis/summary'
 import type { Project } from '../store/project'
 import type { Sink } from './sink'
+import { suggestSection } from './suggestSection'
 import { renderThumbnail } from './thumbnails'
 
 export interface HtmlReportOptions {
@@ -161,6 +162,7 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     runIds: cmpRun ? [run.id, cmpRun.id] : [run.id],
   })
   if (noise.changed.length > 0 || noise.flagged.length > 0) await sink.write(labelNoiseSection(noise))
+  await sink.write(suggestSection(db, run.id))
   if (comparison)
     await sink.write(comparisonSection(comparison, opts.maxScatterPoints ?? 4000, opts.seed ?? 1))
 

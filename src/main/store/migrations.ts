@@ -326,4 +326,57 @@ export const migrations: Migration[] = [
       ALTER TABLE stage_attribution ADD COLUMN exclude_flagged INTEGER NOT NULL DEFAULT 0;
     `,
   },
+  {
+    version: 7,
+    name: 'suggested failure tags and their review',
+    sql: `
+      -- What the failure rules (src/shared/domain/failureRules.ts) propose per (run, sample), kept apart from
+      -- the user's sample_tags: the rules never write there. tag is NULL for a success or a failure no rule
+      -- explains; alternatives_json lists the other rules that fired; evidence_key fingerprints the inputs
+      -- (prediction or current prompt edit, GT, oracle IoU, rule version, thresholds) so a change of any of
+      -- them is noticed and the row recomputed.
+      CREATE TABLE tag_proposals (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        failure INTEGER NOT NULL,
+        iou REAL NOT NULL,
+        tag TEXT,
+        confidence REAL,
+        evidence_json TEXT,
+        alternatives_json TEXT NOT NULL,
+        rules_version INTEGER NOT NULL,
+        thresholds_json TEXT NOT NULL,
+        evidence_key TEXT NOT NULL,
+        computed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (run_id, sample_id)
+      );
+      CREATE INDEX tag_proposals_queue ON tag_proposals(run_id, failure, iou, sample_id);
+
+      -- The review of a proposal: confirmed with a tag (also put on the sample in sample_tags) or skipped.
+      -- proposed_tag is the proposal at review time, for the agreement matrix. Deleting the tag sends the
+      -- sample back to the queue.
+      CREATE TABLE tag_reviews (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        state TEXT NOT NULL CHECK (state IN ('confirmed', 'skipped')),
+        tag_id INTEGER REFERENCES tags(id) ON DELETE CASCADE,
+        proposed_tag TEXT,
+        reviewed_by TEXT,
+        reviewed_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (run_id, sample_id)
+      );
+
+      -- Undo log of review actions, newest last: the review row before the action (JSON, NULL = none) and
+      -- the tag the action put on the sample (NULL when it was already there), so undo removes only that.
+      CREATE TABLE tag_review_log (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        prev_json TEXT,
+        added_tag_id INTEGER,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+      CREATE INDEX tag_review_log_run ON tag_review_log(run_id, id);
+    `,
+  },
 ]

@@ -36,6 +36,7 @@ import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
 import { AnalysisSlot, ReasonSlot } from './slots'
 import { ExportDatasetButton } from './features/exportDataset/ExportDatasetButton'
+import { ReviewView } from './features/review/ReviewView' // review mode (suggested failure tags)
 import { isTypingTarget } from './app/keyboard'
 
 type Theme = 'dark' | 'light'
@@ -116,7 +117,7 @@ export function App({ api }: { api: ApiClient }) {
     ...loadPref<Partial<OverlaySettings>>('overlay', {}),
   }))
   const [theme, setTheme] = useState<Theme>(() => loadPref('theme', 'dark'))
-  const [tab, setTab] = useState<'inspect' | 'analysis'>('inspect')
+  const [tab, setTab] = useState<'inspect' | 'analysis' | 'review'>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
   const [hover, setHover] = useState<PromptRef | null>(null)
   const [selection, setSelection] = useState<{ key: string; ref: PromptRef | null }>({ key: '', ref: null })
@@ -469,6 +470,7 @@ export function App({ api }: { api: ApiClient }) {
         return
       }
       if (isTyping(e)) return
+      if (s.tab === 'review') return // review mode routes its own keys (Enter, 1–9, Backspace, u)
       const m = matchShortcut(e)
       if (!m) return
       // The analysis tab hides the sample: a key there must not tag it or change its prompts unseen.
@@ -560,6 +562,13 @@ export function App({ api }: { api: ApiClient }) {
           >
             Analysis
           </button>
+          <button
+            className={tab === 'review' ? 'on' : ''}
+            onClick={() => setTab('review')}
+            data-testid="tab-review"
+          >
+            Review
+          </button>
         </nav>
         <FilterBar
           runs={info.runs}
@@ -614,7 +623,24 @@ export function App({ api }: { api: ApiClient }) {
         </div>
       </header>
 
-      {tab === 'analysis' ? (
+      {tab === 'review' ? (
+        <main className="analysis-main">
+          {runId != null ? (
+            <ReviewView
+              key={runId}
+              api={api}
+              runId={runId}
+              onTagsChanged={setTags}
+              onSampleTags={(sid, tagIds) => {
+                list.patch(sid, (r) => ({ ...r, tagIds }))
+                setDetails(new Map()) // cached details hold the old tags: fetch again when shown
+              }}
+            />
+          ) : (
+            <div className="muted">Select a run.</div>
+          )}
+        </main>
+      ) : tab === 'analysis' ? (
         <main className="analysis-main">
           {runId != null ? (
             <AnalysisSlot

@@ -18,6 +18,7 @@ import { runsMethods } from './runs'
 import { gtMethods } from './gt'
 import { authorMethods } from './author'
 import { exportDatasetMethods } from './exportDataset'
+import { suggestMethods } from './suggest'
 
 export const contract = {
   ...projectMethods,
@@ -34,6 +35,7 @@ export const contract = {
   ...gtMethods,
   ...authorMethods,
   ...exportDatasetMethods,
+  ...suggestMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

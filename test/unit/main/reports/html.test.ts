@@ -44,6 +44,7 @@ describe('HTML report (static checks)', () => {
       'breakdown-objectSize',
       'breakdown-imageSize',
       'stages',
+      'suggested-tags',
       'worst',
       'tags',
       'notes',

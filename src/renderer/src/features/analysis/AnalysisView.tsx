@@ -14,6 +14,7 @@ import type {
 import type { ApiEvent, Job } from '../../../../shared/contract/events'
 import { barChartCi, cumulativeChart, histogramChart, scatterChart } from '../../../../shared/charts/svg'
 import type { Dimension } from '../../../../shared/domain/breakdowns'
+import { ReviewSummaryPanel } from '../review/ReviewSummaryPanel'
 import { ChartBox } from './ChartBox'
 import './analysis.css'
 
@@ -208,6 +209,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
         onSelectSamples={onSelectSamples}
         onJob={track}
       />
+      <ReviewSummaryPanel api={api} runId={runId} onSelectSamples={onSelectSamples} />
 
       {comparison && (
         <section data-testid="comparison">
