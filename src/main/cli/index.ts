@@ -10,6 +10,7 @@ import { registerSegmentCommands } from './segment'
 import { registerDatasetCommands } from './datasets'
 import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
+import { registerRolloutCommands } from './rollouts'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -27,6 +28,8 @@ export function buildProgram(): Command {
   registerDatasetCommands(program)
   registerModelCommands(program)
   registerReasonCommands(program)
+  // After 'import' and 'analyze' exist: it adds 'import rollouts' and 'analyze rollouts' to them.
+  registerRolloutCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }
