@@ -16,6 +16,7 @@ import { analyzeResults, type RunAnalysis } from '../analysis/summary'
 import type { Project } from '../store/project'
 import type { Sink } from './sink'
 import { renderThumbnail } from './thumbnails'
+import { rolloutReportSection } from '../rollouts/analysis'
 
 export interface HtmlReportOptions {
   runId: number
@@ -143,6 +144,8 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     await sink.write(breakdownSection(b.dimension, b.label, b.rows, other?.rows, run.name, cmpRun?.name))
   }
   await sink.write(stageSection(stages))
+  // GRPO rollouts (issue 12): '' for runs without rollout groups.
+  await sink.write(await rolloutReportSection(project, run.id))
   if (comparison)
     await sink.write(comparisonSection(comparison, opts.maxScatterPoints ?? 4000, opts.seed ?? 1))
 

@@ -10,7 +10,8 @@ import {
   type RolloutAnalysis,
 } from '../../shared/domain/rolloutAnalysis'
 import { REWARD_MAX, type RewardKind } from '../../shared/domain/rewards/score'
-import type { Db } from '../store/project'
+import { renderThumbnail } from '../reports/thumbnails'
+import type { Db, Project } from '../store/project'
 import { getRun } from '../store/runs'
 import type { RolloutRunMeta } from './runner'
 import { allRollouts, listGroups } from './store'
@@ -170,4 +171,22 @@ export function rolloutSection(a: StoredRolloutAnalysis, thumbs: Map<string, str
       : '') +
     '</section>'
   )
+}
+
+/** The section for the run's HTML/PDF report, thumbnails of the disagreements included; '' without rollouts. */
+export async function rolloutReportSection(project: Project, runId: number): Promise<string> {
+  if (!hasRollouts(project.db, runId)) return ''
+  const a = analyzeStoredRollouts(project.db, runId)
+  const thumbs = new Map<string, string>()
+  const row = project.db.prepare(
+    `SELECT s.media_hash, s.width, s.height, s.gt_rle, r.mask_rle FROM rollouts r JOIN samples s ON s.id = r.sample_id
+     WHERE r.run_id = ? AND r.sample_id = ? AND r.idx = ?`,
+  )
+  for (const d of [...a.highRewardLowIou, ...a.lowRewardHighIou]) {
+    const s = row.get(runId, d.sampleId, d.idx) as
+      | { media_hash: string; width: number; height: number; gt_rle: string; mask_rle: string | null }
+      | undefined
+    if (s) thumbs.set(`${d.sampleId}:${d.idx}`, await renderThumbnail(project, s, s.mask_rle))
+  }
+  return rolloutSection(a, thumbs)
 }

@@ -112,6 +112,28 @@ describe('reseg rollouts', () => {
     expect(out.formatFailureRate).toBeCloseTo(1 / 3, 12)
     const text = await reseg(['analyze', 'rollouts', '--project', projectDir, '--run', 'ro'])
     expect(text.stdout).toMatch(/zero-variance groups: 0 \(0\.0%\)/)
+
+    // The run's HTML report carries the rollout section, disagreement thumbnails included.
+    const html = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-ro-rep-')), 'r.html')
+    const ex = await reseg([
+      'export',
+      '--project',
+      projectDir,
+      '--run',
+      'ro',
+      '--format',
+      'html',
+      '--out',
+      html,
+    ])
+    expect(ex.code).toBe(0)
+    const page = fs.readFileSync(html, 'utf8')
+    const section = page.slice(page.indexOf('<section class="page" id="rollouts">'))
+    expect(section).toMatch(
+      /^<section class="page" id="rollouts"><h2>GRPO rollouts \(visionreasoner reward, K = 3\)/,
+    )
+    expect(section).toContain('derived GT prompts')
+    expect(section).toMatch(/High reward, low IoU[\s\S]*<img alt="" src="data:image\/jpeg;base64,/)
   }, 60_000)
 
   it('imports a training dump, lists trainer disagreements, and rejects a bad line naming it', async () => {
