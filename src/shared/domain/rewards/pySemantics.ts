@@ -119,21 +119,25 @@ class Parser {
 
   value(): PyValue {
     const s = this.s
-    const c = s[this.i]
-    if (c === '{') return this.object()
-    if (c === '[') return this.array()
-    if (c === '"') return this.string()
+    const c = s.charCodeAt(this.i)
+    // Dispatch on the first character; numbers are by far the most common value in an answer.
+    if ((c >= 0x30 && c <= 0x39) || (c === 0x2d && !s.startsWith('-Infinity', this.i))) {
+      NUMBER_RE.lastIndex = this.i
+      const m = NUMBER_RE.exec(s)
+      if (!m) this.fail('Expecting value')
+      this.i += m[0].length
+      return Number(m[0]) + 0
+    }
+    if (c === 0x7b) return this.object()
+    if (c === 0x5b) return this.array()
+    if (c === 0x22) return this.string()
     if (s.startsWith('null', this.i)) return this.lit(4, null)
     if (s.startsWith('true', this.i)) return this.lit(4, true)
     if (s.startsWith('false', this.i)) return this.lit(5, false)
     if (s.startsWith('NaN', this.i)) return this.lit(3, NaN)
     if (s.startsWith('Infinity', this.i)) return this.lit(8, Infinity)
     if (s.startsWith('-Infinity', this.i)) return this.lit(9, -Infinity)
-    NUMBER_RE.lastIndex = this.i
-    const m = NUMBER_RE.exec(s)
-    if (!m) this.fail('Expecting value')
-    this.i += m[0].length
-    return Number(m[0]) + 0
+    return this.fail('Expecting value')
   }
 
   lit<T extends PyValue>(n: number, v: T): T {
@@ -195,7 +199,15 @@ class Parser {
       }
       if (c < 0x20) this.fail('Invalid control character')
       if (c !== 0x5c) {
-        out += s[this.i++]
+        // Copy the run of plain characters up to the next quote, backslash or control character at once.
+        let j = this.i + 1
+        while (j < s.length) {
+          const d = s.charCodeAt(j)
+          if (d === 0x22 || d === 0x5c || d < 0x20) break
+          j++
+        }
+        out += s.slice(this.i, j)
+        this.i = j
         continue
       }
       const e = s[this.i + 1]

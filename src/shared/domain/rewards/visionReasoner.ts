@@ -57,16 +57,27 @@ function pyContains(item: PyValue, key: string): boolean | null {
   return null
 }
 
-export function segmentationFormatReward(predict: string): number {
-  let reward = 0
+/** `json.loads` of the answer group: the value, or null when there is no group or it does not parse. */
+type AnswerData = { value: PyValue } | null
+
+function answerData(predict: string): AnswerData {
   const group = answerGroup(predict)
-  if (group === null) return 0
-  let data: PyValue
+  if (group === null) return null
   try {
-    data = pyJsonLoads(group)
+    return { value: pyJsonLoads(group) }
   } catch {
-    return 0
+    return null
   }
+}
+
+export function segmentationFormatReward(predict: string): number {
+  return formatFromData(answerData(predict))
+}
+
+function formatFromData(parsed: AnswerData): number {
+  if (!parsed) return 0
+  const data = parsed.value
+  let reward = 0
   const count = pyLen(data)
   if (count === null) return 0
   // Iterating a dict yields its keys, a str its characters.
@@ -136,24 +147,29 @@ function objectColumns(data: PyValue): { boxes: PyValue[]; points: PyValue[] } |
   return { boxes, points }
 }
 
+/** The last ground truth parsed: a group's K rollouts share one, so it is parsed once per group. */
+let lastGt: { text: string; columns: { boxes: PyValue[]; points: PyValue[] } | null } | null = null
+
+function groundTruthColumns(groundTruth: string): { boxes: PyValue[]; points: PyValue[] } | null {
+  if (lastGt?.text === groundTruth) return lastGt.columns
+  let columns: { boxes: PyValue[]; points: PyValue[] } | null
+  try {
+    columns = objectColumns(pyJsonLoads(groundTruth))
+  } catch {
+    columns = null
+  }
+  lastGt = { text: groundTruth, columns }
+  return columns
+}
+
 export function accuracyReward(predict: string, groundTruth: string): number {
-  let gtData: PyValue
-  try {
-    gtData = pyJsonLoads(groundTruth)
-  } catch {
-    return 0
-  }
-  const gt = objectColumns(gtData)
-  if (!gt) return 0
-  const group = answerGroup(predict)
-  if (group === null) return 0
-  let data: PyValue
-  try {
-    data = pyJsonLoads(group)
-  } catch {
-    return 0
-  }
-  const pred = objectColumns(data)
+  return accuracyFromData(answerData(predict), groundTruth)
+}
+
+function accuracyFromData(parsed: AnswerData, groundTruth: string): number {
+  const gt = groundTruthColumns(groundTruth)
+  if (!gt || !parsed) return 0
+  const pred = objectColumns(parsed.value)
   if (!pred) return 0
   const pb = numericMatrix(pred.boxes.slice(0, VR_MAX_OBJECTS), 4, true)
   const pp = numericMatrix(pred.points.slice(0, VR_MAX_OBJECTS), 2, false)
@@ -208,8 +224,10 @@ export function nonRepeatReward(predict: string): number {
 /** `vision_reasoner_compute_score(predict, ground_truth)` with its terms; `total` sums them in the reference's order. */
 export function visionReasonerScore(predict: string, groundTruth: string): VisionReasonerTerms {
   const thinkingFormat = thinkingFormatReward(predict)
-  const segmentationFormat = segmentationFormatReward(predict)
-  const accuracy = accuracyReward(predict, groundTruth)
+  // The answer is parsed once for both terms that read it (the reference parses it twice, identically).
+  const parsed = answerData(predict)
+  const segmentationFormat = formatFromData(parsed)
+  const accuracy = accuracyFromData(parsed, groundTruth)
   const nonRepeat = nonRepeatReward(predict)
   const total = thinkingFormat + segmentationFormat + accuracy + nonRepeat
   return { thinkingFormat, segmentationFormat, accuracy, nonRepeat, total }
