@@ -1,0 +1,2 @@
+export { RolloutStrip } from './RolloutStrip'
+export { useRolloutView, type RolloutView } from './useRolloutView'
