@@ -31,7 +31,7 @@ import { HelpOverlay } from './features/help/HelpOverlay'
 import { matchShortcut, type Action } from './features/help/shortcuts'
 import type { PromptRef } from './features/reasoning/answerSpans'
 import { ReasoningView } from './features/reasoning/ReasoningView'
-import { RolloutStrip, useRolloutView } from './features/rollouts'
+import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollouts'
 import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
@@ -629,6 +629,16 @@ export function App({ api }: { api: ApiClient }) {
             />
           ) : (
             <div className="muted">Select a run.</div>
+          )}
+          {runId != null && (
+            <RolloutAnalysis
+              api={api}
+              runId={runId}
+              onSelectSamples={(ids) => {
+                setFilter({ sampleIds: ids })
+                setTab('inspect')
+              }}
+            />
           )}
         </main>
       ) : (

@@ -1,0 +1,43 @@
+/**
+ * The rollout part of the analysis view: the same section the HTML report carries (built by the backend from
+ * escaped data and src/shared/charts), shown only for runs with rollouts. Clicking a sample row or a scatter
+ * point opens that sample in the inspector.
+ */
+import { useEffect, useState, type MouseEvent } from 'react'
+import type { ApiClient } from '../../../../shared/contract/client'
+import type { RolloutAnalysisDto } from '../../../../shared/contract/rollouts'
+import './rollouts.css'
+
+export function RolloutAnalysis(props: {
+  api: ApiClient
+  runId: number
+  onSelectSamples(ids: number[]): void
+}) {
+  const [state, setState] = useState<{ runId: number; a: RolloutAnalysisDto | null } | null>(null)
+  const { api, runId } = props
+  useEffect(() => {
+    let live = true
+    // A run without rollouts answers not_found: the section then stays hidden.
+    api
+      .analyzeRollouts({ runId })
+      .then((a) => live && setState({ runId, a }))
+      .catch(() => live && setState({ runId, a: null }))
+    return () => {
+      live = false
+    }
+  }, [api, runId])
+  const a = state?.runId === runId ? state.a : null
+  if (!a) return null
+  const click = (e: MouseEvent<HTMLDivElement>) => {
+    const el = (e.target as Element).closest('[data-sample]')
+    if (el) props.onSelectSamples([Number(el.getAttribute('data-sample'))])
+  }
+  return (
+    <div
+      className="rollout-analysis"
+      data-testid="rollout-analysis"
+      onClick={click}
+      dangerouslySetInnerHTML={{ __html: a.html }}
+    />
+  )
+}
