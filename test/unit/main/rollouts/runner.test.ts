@@ -71,7 +71,7 @@ afterAll(async () => {
   fx.project.close()
 })
 
-function run(name: string, pool: EndpointPool, pick: Pick = 'first', k = 4) {
+function run(name: string, pool: EndpointPool, pick: Pick = 'first', k = 4, concurrency = 2) {
   return runRollouts(fx.project, {
     source: { datasetId: fx.datasetId },
     outRunName: name,
@@ -83,7 +83,7 @@ function run(name: string, pool: EndpointPool, pick: Pick = 'first', k = 4) {
     reward: 'visionreasoner',
     pick,
     segmenter: boxFillSegmenter(),
-    concurrency: 2,
+    concurrency,
   })
 }
 
@@ -185,6 +185,60 @@ describe('runRollouts', () => {
     // Benched after its first failure (2 attempts), never asked again.
     expect(b.requests.length).toBe(2)
     expect(pool.stats().find((x) => x.name === 'dead')?.failures).toBe(1)
+  })
+
+  it('recovers from a truncated reply and finishes when an endpoint dies mid-run', async () => {
+    let served = 0
+    const dying = await startFakeVlmServer((r) => {
+      served++
+      // The first reply is cut half-way (retried by the client); after 2 replies the server drops everything.
+      if (served === 1) return { kind: 'truncated', text: PERFECT }
+      if (served > 2) return { kind: 'drop' }
+      return respond(r)
+    })
+    try {
+      honourN = true
+      // Two choices per reply: each group needs two requests, so the dying server is asked after it died.
+      maxChoices = 2
+      a.requests.length = 0
+      const pool = new EndpointPool(
+        [
+          { settings: settings('dying', dying.baseUrl), apiKey: null },
+          { settings: settings('a', a.baseUrl), apiKey: null },
+        ],
+        { retry, cooldownMs: 60_000 },
+      )
+      // One worker: ties go to the first endpoint, so 'dying' is asked until it fails, deterministically.
+      const s = await run('r-dying', pool, 'first', 4, 1)
+      expect(s).toMatchObject({ completeGroups: 3, rolloutErrors: 0 })
+      const stats = pool.stats()
+      expect(stats.find((x) => x.name === 'dying')?.failures).toBe(1)
+      for (const id of fx.sampleIds)
+        expect(listRollouts(fx.project.db, s.runId, id).map((r) => r.reward)).toEqual([1, 6, 1, 6])
+    } finally {
+      await dying.close()
+    }
+  })
+
+  it('asks a separate greedy answer at temperature 0 for --pick greedy', async () => {
+    honourN = true
+    maxChoices = 99
+    a.requests.length = 0
+    const pool = new EndpointPool([{ settings: settings('a', a.baseUrl), apiKey: null }], { retry })
+    const s = await run('r-greedy', pool, 'greedy')
+    expect(s.completeGroups).toBe(3)
+    const temps = a.requests.map((r) => [(r.json as { temperature: number }).temperature, wantN(r)])
+    expect(temps.filter(([t]) => t === 0)).toEqual([
+      [0, 1],
+      [0, 1],
+      [0, 1],
+    ])
+    expect(temps.filter(([t]) => t === 1)).toHaveLength(3)
+    // The greedy reply is the last text of the list (n = 1): CLOSE, whose mapped box is the GT rect (IoU 1).
+    const pred = fx.project.db
+      .prepare('SELECT raw_output, iou FROM predictions WHERE run_id = ? AND sample_id = ?')
+      .get(s.runId, fx.sampleIds[0])
+    expect(pred).toEqual({ raw_output: CLOSE, iou: 1 })
   })
 
   it('refuses to resume a run made with other settings', async () => {
