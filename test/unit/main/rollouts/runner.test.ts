@@ -241,6 +241,36 @@ describe('runRollouts', () => {
     expect(pred).toEqual({ raw_output: CLOSE, iou: 1 })
   })
 
+  it('stops on cancel keeping what is finished, and the next run completes the rest', async () => {
+    honourN = true
+    maxChoices = 99
+    const pool = new EndpointPool([{ settings: settings('a', a.baseUrl), apiKey: null }], { retry })
+    const abort = new AbortController()
+    const base = {
+      source: { datasetId: fx.datasetId },
+      outRunName: 'r-cancel',
+      pool,
+      model: 'vr',
+      k: 4,
+      temperature: 1,
+      template: getTemplate(fx.project.db, 'visionreasoner'),
+      reward: 'visionreasoner' as const,
+      pick: 'first' as const,
+      segmenter: boxFillSegmenter(),
+      concurrency: 1,
+    }
+    const first = await runRollouts(fx.project, {
+      ...base,
+      signal: abort.signal,
+      onProgress: (p) => p.done >= 1 && abort.abort(),
+    })
+    expect(first).toMatchObject({ cancelled: true, completeGroups: 1 })
+    a.requests.length = 0
+    const rest = await runRollouts(fx.project, base)
+    expect(rest).toMatchObject({ cancelled: false, skipped: 1, completeGroups: 2 })
+    expect(a.requests.length).toBe(2)
+  })
+
   it('refuses to resume a run made with other settings', async () => {
     const pool = new EndpointPool([{ settings: settings('a', a.baseUrl), apiKey: null }], { retry })
     await expect(run('r-n', pool, 'first', 8)).rejects.toThrow(/k=8/)
