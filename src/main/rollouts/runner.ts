@@ -190,11 +190,15 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
     source: `rollouts: k=${opts.k}, T=${opts.temperature}, reward ${opts.reward}`,
     meta,
   })
+  // Done = complete group with its prediction written (a greedy pick whose extra request failed is not done).
   const completeIds = new Set(
     (
-      db.prepare('SELECT sample_id FROM rollout_groups WHERE run_id = ? AND complete = 1').all(runId) as {
-        sample_id: number
-      }[]
+      db
+        .prepare(
+          `SELECT g.sample_id FROM rollout_groups g JOIN predictions p ON p.run_id = g.run_id AND p.sample_id = g.sample_id
+           WHERE g.run_id = ? AND g.complete = 1`,
+        )
+        .all(runId) as { sample_id: number }[]
     ).map((r) => r.sample_id),
   )
   const todo = ids.filter((id) => !completeIds.has(id))
@@ -244,6 +248,11 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
     const { rgb, dataUrl } = await images.get(project, sample.media_hash, opts.template.inputSize)
     const messages = buildMessages(dataUrl, renderTemplate(opts.template, sample.query))
     const gtString = group.gt_solution
+    if (group.complete) {
+      // Complete but without its prediction (the greedy answer failed last time): only that is left to do.
+      await writePrediction(sample, rgb, messages)
+      return
+    }
 
     const store = async (
       idx: number,

@@ -28,6 +28,7 @@ let fx: ReturnType<typeof makeReasonProject>
 let honourN = true
 let maxChoices = 99
 let broken = false
+let greedyBroken = false
 let a: FakeServer
 let b: FakeServer
 const texts = [PERFECT, CLOSE, NO_TAGS, CLOSE]
@@ -36,6 +37,8 @@ const wantN = (r: RecordedRequest) => ((r.json as { n?: number }).n ?? 1) as num
 
 function respond(r: RecordedRequest): Behaviour {
   if (broken) return { kind: 'status', status: 200, body: 'this is not json' }
+  if (greedyBroken && (r.json as { temperature?: number }).temperature === 0)
+    return { kind: 'status', status: 400 }
   const n = honourN ? Math.min(wantN(r), maxChoices) : 1
   // Which rollouts are missing is not visible to the server; it answers the last n of the fixed list.
   return {
@@ -269,6 +272,26 @@ describe('runRollouts', () => {
     const rest = await runRollouts(fx.project, base)
     expect(rest).toMatchObject({ cancelled: false, skipped: 1, completeGroups: 2 })
     expect(a.requests.length).toBe(2)
+  })
+
+  it('writes a greedy prediction that failed last time on resume, without asking the group again', async () => {
+    honourN = true
+    maxChoices = 99
+    greedyBroken = true
+    const pool = new EndpointPool([{ settings: settings('a', a.baseUrl), apiKey: null }], { retry })
+    const first = await run('r-greedy-fail', pool, 'greedy')
+    expect(first.errors).toHaveLength(3)
+    const preds = () =>
+      fx.project.db.prepare('SELECT COUNT(*) AS n FROM predictions WHERE run_id = ?').get(first.runId) as {
+        n: number
+      }
+    expect(preds().n).toBe(0)
+    greedyBroken = false
+    a.requests.length = 0
+    await run('r-greedy-fail', pool, 'greedy')
+    expect(preds().n).toBe(3)
+    // Only the three greedy answers were asked.
+    expect(a.requests.map((r) => (r.json as { temperature: number }).temperature)).toEqual([0, 0, 0])
   })
 
   it('refuses to resume a run made with other settings', async () => {
