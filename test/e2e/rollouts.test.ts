@@ -8,9 +8,10 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { getTemplate } from '../../src/main/reason/store'
+import { getTemplate, saveEndpoint } from '../../src/main/reason/store'
 import { importRollouts } from '../../src/main/rollouts/importJsonl'
 import { boxFillSegmenter } from '../fixtures/reasonProject'
+import { startFakeVlmServer, type FakeServer } from '../unit/main/reason/fakeVlmServer'
 import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
 
 const GOOD =
@@ -18,6 +19,7 @@ const GOOD =
 const NO_TAGS = 'I am not sure.'
 
 let served: Served
+let vlm: FakeServer
 let browser: Browser
 let page: Page
 let runId: number
@@ -55,6 +57,19 @@ beforeAll(async () => {
     segmenter: boxFillSegmenter(),
   })
   runId = r.runId
+  // An endpoint for starting a rollout run from the app; it answers with no objects (nothing to segment).
+  vlm = await startFakeVlmServer(() => ({
+    kind: 'completion',
+    text: '<think>none</think><answer>[]</answer>',
+  }))
+  saveEndpoint(db, {
+    name: 'fake-vllm',
+    baseUrl: vlm.baseUrl,
+    model: 'vr',
+    temperature: 0,
+    maxTokens: 64,
+    timeoutMs: 5000,
+  })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1500, height: 950 } })
   await page.goto(served.url)
@@ -64,6 +79,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await browser?.close()
   await served?.stop()
+  await vlm?.close()
 })
 
 describe('rollout strip', () => {
@@ -96,5 +112,46 @@ describe('rollout strip', () => {
     await page.getByTestId('rollout-analysis').waitFor()
     expect(await page.getByTestId('rollout-analysis').textContent()).toContain('zero-variance groups')
     expect(await page.locator('[data-testid=rollout-analysis] svg').count()).toBeGreaterThanOrEqual(3)
+  })
+
+  it('starts a rollout run of another run from the analysis view as a job', async () => {
+    const other = served.project.db
+      .prepare("SELECT id, name FROM runs WHERE name != 'ro-e2e' ORDER BY id LIMIT 1")
+      .get() as {
+      id: number
+      name: string
+    }
+    await page.selectOption('[data-testid=run-select]', String(other.id))
+    await page.getByTestId('tab-analysis').click()
+    await page.getByTestId('rollout-start').waitFor()
+    await page.locator('[data-testid=rollout-start] summary').click()
+    await page.getByLabel('fake-vllm').check()
+    await page.locator('[data-testid=rollout-start] input[type=number]').first().fill('2')
+    await page.locator('[data-testid=rollout-start] button').click()
+    await page.waitForSelector(`[data-testid=run-select] option:text("${other.name}-rollouts")`, {
+      state: 'attached',
+      timeout: 60_000,
+    })
+    const db = served.project.db
+    const made = db.prepare('SELECT id FROM runs WHERE name = ?').get(`${other.name}-rollouts`) as {
+      id: number
+    }
+    await expect
+      .poll(
+        () =>
+          (
+            db
+              .prepare('SELECT COUNT(*) AS n FROM rollout_groups WHERE run_id = ? AND complete = 1')
+              .get(made.id) as { n: number }
+          ).n,
+        { timeout: 60_000 },
+      )
+      .toBe(
+        (db.prepare('SELECT COUNT(*) AS n FROM predictions WHERE run_id = ?').get(other.id) as { n: number })
+          .n,
+      )
+    expect(db.prepare('SELECT DISTINCT k FROM rollout_groups WHERE run_id = ?').all(made.id)).toEqual([
+      { k: 2 },
+    ])
   })
 })
