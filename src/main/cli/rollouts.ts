@@ -10,12 +10,12 @@ import { createEngine } from '../engine/registry'
 import type { Segmenter } from '../engine/types'
 import { getTemplate } from '../reason/store'
 import { analyzeStoredRollouts, rolloutSection } from '../rollouts/analysis'
-import { importRollouts } from '../rollouts/importJsonl'
+import { importRollouts, readSolutions } from '../rollouts/importJsonl'
 import { PICKS, runRollouts, type Pick } from '../rollouts/runner'
 import { poolFromEndpoints } from '../rollouts/start'
 import { getDatasetByName } from '../store/datasets'
 import { openProject } from '../store/project'
-import { getRunByName } from '../store/runs'
+import { getRun, getRunByName } from '../store/runs'
 import { createProgress } from './progress'
 import { parsePositiveInt } from './project'
 
@@ -77,6 +77,10 @@ export function registerRolloutCommands(program: Command): void {
       'segmentation model (default: the first installed SAM model, else the GrabCut baseline)',
     )
     .option('--no-segment', 'store answers and rewards without masks')
+    .option(
+      '--solutions <file>',
+      'JSONL of {"image_id", "ann_id", "solution"}: the training GT; other samples get GT derived from the mask',
+    )
     .requiredOption('--out-run <name>', 'run to write (resumed when it exists with the same settings)')
     .option('--limit <n>', 'only the first N samples (by sample id)', parsePositiveInt)
     .option('--concurrency <n>', 'requests in flight at once', parsePositiveInt, 4)
@@ -96,6 +100,7 @@ export function registerRolloutCommands(program: Command): void {
         segmentModel?: string
         segment: boolean
         outRun: string
+        solutions?: string
         limit?: number
         concurrency: number
         maxTokens?: number
@@ -130,6 +135,9 @@ export function registerRolloutCommands(program: Command): void {
           })
           for (const w of warnings) process.stderr.write(`warning: ${w}\n`)
           const template = getTemplate(db, opts.template)
+          const datasetId =
+            'datasetId' in source ? source.datasetId : (getRun(db, source.runId)?.dataset_id ?? -1)
+          const solutions = opts.solutions ? readSolutions(project, opts.solutions, datasetId) : undefined
           let segmenter: Segmenter | null = null
           if (engine) {
             await engine.ready
@@ -153,6 +161,7 @@ export function registerRolloutCommands(program: Command): void {
             segmenter,
             concurrency: opts.concurrency,
             limit: opts.limit,
+            solutions,
             signal: abort.signal,
             onProgress: (p) =>
               progress.update(

@@ -116,6 +116,48 @@ function parseLines(project: Project, file: string, datasetId: number): Line[] {
   return out
 }
 
+/**
+ * The `solution` strings of a dataset's samples from a JSONL file of `{"image_id", "ann_id"?, "solution"}` lines
+ * (the training data's column; the dataset importers do not keep it). Errors name the file and line.
+ */
+export function readSolutions(project: Project, file: string, datasetId: number): Map<number, string> {
+  let text: string
+  try {
+    text = fs.readFileSync(file, 'utf8')
+  } catch (err) {
+    throw new Error(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`, {
+      cause: err,
+    })
+  }
+  const find = project.db.prepare(
+    'SELECT id FROM samples WHERE dataset_id = ? AND image_id = ? AND ann_id = ?',
+  )
+  const out = new Map<number, string>()
+  text.split('\n').forEach((raw, i) => {
+    if (!raw.trim()) return
+    const where = `${file}, line ${i + 1}`
+    let v: unknown
+    try {
+      v = JSON.parse(raw)
+    } catch (err) {
+      throw new Error(`${where}: not JSON (${err instanceof Error ? err.message : String(err)})`, {
+        cause: err,
+      })
+    }
+    const o = (typeof v === 'object' && v !== null ? v : {}) as Record<string, unknown>
+    const annId = o.ann_id ?? '0'
+    if (typeof o.image_id !== 'string' || typeof annId !== 'string' || typeof o.solution !== 'string')
+      throw new Error(`${where}: expected {"image_id": string, "ann_id"?: string, "solution": string}`)
+    const row = find.get(datasetId, o.image_id, annId) as { id: number } | undefined
+    if (!row)
+      throw new Error(
+        `${where}: no sample with image_id '${o.image_id}' and ann_id '${annId}' in the dataset`,
+      )
+    out.set(row.id, o.solution)
+  })
+  return out
+}
+
 export async function importRollouts(
   project: Project,
   opts: ImportRolloutsOptions,

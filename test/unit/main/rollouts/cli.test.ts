@@ -192,4 +192,54 @@ describe('reseg rollouts', () => {
     expect(p.db.prepare("SELECT COUNT(*) AS n FROM runs WHERE name = 'bad'").get()).toEqual({ n: 0 })
     p.close()
   }, 60_000)
+
+  it('uses the training solution where --solutions gives one, derived GT elsewhere', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-ro-sol-'))
+    const file = path.join(dir, 'solutions.jsonl')
+    // For sample wide/0 the GT is CLOSE's own box and point: CLOSE scores 7 there, PERFECT 6 (IoU and L1 hit,
+    // its point is 52 px away); sample wide/1 keeps the derived GT (PERFECT 7, CLOSE 6).
+    fs.writeFileSync(
+      file,
+      `${JSON.stringify({ image_id: 'wide', ann_id: '0', solution: '[{"bbox_2d": [200,200,400,400], "point_2d": [300,300]}]' })}\n`,
+    )
+    const r = await reseg([
+      'rollouts',
+      '--project',
+      projectDir,
+      '--dataset',
+      'reasonseg-mini',
+      '--endpoint',
+      'live',
+      '--k',
+      '3',
+      '--out-run',
+      'ro-sol',
+      '--solutions',
+      file,
+      '--no-segment',
+    ])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/derived GT prompts for 1 samples/)
+    const p = openProject(projectDir)
+    try {
+      const rows = p.db
+        .prepare(
+          `SELECT s.ann_id, g.gt_source, r.raw_text, r.reward FROM rollouts r
+           JOIN rollout_groups g ON g.run_id = r.run_id AND g.sample_id = r.sample_id
+           JOIN samples s ON s.id = r.sample_id JOIN runs n ON n.id = r.run_id WHERE n.name = 'ro-sol'`,
+        )
+        .all() as { ann_id: string; gt_source: string; raw_text: string; reward: number }[]
+      expect(rows).toHaveLength(6)
+      const want: Record<string, Record<string, number>> = {
+        '0': { [PERFECT]: 6, [CLOSE]: 7, [NO_TAGS]: 1 },
+        '1': { [PERFECT]: 7, [CLOSE]: 6, [NO_TAGS]: 1 },
+      }
+      for (const row of rows) {
+        expect(row.gt_source).toBe(row.ann_id === '0' ? 'solution' : 'derived')
+        expect(row.reward).toBe(want[row.ann_id][row.raw_text])
+      }
+    } finally {
+      p.close()
+    }
+  }, 60_000)
 })
