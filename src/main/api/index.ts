@@ -21,6 +21,7 @@ import { gtHandlers } from './gt'
 import { authorHandlers } from './author'
 import { exportDatasetHandlers } from './exportDataset'
 import { suggestHandlers } from './suggest'
+import { rolloutsHandlers } from './rollouts'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -39,6 +40,7 @@ export const handlers: HandlersFor<Contract> = {
   ...authorHandlers,
   ...exportDatasetHandlers,
   ...suggestHandlers,
+  ...rolloutsHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

@@ -14,6 +14,7 @@ import { registerGtCommands } from './gt'
 import { registerAuthorCommands } from './author'
 import { registerExportDatasetCommands } from './exportDataset'
 import { registerSuggestCommands } from './suggest'
+import { registerRolloutCommands } from './rollouts'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -35,6 +36,8 @@ export function buildProgram(): Command {
   registerAuthorCommands(program)
   registerExportDatasetCommands(program)
   registerSuggestCommands(program)
+  // After 'import' and 'analyze' exist: it adds 'import rollouts' and 'analyze rollouts' to them.
+  registerRolloutCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

@@ -48,6 +48,8 @@ export interface ChatOptions {
   retry?: Partial<RetryPolicy>
   /** For tests: replaces Math.random in the jitter. */
   random?: () => number
+  /** OpenAI's `n`: completions wanted from one request (GRPO rollouts). Servers may ignore it. */
+  n?: number
 }
 
 export interface ChatResult {
@@ -57,6 +59,10 @@ export interface ChatResult {
   model: string | null
   attempts: number
   latencyMs: number
+  /** Every choice returned, in index order (`text` is the first); one unless `n` was asked and honoured. */
+  choices: { text: string; finishReason: string | null }[]
+  /** Token counts the server reported (summed over choices), when it did. */
+  usage: { promptTokens: number | null; completionTokens: number | null } | null
 }
 
 export type VlmErrorKind = 'http' | 'timeout' | 'network' | 'protocol' | 'cancelled'
@@ -256,6 +262,7 @@ export async function chatCompletion(
     temperature: endpoint.temperature,
     max_tokens: endpoint.maxTokens,
     stream,
+    ...(opts.n !== undefined && opts.n !== 1 ? { n: opts.n } : {}),
   })
   const started = performance.now()
   const { value, attempts } = await withRetries(url, endpoint.timeoutMs, opts, async (signal, touch) => {
@@ -266,8 +273,9 @@ export async function chatCompletion(
     if (stream && type.includes('text/event-stream')) return readStream(res, url, touch, opts)
     const text = await readBody(res, touch)
     let json: {
-      choices?: { message?: CompletionMessage; finish_reason?: string | null }[]
+      choices?: { index?: number; message?: CompletionMessage; finish_reason?: string | null }[]
       model?: string
+      usage?: { prompt_tokens?: number; completion_tokens?: number }
     }
     try {
       json = JSON.parse(text)
@@ -277,10 +285,30 @@ export async function chatCompletion(
     const choice = json.choices?.[0]
     if (!choice)
       throw new VlmRequestError('protocol', `${url}: response has no choices: ${text.slice(0, 120)}`)
-    const reasoning = choice.message?.reasoning_content ?? choice.message?.reasoning ?? ''
-    const out = withReasoning(reasoning, messageText(choice.message))
+    const choices = [...(json.choices ?? [])]
+      .sort((a, b) => (a.index ?? 0) - (b.index ?? 0))
+      .map((c) => ({
+        text: withReasoning(
+          c.message?.reasoning_content ?? c.message?.reasoning ?? '',
+          messageText(c.message),
+        ),
+        finishReason: c.finish_reason ?? null,
+      }))
+    const out = choices[0].text
     if (stream && out) opts.onEvent?.({ type: 'delta', text: out })
-    return { text: out, finishReason: choice.finish_reason ?? null, model: json.model ?? null }
+    const u = json.usage
+    return {
+      text: out,
+      finishReason: choices[0].finishReason,
+      model: json.model ?? null,
+      choices,
+      usage: u
+        ? {
+            promptTokens: typeof u.prompt_tokens === 'number' ? u.prompt_tokens : null,
+            completionTokens: typeof u.completion_tokens === 'number' ? u.completion_tokens : null,
+          }
+        : null,
+    }
   })
   return { ...value, attempts, latencyMs: performance.now() - started }
 }
@@ -301,7 +329,7 @@ async function readStream(
   url: string,
   touch: () => void,
   opts: ChatOptions,
-): Promise<{ text: string; finishReason: string | null; model: string | null }> {
+): Promise<Omit<ChatResult, 'attempts' | 'latencyMs'>> {
   const decoder = new TextDecoder()
   let buffer = ''
   let content = ''
@@ -364,7 +392,9 @@ async function readStream(
   if (!done && finishReason === null) {
     throw new VlmRequestError('network', `${url}: stream ended before [DONE] (connection dropped?)`)
   }
-  return { text: withReasoning(reasoning, content), finishReason, model }
+  // A stream carries the first choice only (rollouts ask without streaming when they want n).
+  const text = withReasoning(reasoning, content)
+  return { text, finishReason, model, choices: [{ text, finishReason }], usage: null }
 }
 
 /** The connection test: `GET {base}/v1/models`, returning the served model ids. */

@@ -19,6 +19,7 @@ import type { Project } from '../store/project'
 import type { Sink } from './sink'
 import { suggestSection } from './suggestSection'
 import { renderThumbnail } from './thumbnails'
+import { rolloutReportSection } from '../rollouts/analysis'
 
 export interface HtmlReportOptions {
   runId: number
@@ -163,6 +164,8 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   })
   if (noise.changed.length > 0 || noise.flagged.length > 0) await sink.write(labelNoiseSection(noise))
   await sink.write(suggestSection(db, run.id))
+  // GRPO rollouts (issue 12): '' for runs without rollout groups.
+  await sink.write(await rolloutReportSection(project, run.id))
   if (comparison)
     await sink.write(comparisonSection(comparison, opts.maxScatterPoints ?? 4000, opts.seed ?? 1))
 

@@ -379,4 +379,57 @@ export const migrations: Migration[] = [
       CREATE INDEX tag_review_log_run ON tag_review_log(run_id, id);
     `,
   },
+  {
+    version: 8,
+    name: 'GRPO rollouts',
+    sql: `
+      -- One group per (run, sample): K sampled answers scored with a Seg-Zero reward. gt_solution is the
+      -- exact ground-truth string the reward compared against; gt_source says whether it came from the
+      -- dataset's solution column or was derived from the mask. reward_mean / reward_std (unbiased, as
+      -- torch.std) are NULL until the group is complete.
+      CREATE TABLE rollout_groups (
+        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        k INTEGER NOT NULL,
+        reward_kind TEXT NOT NULL,
+        gt_source TEXT NOT NULL,
+        gt_solution TEXT NOT NULL,
+        complete INTEGER NOT NULL DEFAULT 0,
+        reward_mean REAL,
+        reward_std REAL,
+        PRIMARY KEY (run_id, sample_id)
+      );
+      -- One row per rollout. A request that produced no answer has error set, raw_text and reward NULL;
+      -- it is asked again on resume. terms_json holds every reward term by name; advantage is
+      -- (reward - mean) / (std + 1e-6) over the complete group, as verl's GRPO. mask_rle is a COCO string;
+      -- tokens are NULL where the server did not report them per answer; trainer_reward is what an imported
+      -- training dump logged.
+      CREATE TABLE rollouts (
+        run_id INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL,
+        idx INTEGER NOT NULL,
+        raw_text TEXT,
+        error TEXT,
+        objects_json TEXT NOT NULL DEFAULT '[]',
+        parse_error TEXT,
+        terms_json TEXT,
+        reward REAL,
+        advantage REAL,
+        format_ok INTEGER,
+        think_chars INTEGER,
+        mask_rle TEXT,
+        intersection INTEGER,
+        union_px INTEGER,
+        iou REAL,
+        latency_ms REAL,
+        prompt_tokens INTEGER,
+        completion_tokens INTEGER,
+        endpoint TEXT,
+        finish_reason TEXT,
+        trainer_reward REAL,
+        PRIMARY KEY (run_id, sample_id, idx),
+        FOREIGN KEY (run_id, sample_id) REFERENCES rollout_groups(run_id, sample_id) ON DELETE CASCADE
+      );
+    `,
+  },
 ]

@@ -31,6 +31,7 @@ import { HelpOverlay } from './features/help/HelpOverlay'
 import { matchShortcut, type Action } from './features/help/shortcuts'
 import type { PromptRef } from './features/reasoning/answerSpans'
 import { ReasoningView } from './features/reasoning/ReasoningView'
+import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollouts'
 import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
@@ -284,6 +285,8 @@ export function App({ api }: { api: ApiClient }) {
   const { image } = useImage(shown ? api.mediaUrl(shown.sample.mediaHash) : null)
   const gtMask = useMemo(() => decode(shown?.sample.gt), [shown?.sample.gt])
   const predMask = useMemo(() => decode(shown?.prediction?.mask), [shown?.prediction?.mask])
+  // GRPO rollouts (features/rollouts): a clicked rollout replaces the prediction and prompts on the canvas.
+  const rollout = useRolloutView(api, runId, shown?.sample.id ?? null)
   const liveMask = useMemo(() => decode(shown?.currentEdit?.mask), [shown?.currentEdit?.mask])
   const compareMask = useMemo(() => decode(shown?.comparePrediction?.mask), [shown?.comparePrediction?.mask])
   const modelPrompts = shown?.prediction?.prompts ?? []
@@ -655,6 +658,16 @@ export function App({ api }: { api: ApiClient }) {
           ) : (
             <div className="muted">Select a run.</div>
           )}
+          {runId != null && (
+            <RolloutAnalysis
+              api={api}
+              runId={runId}
+              onSelectSamples={(ids) => {
+                setFilter({ sampleIds: ids })
+                setTab('inspect')
+              }}
+            />
+          )}
         </main>
       ) : (
         <main className={`inspect-main ${layout}`}>
@@ -725,12 +738,12 @@ export function App({ api }: { api: ApiClient }) {
                   width={shown.sample.width}
                   height={shown.sample.height}
                   gt={gtMask}
-                  pred={predMask}
+                  pred={rollout.shown ? rollout.mask : predMask}
                   live={liveMask}
                   compare={compareRunId != null ? compareMask : null}
                   overlay={overlay}
-                  prompts={prompts}
-                  editable={runId != null}
+                  prompts={rollout.prompts ?? prompts}
+                  editable={runId != null && !rollout.shown}
                   highlight={hover}
                   selected={selectedRef}
                   onHover={setHover}
@@ -848,6 +861,17 @@ export function App({ api }: { api: ApiClient }) {
                 />
               )}
             </section>
+            {rollout.group && (
+              <section className="panel">
+                <RolloutStrip
+                  api={api}
+                  runId={runId}
+                  view={rollout}
+                  image={image}
+                  onFilter={(ids) => setFilter(ids ? { sampleIds: ids } : {})}
+                />
+              </section>
+            )}
             <section className="panel grow">
               <h3>Model output</h3>
               <ReasoningView prediction={pred} highlight={hover} onHover={setHover} />

@@ -19,6 +19,7 @@ import { gtMethods } from './gt'
 import { authorMethods } from './author'
 import { exportDatasetMethods } from './exportDataset'
 import { suggestMethods } from './suggest'
+import { rolloutsMethods } from './rollouts'
 
 export const contract = {
   ...projectMethods,
@@ -36,6 +37,7 @@ export const contract = {
   ...authorMethods,
   ...exportDatasetMethods,
   ...suggestMethods,
+  ...rolloutsMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

@@ -26,6 +26,15 @@ export type Behaviour =
   | { kind: 'drop' }
   | { kind: 'hang' }
   | { kind: 'models'; ids: string[] }
+  /** Several choices in one reply (a server honouring `n`, or returning fewer), with token usage. */
+  | {
+      kind: 'choices'
+      texts: string[]
+      delayMs?: number
+      usage?: { prompt_tokens: number; completion_tokens: number }
+    }
+  /** Half of a JSON reply, then the connection is cut (a truncated response). */
+  | { kind: 'truncated'; text: string }
 
 export interface RecordedRequest {
   method: string
@@ -155,6 +164,33 @@ async function answer(b: Behaviour, res: http.ServerResponse): Promise<void> {
       res.writeHead(b.status, { 'content-type': 'application/json', ...b.headers })
       res.end(b.body ?? JSON.stringify({ error: { message: `status ${b.status}` } }))
       return
+    case 'choices': {
+      if (b.delayMs) await sleep(b.delayMs)
+      res.writeHead(200, { 'content-type': 'application/json' })
+      res.end(
+        JSON.stringify({
+          object: 'chat.completion',
+          model: 'served-model',
+          choices: b.texts.map((content, index) => ({
+            index,
+            message: { role: 'assistant', content },
+            finish_reason: 'stop',
+          })),
+          ...(b.usage ? { usage: b.usage } : {}),
+        }),
+      )
+      return
+    }
+    case 'truncated': {
+      const body = JSON.stringify({
+        choices: [{ index: 0, message: { role: 'assistant', content: b.text } }],
+      })
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(body.length) })
+      res.write(body.slice(0, Math.floor(body.length / 2)))
+      await sleep(5)
+      res.socket?.destroy()
+      return
+    }
     case 'drop':
       res.socket?.destroy()
       return
