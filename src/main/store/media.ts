@@ -7,6 +7,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import type { RgbImage } from '../engine/types'
+import { writeFileAtomic } from '../files/atomicWrite'
 import type { Project } from './project'
 
 export interface MediaInfo {
@@ -26,11 +27,8 @@ export function mediaPath(project: Project, hash: string): string {
 export function putMedia(project: Project, bytes: Buffer | Uint8Array, info: MediaInfo): string {
   const hash = crypto.createHash('sha256').update(bytes).digest('hex')
   const file = path.join(project.mediaDir, `${hash}.${info.ext}`)
-  if (!fs.existsSync(file)) {
-    const tmp = `${file}.${process.pid}.tmp`
-    fs.writeFileSync(tmp, bytes)
-    fs.renameSync(tmp, file)
-  }
+  // No fsync: one per image would halve import speed, and `reseg project check` finds a lost file.
+  if (!fs.existsSync(file)) writeFileAtomic(file, bytes, { fsync: false })
   project.db
     .prepare('INSERT OR IGNORE INTO media (hash, ext, width, height, bytes) VALUES (?, ?, ?, ?, ?)')
     .run(hash, info.ext, info.width, info.height, bytes.length)
