@@ -37,6 +37,7 @@ import { TagBar } from './features/tags/TagBar'
 import { withTag } from './features/tags/tagState'
 import { LoadError } from './features/loadError/LoadError'
 import { useRetryableLoad } from './features/loadError/useRetryableLoad'
+import { CrashCheck } from './features/maintenance/CrashCheck'
 import { AnalysisSlot, ReasonSlot } from './slots'
 import { isTypingTarget } from './app/keyboard'
 
@@ -550,6 +551,7 @@ export function App({ api }: { api: ApiClient }) {
 
   return (
     <div className="app" data-theme={theme} data-testid="app" data-sample-id={shown?.sample.id ?? ''}>
+      <CrashCheck api={api} />
       <header className="topbar">
         <div className="brand">ReSeg Inspector</div>
         <nav className="tabs">
