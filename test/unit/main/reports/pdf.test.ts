@@ -47,7 +47,7 @@ describe('PDF report', () => {
         const page = await browser.newPage({ viewport: { width: 703, height: 1032 } })
         await page.goto(pathToFileURL(html).href)
         await page.emulateMedia({ media: 'print' })
-        height = await page.evaluate(() => document.documentElement.scrollHeight)
+        height = Number(await page.evaluate('document.documentElement.scrollHeight'))
       } finally {
         await browser.close()
       }
