@@ -1,11 +1,17 @@
 /**
  * Failure paths in the browser: a sample whose detail fails to load shows the error and a Retry button (not
  * "Loading…" forever), and Retry loads it; a double click on a tag chip before the first reply lands "off" on
- * screen and on the server, because each click sends the state it wants (set / unset), never a toggle.
+ * screen and on the server, because each click sends the state it wants (set / unset), never a toggle; a
+ * project left open by a process that died (a killed import) gets the project check offered, and its Fix
+ * removes what the import left behind.
  */
+import { spawnSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { Browser, Page, Route } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { SESSIONS_DIR } from '../../src/main/store/sessions'
 import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
 
 let browser: Browser
@@ -81,5 +87,51 @@ describe('robustness in the inspector', () => {
       .get(sampleId, tagId) as { n: number }
     expect(onServer.n).toBe(0)
     await page.close()
+  })
+
+  it('offers the project check after a crash, and Fix removes what a killed import left', async () => {
+    const dir = await makeDemoProject({ images: 3 })
+    // What `reseg import` leaves when killed: its session marker and its staging folder.
+    const dead = Number(
+      spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout,
+    )
+    fs.writeFileSync(
+      path.join(dir, SESSIONS_DIR, `${dead}.deadbeef.json`),
+      JSON.stringify({
+        pid: dead,
+        host: os.hostname(),
+        startedAt: '2026-11-28T03:00:00Z',
+        command: 'reseg import dataset x',
+      }),
+    )
+    const staging = path.join(dir, 'media', `.staging-${dead}-0badc0de`)
+    fs.mkdirSync(staging)
+    fs.writeFileSync(path.join(staging, 'a.jpg'), Buffer.alloc(4096))
+    const crashed = await startServe({ projectDir: dir })
+    const page = await newPage()
+    try {
+      await page.goto(crashed.url)
+      const banner = page.locator('[data-testid=crash-check]')
+      await banner.waitFor({ timeout: 30_000 })
+      expect(await banner.textContent()).toContain(`reseg import dataset x (pid ${dead})`)
+      await page.click('[data-testid=crash-check-run]')
+      const result = page.locator('[data-testid=crash-check-result]')
+      await result.waitFor()
+      expect(await result.textContent()).toContain('1 orphaned media entries')
+      expect(fs.existsSync(staging)).toBe(true)
+      await page.click('[data-testid=crash-check-fix]')
+      await page.waitForFunction(() =>
+        document.querySelector('[data-testid=crash-check-result]')?.textContent?.includes('now clean'),
+      )
+      expect(fs.existsSync(staging)).toBe(false)
+      // Checked and fixed: a reload no longer offers it.
+      await page.reload()
+      await page.waitForSelector('[data-testid=canvas][data-sample-id]')
+      expect(await banner.count()).toBe(0)
+    } finally {
+      await page.close()
+      await crashed.stop()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
   })
 })
