@@ -51,6 +51,13 @@ function readMarker(file: string): SessionMarker | null {
   }
 }
 
+// A process that exits without closing its projects (an error exit of the CLI) did not crash: one exit hook
+// removes whatever markers it still holds.
+const ownMarkers = new Set<string>()
+process.on('exit', () => {
+  for (const f of ownMarkers) fs.rmSync(f, { force: true })
+})
+
 /** Markers of processes on this host that died with the project open; `clear` deletes them. */
 export function staleSessions(projectDir: string, opts: { clear?: boolean } = {}): SessionMarker[] {
   const dir = path.join(projectDir, SESSIONS_DIR)
@@ -82,11 +89,10 @@ export function openSession(projectDir: string): OpenSession {
     command: process.argv.slice(1).join(' ').slice(0, 500),
   }
   fs.writeFileSync(own, JSON.stringify(marker))
-  // A process that exits without closing the project (an error exit of the CLI) did not crash.
+  ownMarkers.add(own)
   const release = () => {
-    process.off('exit', release)
+    ownMarkers.delete(own)
     fs.rmSync(own, { force: true })
   }
-  process.on('exit', release)
   return { stale, release }
 }
