@@ -1,6 +1,26 @@
 import react from '@vitejs/plugin-react'
 import { defineConfig, externalizeDepsPlugin } from 'electron-vite'
+import fs from 'node:fs'
+import { createRequire } from 'node:module'
 import { resolve } from 'node:path'
+
+/**
+ * electron-vite picks the Node and Chrome build targets from Electron's major version, which it reads from the
+ * installed `electron` package. npm drops that optional package when Electron's binary download fails, so fall
+ * back to the exact version package.json pins (the one `npm ci` would have installed).
+ */
+function electronMajorVersion(): string {
+  try {
+    const installed = createRequire(import.meta.url).resolve('electron/package.json')
+    return (JSON.parse(fs.readFileSync(installed, 'utf8')) as { version: string }).version.split('.')[0]
+  } catch {
+    const pkg = JSON.parse(fs.readFileSync(resolve(import.meta.dirname, 'package.json'), 'utf8')) as {
+      optionalDependencies: { electron: string }
+    }
+    return pkg.optionalDependencies.electron.split('.')[0]
+  }
+}
+process.env.ELECTRON_MAJOR_VER ||= electronMajorVersion()
 
 // main and preload are bundled for the desktop app only; the renderer build (out/renderer) is the same
 // bundle the serve host gives to a browser.
@@ -18,9 +38,11 @@ export default defineConfig({
       },
     },
   },
-  // Sandboxed preloads cannot require() packages, so everything it uses is bundled in.
+  // Sandboxed preloads cannot require() packages, so everything it uses is bundled in (electron-vite
+  // externalizes dependencies by default).
   preload: {
     build: {
+      externalizeDeps: false,
       rollupOptions: {
         input: { index: resolve(import.meta.dirname, 'src/preload/index.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },

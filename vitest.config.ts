@@ -1,4 +1,15 @@
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { defineConfig } from 'vitest/config'
+import { hermeticEnv } from './test/hermetic.ts'
+
+// Hermetic runs: one fresh folder per run holds the tests' data folder, models folder and credentials
+// (test/hermetic.ts); test/hermeticGlobalSetup.ts removes it at the end.
+const home = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-test-home-'))
+process.env.RESEG_TEST_RUN_HOME = home
+const env = hermeticEnv(home, import.meta.dirname)
+const setupFiles = ['test/hermeticSetup.ts']
 
 // unit: plain Node, parallel. e2e: one built renderer, real Chromium through the serve host, run in one
 // worker so browser tests do not fight over two cores.
@@ -12,6 +23,9 @@ export default defineConfig({
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: 'forks',
+          env,
+          setupFiles,
+          globalSetup: ['test/hermeticGlobalSetup.ts'],
         },
       },
       {
@@ -22,7 +36,9 @@ export default defineConfig({
           hookTimeout: 240_000,
           pool: 'forks',
           fileParallelism: false,
-          globalSetup: ['test/e2e/globalSetup.ts'],
+          env,
+          setupFiles,
+          globalSetup: ['test/hermeticGlobalSetup.ts', 'test/e2e/globalSetup.ts'],
         },
       },
     ],

@@ -118,7 +118,7 @@ describe('HTML report', () => {
 })
 
 describe('PDF report', () => {
-  it('prints one A4 page per section', async () => {
+  it('prints A4 pages with its 11 sections packed onto fewer pages', async () => {
     const out = path.join(dir, 'report.pdf')
     await exportReport(fx.project, {
       run: 'runA',
@@ -132,13 +132,14 @@ describe('PDF report', () => {
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-')
     // Page objects ("/Type /Page", not "/Pages"); Chromium writes them uncompressed.
     const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?![s\w])/g) ?? []).length
-    // headline, distribution, 4 breakdowns, stages, suggested tags, comparison, worst samples, tag examples,
-    // notes.
-    expect(pages).toBe(12)
+    // 12 sections (headline, distribution, 4 breakdowns, stages, suggested tags, comparison, worst samples, tag examples,
+    // notes), packed: short ones share a page (test/unit/main/reports/pdf.test.ts checks the packing).
+    expect(pages).toBeGreaterThan(1)
+    expect(pages).toBeLessThan(12)
     // poppler's reading of the same file, where installed (apt install poppler-utils).
     if (fs.existsSync('/usr/bin/pdfinfo')) {
       const info = execFileSync('/usr/bin/pdfinfo', [out], { encoding: 'utf8' })
-      expect(info).toMatch(/^Pages:\s+12$/m)
+      expect(info).toMatch(new RegExp(`^Pages:\\s+${pages}$`, 'm'))
       expect(info).toMatch(/Page size:\s+59\d\.\d+ x 84\d\.\d+ pts \(A4\)/)
     }
   })

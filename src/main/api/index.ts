@@ -22,6 +22,7 @@ import { authorHandlers } from './author'
 import { exportDatasetHandlers } from './exportDataset'
 import { suggestHandlers } from './suggest'
 import { rolloutsHandlers } from './rollouts'
+import { maintenanceHandlers } from './maintenance'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -41,6 +42,7 @@ export const handlers: HandlersFor<Contract> = {
   ...exportDatasetHandlers,
   ...suggestHandlers,
   ...rolloutsHandlers,
+  ...maintenanceHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

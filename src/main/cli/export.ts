@@ -110,9 +110,12 @@ export function registerExportCommands(program: Command): void {
         out.push(a.gt.statement)
         for (const b of a.breakdowns) {
           out.push('', b.label)
+          // An empty bucket has no mean and no interval: a dash, not a row of zeros that reads as a result.
           for (const r of b.rows)
             out.push(
-              `  ${r.label.padEnd(22)} n=${String(r.n).padStart(6)}  gIoU ${ci(r.gIoU)}  cIoU ${ci(r.cIoU)}`,
+              r.n === 0
+                ? `  ${r.label.padEnd(22)} n=${String(r.n).padStart(6)}  —`
+                : `  ${r.label.padEnd(22)} n=${String(r.n).padStart(6)}  gIoU ${ci(r.gIoU)}  cIoU ${ci(r.cIoU)}`,
             )
         }
         process.stdout.write(`${out.join('\n')}\n`)

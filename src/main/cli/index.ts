@@ -15,6 +15,7 @@ import { registerAuthorCommands } from './author'
 import { registerExportDatasetCommands } from './exportDataset'
 import { registerSuggestCommands } from './suggest'
 import { registerRolloutCommands } from './rollouts'
+import { registerCheckCommands } from './check'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
   registerSuggestCommands(program)
   // After 'import' and 'analyze' exist: it adds 'import rollouts' and 'analyze rollouts' to them.
   registerRolloutCommands(program)
+  registerCheckCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

@@ -183,17 +183,22 @@ export function registerReasonCommands(program: Command): void {
           progress.finish(`${r.done - r.failed} stored, ${r.skipped} already done`)
           for (const e of r.errors) process.stderr.write(`error: ${e}\n`)
           const rows = db
-            .prepare('SELECT intersection, union_px AS "union" FROM predictions WHERE run_id = ?')
+            .prepare(
+              'SELECT intersection, union_px AS "union", parse_error FROM predictions WHERE run_id = ?',
+            )
             .all(r.runId) as {
             intersection: number
             union: number
+            parse_error: string | null
           }[]
+          // A resumed run holds earlier passes' answers too: count what the run holds, and say this pass's.
+          const unparseable = rows.filter((row) => row.parse_error != null).length
           const agg = aggregate(rows)
           const latency =
             r.meanLatencyMs == null ? '' : `, mean latency ${(r.meanLatencyMs / 1000).toFixed(2)} s`
           process.stdout.write(
-            `run '${opts.outRun}': ${rows.length} samples (${r.skipped} resumed, ${r.done - r.failed} asked now, ${r.failed} failed, ` +
-              `${r.parseErrors} unparseable answers${latency}); gIoU ${agg.gIoU.toFixed(4)}, cIoU ${agg.cIoU.toFixed(4)} ` +
+            `run '${opts.outRun}': ${rows.length} samples (${r.skipped} resumed, ${r.done - r.failed} asked now, ${r.failed} failed; ` +
+              `${unparseable} unparseable answers in the run, ${r.parseErrors} this pass${latency}); gIoU ${agg.gIoU.toFixed(4)}, cIoU ${agg.cIoU.toFixed(4)} ` +
               `(Seg-Zero convention${segmenter ? '' : '; no masks: prompts only'})\n`,
           )
           if (r.cancelled) {

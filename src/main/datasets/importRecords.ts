@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import sharp, { type Metadata } from 'sharp'
 import type { Rle } from '../../shared/domain/rle'
 import { createDataset } from '../store/datasets'
-import { putMedia } from '../store/media'
+import { beginMediaStaging, discardMediaStaging, publishMediaStaging, putMedia } from '../store/media'
 import type { Project } from '../store/project'
 import { insertSample, sampleKey } from '../store/samples'
 import path from 'node:path'
@@ -80,6 +80,8 @@ export async function importRecords(
   const seenKeys = new Map<string, string>()
   let samples = 0
   db.exec('BEGIN IMMEDIATE')
+  // New images wait in a staging folder until the commit, so a killed import leaves no loose media files.
+  const staging = beginMediaStaging(project)
   try {
     const datasetId = createDataset(db, meta)
     for await (const r of records) {
@@ -107,7 +109,7 @@ export async function importRecords(
       if (r.ignore && (r.ignore.h !== r.gt.h || r.ignore.w !== r.gt.w)) {
         throw new Error(`${r.where} (image_id ${r.imageId}): ignore mask size differs from the mask`)
       }
-      const hash = putMedia(project, r.image, info)
+      const hash = putMedia(project, r.image, info, staging)
       touched.add(hash)
       insertSample(db, {
         datasetId,
@@ -125,10 +127,12 @@ export async function importRecords(
       opts.onProgress?.(samples, opts.total ?? null)
     }
     if (samples === 0) throw new Error(`${meta.source ?? meta.name}: no samples found`)
+    publishMediaStaging(staging)
     db.exec('COMMIT')
     return { datasetId, name: meta.name, samples, images: touched.size }
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK')
+    discardMediaStaging(staging)
     removeOrphanMedia(project, touched)
     throw err
   }

@@ -12,6 +12,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { writeFileAtomic } from '../files/atomicWrite'
 
 export interface KeySource {
   /** Where the key for this endpoint would come from; never the key itself. */
@@ -94,11 +95,8 @@ export function storeApiKey(
   const { data } = readFile(file)
   if (key) data.keys[endpointName] = key
   else delete data.keys[endpointName]
-  // Write to a private temp file and rename, so the key is never briefly world-readable.
-  const tmp = `${file}.${process.pid}.tmp`
-  fs.writeFileSync(tmp, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 })
-  fs.chmodSync(tmp, 0o600)
-  fs.renameSync(tmp, file)
+  // A private temp file renamed into place: the key is never briefly world-readable, the file never half-written.
+  writeFileAtomic(file, `${JSON.stringify(data, null, 2)}\n`, { mode: 0o600 })
   return file
 }
 

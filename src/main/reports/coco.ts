@@ -4,7 +4,7 @@
  * `bbox` and `area` as pycocotools' `encode`, `toBbox` and `area` give them. Predictions without a mask
  * (evaluation-output runs, raw outputs not segmented yet) are not written; the result counts them.
  */
-import fs from 'node:fs'
+import { writeFileAtomic } from '../files/atomicWrite'
 import { area, fromCoco, toBbox, toCoco } from '../../shared/domain/rle'
 import type { Project } from '../store/project'
 import { getRunByName } from '../store/runs'
@@ -64,6 +64,6 @@ export function exportCoco(
   outFile: string,
 ): { written: number; withoutMask: number } {
   const { results, withoutMask } = cocoResults(project, runName)
-  fs.writeFileSync(outFile, `${JSON.stringify(results)}\n`)
+  writeFileAtomic(outFile, `${JSON.stringify(results)}\n`)
   return { written: results.length, withoutMask }
 }

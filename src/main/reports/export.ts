@@ -9,6 +9,7 @@ import path from 'node:path'
 import { DEFAULT_BOOTSTRAP } from '../../shared/domain/bootstrap'
 import { requireRun } from '../analysis/results'
 import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
+import { produceFileAtomic } from '../files/atomicWrite'
 import type { Project } from '../store/project'
 import { exportCoco } from './coco'
 import { writeHtmlReport } from './html'
@@ -122,7 +123,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
           writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
         )
         opts.onProgress?.(1, 1, 'printing')
-        await printHtmlToPdf(html, opts.out)
+        await produceFileAtomic(opts.out, (tmp) => printHtmlToPdf(html, tmp))
       } finally {
         fs.rmSync(tmpDir, { recursive: true, force: true })
       }

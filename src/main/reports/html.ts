@@ -1,6 +1,7 @@
 /**
  * The HTML report: one self-contained file (inline CSS, charts as inline SVG, thumbnails as data URIs,
- * no script, no external reference) that opens offline in any browser and prints to PDF page by page.
+ * no script, no external reference) that opens offline in any browser and prints to PDF, its sections
+ * packed onto pages (each kept whole where it fits).
  * Sections: headline metrics, IoU distribution, one breakdown per dimension, stage attribution, run
  * comparison, worst-k samples, examples per tag, notes. Written section by section to a sink; only the
  * thumbnails of the samples shown are rendered, so size and memory do not grow with the dataset.
@@ -56,7 +57,7 @@ figcaption{font-size:12px}.q{font-weight:600}.reason{color:#41495a;font-size:11.
 .tags{display:flex;flex-wrap:wrap;gap:12px 18px;align-items:flex-start}.taggroup{flex:1 1 240px;max-width:100%}.taggroup h3{margin:4px 0}
 .tag{display:inline-block;background:#eef1f6;border-radius:4px;padding:0 5px;margin:1px;font-size:11px}.note{background:#fff8db;padding:2px 4px;font-size:12px}
 .legend span{display:inline-block;margin-right:12px}.sw{display:inline-block;width:10px;height:10px;margin-right:4px;vertical-align:middle}
-@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none}section.page{break-before:page}section.page:first-of-type{break-before:auto}}
+@page{size:A4;margin:12mm}@media print{body{margin:0;max-width:none}section.page{break-inside:avoid}h2,h3{break-after:avoid}tr,svg,.card{break-inside:avoid}}
 `
 
 interface SampleInfo {

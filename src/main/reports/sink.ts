@@ -1,10 +1,10 @@
 /**
  * A file being written by a report: text goes through a write stream with backpressure (so a 100k-sample
- * export never holds more than a chunk in memory) into a temporary file renamed into place on success,
- * so a failed or cancelled export never leaves a half-written report under the requested name.
+ * export never holds more than a chunk in memory) into a temporary file renamed into place on success
+ * (files/atomicWrite), so a failed or cancelled export never leaves a half-written report under the
+ * requested name.
  */
-import fs from 'node:fs'
-import path from 'node:path'
+import { createAtomicWriteStream } from '../files/atomicWrite'
 
 export interface Sink {
   write(text: string): Promise<void>
@@ -15,16 +15,9 @@ export interface Sink {
 }
 
 export function openSink(file: string): Sink {
-  const dir = path.dirname(path.resolve(file))
-  if (!fs.existsSync(dir)) throw new Error(`cannot write ${file}: folder ${dir} does not exist`)
-  const tmp = `${file}.${process.pid}.partial`
-  const stream = fs.createWriteStream(tmp, { encoding: 'utf8', highWaterMark: 1 << 20 })
+  const { stream, commit, abort } = createAtomicWriteStream(file, { encoding: 'utf8' })
   let failed: Error | null = null
   stream.on('error', (e) => (failed = e))
-  const ended = () =>
-    new Promise<void>((resolve, reject) =>
-      stream.end((err?: Error | null) => (err ? reject(err) : resolve())),
-    )
   return {
     async write(text) {
       if (failed) throw failed
@@ -41,14 +34,7 @@ export function openSink(file: string): Sink {
         if (failed) throw failed
       }
     },
-    async close() {
-      await ended()
-      if (failed) throw failed
-      fs.renameSync(tmp, file)
-    },
-    async abort() {
-      await ended().catch(() => undefined)
-      fs.rmSync(tmp, { force: true })
-    },
+    close: commit,
+    abort,
   }
 }

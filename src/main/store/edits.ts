@@ -48,25 +48,28 @@ export function recordPromptEdit(
     iou?: number | null
   },
 ): number {
-  const r = db
-    .prepare(
-      `INSERT INTO prompt_edits (run_id, sample_id, prompts_json, model, mask_rle, score, intersection, union_px, iou)
+  // The edit and the undo stack that shows it change together, or not at all.
+  return db.transaction(() => {
+    const r = db
+      .prepare(
+        `INSERT INTO prompt_edits (run_id, sample_id, prompts_json, model, mask_rle, score, intersection, union_px, iou)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-    )
-    .run(
-      e.runId,
-      e.sampleId,
-      JSON.stringify(e.prompts),
-      e.model ?? null,
-      e.mask ? toCoco(e.mask).counts : null,
-      e.score ?? null,
-      e.intersection ?? null,
-      e.union ?? null,
-      e.iou ?? null,
-    )
-  const id = Number(r.lastInsertRowid)
-  loadCursor(db, e.runId, e.sampleId)
-  return id
+      )
+      .run(
+        e.runId,
+        e.sampleId,
+        JSON.stringify(e.prompts),
+        e.model ?? null,
+        e.mask ? toCoco(e.mask).counts : null,
+        e.score ?? null,
+        e.intersection ?? null,
+        e.union ?? null,
+        e.iou ?? null,
+      )
+    const id = Number(r.lastInsertRowid)
+    loadCursor(db, e.runId, e.sampleId)
+    return id
+  })()
 }
 
 /** Reads the cursor, pushing any edits newer than the last one seen; writes it back if that changed it. */

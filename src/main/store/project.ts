@@ -7,6 +7,7 @@ import Database from 'better-sqlite3'
 import fs from 'node:fs'
 import path from 'node:path'
 import { migrations, type Migration } from './migrations'
+import { openSession, type SessionMarker } from './sessions'
 
 export type Db = Database.Database
 
@@ -16,6 +17,11 @@ export interface Project {
   mediaDir: string
   /** The better-sqlite3 binary it was opened with, so a second connection (an import job's) loads the same. */
   nativeBinding?: string
+  /**
+   * Processes that died with this project open (found when it was opened): a crash or kill, after which
+   * `reseg project check` (store/check.ts) is worth running. Empty after a clean shutdown.
+   */
+  uncleanShutdown: SessionMarker[]
   close(): void
 }
 
@@ -44,7 +50,18 @@ export function openProject(dir: string, opts: { create?: boolean; nativeBinding
     db.close()
     throw err
   }
-  return { dir, db, mediaDir, nativeBinding: opts.nativeBinding, close: () => db.close() }
+  const session = openSession(dir)
+  return {
+    dir,
+    db,
+    mediaDir,
+    nativeBinding: opts.nativeBinding,
+    uncleanShutdown: session.stale,
+    close: () => {
+      db.close()
+      session.release()
+    },
+  }
 }
 
 export function schemaVersion(db: Db): number {

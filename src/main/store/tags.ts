@@ -63,28 +63,33 @@ export function saveTag(
   db: Db,
   t: { id?: number; name: string; color?: string; position?: number; description?: string | null },
 ): Tag {
-  const clash = db.prepare('SELECT id FROM tags WHERE name = ?').get(t.name) as { id: number } | undefined
-  if (clash && clash.id !== t.id) throw new Error(`a tag named '${t.name}' already exists`)
-  if (t.id == null) {
-    const next = db.prepare('SELECT COALESCE(MAX(position) + 1, 0) AS n, COUNT(*) AS c FROM tags').get() as {
-      n: number
-      c: number
+  // The name check and the write are one transaction: two saves cannot both pass the check.
+  return db.transaction((): Tag => {
+    const clash = db.prepare('SELECT id FROM tags WHERE name = ?').get(t.name) as { id: number } | undefined
+    if (clash && clash.id !== t.id) throw new Error(`a tag named '${t.name}' already exists`)
+    if (t.id == null) {
+      const next = db
+        .prepare('SELECT COALESCE(MAX(position) + 1, 0) AS n, COUNT(*) AS c FROM tags')
+        .get() as {
+        n: number
+        c: number
+      }
+      const r = db
+        .prepare('INSERT INTO tags (name, color, position, description) VALUES (?, ?, ?, ?)')
+        .run(t.name, t.color ?? PALETTE[next.c % PALETTE.length], t.position ?? next.n, t.description ?? null)
+      return db.prepare('SELECT * FROM tags WHERE id = ?').get(r.lastInsertRowid) as TagRecord
     }
-    const r = db
-      .prepare('INSERT INTO tags (name, color, position, description) VALUES (?, ?, ?, ?)')
-      .run(t.name, t.color ?? PALETTE[next.c % PALETTE.length], t.position ?? next.n, t.description ?? null)
-    return db.prepare('SELECT * FROM tags WHERE id = ?').get(r.lastInsertRowid) as TagRecord
-  }
-  const old = db.prepare('SELECT * FROM tags WHERE id = ?').get(t.id) as TagRecord | undefined
-  if (!old) throw new Error(`no tag with id ${t.id}`)
-  db.prepare('UPDATE tags SET name = ?, color = ?, position = ?, description = ? WHERE id = ?').run(
-    t.name,
-    t.color ?? old.color,
-    t.position ?? old.position,
-    t.description === undefined ? old.description : t.description,
-    t.id,
-  )
-  return db.prepare('SELECT * FROM tags WHERE id = ?').get(t.id) as TagRecord
+    const old = db.prepare('SELECT * FROM tags WHERE id = ?').get(t.id) as TagRecord | undefined
+    if (!old) throw new Error(`no tag with id ${t.id}`)
+    db.prepare('UPDATE tags SET name = ?, color = ?, position = ?, description = ? WHERE id = ?').run(
+      t.name,
+      t.color ?? old.color,
+      t.position ?? old.position,
+      t.description === undefined ? old.description : t.description,
+      t.id,
+    )
+    return db.prepare('SELECT * FROM tags WHERE id = ?').get(t.id) as TagRecord
+  })()
 }
 
 export function deleteTag(db: Db, id: number): boolean {
@@ -101,19 +106,22 @@ export function sampleTagIds(db: Db, runId: number, sampleId: number): number[] 
     .all(runId, sampleId) as number[]
 }
 
+/** Sets (never toggles) one tag's state: repeating a request is harmless, whatever order replies arrive in. */
 export function setSampleTag(db: Db, runId: number, sampleId: number, tagId: number, on: boolean): number[] {
-  if (on) {
-    db.prepare('INSERT OR IGNORE INTO sample_tags (run_id, sample_id, tag_id) VALUES (?, ?, ?)').run(
-      runId,
-      sampleId,
-      tagId,
-    )
-  } else {
-    db.prepare('DELETE FROM sample_tags WHERE run_id = ? AND sample_id = ? AND tag_id = ?').run(
-      runId,
-      sampleId,
-      tagId,
-    )
-  }
-  return sampleTagIds(db, runId, sampleId)
+  return db.transaction(() => {
+    if (on) {
+      db.prepare('INSERT OR IGNORE INTO sample_tags (run_id, sample_id, tag_id) VALUES (?, ?, ?)').run(
+        runId,
+        sampleId,
+        tagId,
+      )
+    } else {
+      db.prepare('DELETE FROM sample_tags WHERE run_id = ? AND sample_id = ? AND tag_id = ?').run(
+        runId,
+        sampleId,
+        tagId,
+      )
+    }
+    return sampleTagIds(db, runId, sampleId)
+  })()
 }

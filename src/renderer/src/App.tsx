@@ -35,6 +35,10 @@ import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollou
 import { StatusBar } from './features/status/StatusBar'
 import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
+import { withTag } from './features/tags/tagState'
+import { LoadError } from './features/loadError/LoadError'
+import { useRetryableLoad } from './features/loadError/useRetryableLoad'
+import { CrashCheck } from './features/maintenance/CrashCheck'
 import { AnalysisSlot, ReasonSlot } from './slots'
 import { ExportDatasetButton } from './features/exportDataset/ExportDatasetButton'
 import { ReviewView } from './features/review/ReviewView' // review mode (suggested failure tags)
@@ -132,6 +136,7 @@ export function App({ api }: { api: ApiClient }) {
   const canvasRef = useRef<CanvasHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
   const latest = useRef(new KeyedLatestWins())
+  const tagRequests = useRef(new KeyedLatestWins())
 
   useEffect(() => {
     document.documentElement.dataset.theme = theme
@@ -246,18 +251,9 @@ export function App({ api }: { api: ApiClient }) {
   }, [])
 
   const hasDetail = details.has(detailKey)
-  useEffect(() => {
-    if (sampleId == null || hasDetail) return
-    let live = true
-    api.getSampleDetail({ sampleId, runId, compareRunId }).then(
-      (d) => storeDetail(detailKey, d),
-      (e: Error) => live && setFatal(e.message),
-    )
-    return () => {
-      live = false
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, detailKey, hasDetail])
+  const detailLoad = useRetryableLoad(detailKey, sampleId != null && !hasDetail, () =>
+    api.getSampleDetail({ sampleId: sampleId!, runId, compareRunId }).then((d) => storeDetail(detailKey, d)),
+  )
 
   // Neighbours in the list are fetched (detail and image) while the user looks at this sample, so j/k
   // switches without waiting for the backend.
@@ -370,11 +366,20 @@ export function App({ api }: { api: ApiClient }) {
     async (tag: Tag) => {
       if (!shown || runId == null) return
       const key = detailKey
-      const on = !shown.tagIds.includes(tag.id)
+      const before = shown.tagIds
+      const on = !before.includes(tag.id)
       const sid = shown.sample.id
-      const r = await api.setSampleTag({ runId, sampleId: sid, tagId: tag.id, on })
-      updateDetail(key, (d) => ({ ...d, tagIds: r.tagIds }))
-      list.patch(sid, (row) => ({ ...row, tagIds: r.tagIds }))
+      updateDetail(key, (d) => ({ ...d, tagIds: withTag(before, tag.id, on) }))
+      const r = await tagRequests.current
+        .for(key)
+        .run(() => api.setSampleTag({ runId, sampleId: sid, tagId: tag.id, on }))
+        .catch((e: unknown) => {
+          updateDetail(key, (d) => ({ ...d, tagIds: before }))
+          throw e
+        })
+      if (r.stale) return
+      updateDetail(key, (d) => ({ ...d, tagIds: r.value.tagIds }))
+      list.patch(sid, (row) => ({ ...row, tagIds: r.value.tagIds }))
     },
     [api, shown, runId, detailKey, list, updateDetail],
   )
@@ -552,6 +557,7 @@ export function App({ api }: { api: ApiClient }) {
 
   return (
     <div className="app" data-theme={theme} data-testid="app" data-sample-id={shown?.sample.id ?? ''}>
+      <CrashCheck api={api} />
       <header className="topbar">
         <div className="brand">ReSeg Inspector</div>
         <nav className="tabs">
@@ -719,6 +725,8 @@ export function App({ api }: { api: ApiClient }) {
                     )}
                   </div>
                 </>
+              ) : detailLoad.error ? (
+                <LoadError what="this sample" message={detailLoad.error} onRetry={detailLoad.retry} />
               ) : (
                 <div className="query muted">
                   {total === 0 ? 'No sample matches the filter.' : 'Loading…'}

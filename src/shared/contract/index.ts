@@ -20,6 +20,7 @@ import { authorMethods } from './author'
 import { exportDatasetMethods } from './exportDataset'
 import { suggestMethods } from './suggest'
 import { rolloutsMethods } from './rollouts'
+import { maintenanceMethods } from './maintenance'
 
 export const contract = {
   ...projectMethods,
@@ -38,6 +39,7 @@ export const contract = {
   ...exportDatasetMethods,
   ...suggestMethods,
   ...rolloutsMethods,
+  ...maintenanceMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

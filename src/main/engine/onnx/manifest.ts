@@ -7,10 +7,11 @@
  * `<models dir>/<id>/<file>`. `RESEG_MODELS_MANIFEST` points at another manifest (tests).
  */
 import { existsSync, readFileSync, statSync } from 'node:fs'
-import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
+import { writeFileAtomic } from '../../files/atomicWrite'
 import { FLAVOURS, type Flavour } from './flavours'
 import type { PreprocessConfig } from './pipeline'
 
@@ -139,9 +140,7 @@ export async function saveUserModel(model: UserModel): Promise<void> {
   models.push(model)
   const path = userFile()
   await mkdir(dirname(path), { recursive: true })
-  const tmp = `${path}.${process.pid}.tmp`
-  await writeFile(tmp, JSON.stringify({ version: 1, models }, null, 2) + '\n')
-  await rename(tmp, path)
+  writeFileAtomic(path, JSON.stringify({ version: 1, models }, null, 2) + '\n')
 }
 
 export function manifestPreprocess(m: ManifestModel): PreprocessConfig {

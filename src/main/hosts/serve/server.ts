@@ -113,6 +113,16 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
         body = JSON.parse((await readBody(req)) || '{}')
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
+        if (err instanceof BodyTooLarge) {
+          // Answer, then close: the rest of the body is discarded, not read into memory.
+          res.setHeader('connection', 'close')
+          return send(
+            res,
+            413,
+            'application/json',
+            JSON.stringify({ ok: false, error: { code: 'too_large', message } }),
+          )
+        }
         return send(
           res,
           400,
@@ -190,6 +200,14 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
       socket.destroy()
       return
     }
+    // Browsers send the page's origin with every WebSocket upgrade and do not apply the same-origin policy
+    // to it: only our own page may listen to the project's events (clients without Origin are not browsers).
+    const origin = req.headers.origin
+    if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) {
+      socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
+      socket.destroy()
+      return
+    }
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
   })
   const offEvents = ctx.onEvent((event) => {
@@ -239,15 +257,27 @@ function securityHeaders(): Record<string, string> {
   }
 }
 
+class BodyTooLarge extends Error {}
+
 function readBody(req: http.IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
+    const tooLarge = () => new BodyTooLarge(`request body over ${MAX_BODY} bytes`)
+    if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) {
+      reject(tooLarge())
+      req.resume()
+      return
+    }
     const chunks: Buffer[] = []
     let size = 0
+    let over = false
     req.on('data', (c: Buffer) => {
+      if (over) return
       size += c.length
       if (size > MAX_BODY) {
-        reject(new Error(`request body over ${MAX_BODY} bytes`))
-        req.destroy()
+        // Keep draining (and dropping) what the client still sends, so it gets to read the 413.
+        over = true
+        chunks.length = 0
+        reject(tooLarge())
         return
       }
       chunks.push(c)

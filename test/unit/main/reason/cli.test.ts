@@ -15,6 +15,7 @@ let projectDir: string
 let env: NodeJS.ProcessEnv
 /** Chat requests after this many recorded requests never get an answer (null: all are answered). */
 let hangAfter: number | null = null
+let garbage = false
 
 function reseg(
   args: string[],
@@ -45,10 +46,12 @@ beforeAll(async () => {
       ? { kind: 'models', ids: ['vr-7b'] }
       : hangAfter !== null && server.requests.length > hangAfter
         ? { kind: 'hang' }
-        : {
-            kind: 'completion',
-            text: '<answer>[{"bbox_2d": [200,200,400,400], "point_2d": [300,300]}]</answer>',
-          },
+        : garbage
+          ? { kind: 'completion', text: 'I cannot find it in the picture.' }
+          : {
+              kind: 'completion',
+              text: '<answer>[{"bbox_2d": [200,200,400,400], "point_2d": [300,300]}]</answer>',
+            },
   )
   const cred = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-cli-cred-'))
   env = { ...process.env, RESEG_CREDENTIALS_FILE: path.join(cred, 'credentials.json') }
@@ -94,7 +97,7 @@ describe('reseg endpoints / reason', () => {
     ])
     expect(run.stderr).toMatch(/reason vr-again: .*done in/)
     expect(run.stdout).toMatch(
-      /^run 'vr-again': 2 samples \(0 resumed, 2 asked now, 0 failed, 0 unparseable answers/,
+      /^run 'vr-again': 2 samples \(0 resumed, 2 asked now, 0 failed; 0 unparseable answers in the run, 0 this pass/,
     )
     expect(run.code).toBe(0)
     const chat = server.requests.filter((r) => r.url === '/v1/chat/completions')
@@ -159,6 +162,30 @@ describe('reseg endpoints / reason', () => {
     const done = await reseg([...args, ...rest])
     expect(done.code).toBe(0)
     expect(done.stdout).toMatch(/run 'interrupted': 2 samples \(1 resumed, 1 asked now/)
+  })
+
+  it('a resumed run counts the unparseable answers the run holds, and says how many were this pass', async () => {
+    const args = [
+      'reason',
+      '--project',
+      projectDir,
+      '--dataset',
+      'reasonseg-mini',
+      '--base-url',
+      server.baseUrl,
+    ]
+    const rest = ['--model', 'vr-7b', '--out-run', 'resumed-unparseable', '--no-segment']
+    garbage = true
+    const first = await reseg([...args, ...rest, '--limit', '1'])
+    garbage = false
+    expect(first.stdout).toMatch(
+      /1 samples \(0 resumed, 1 asked now, 0 failed; 1 unparseable answers in the run, 1 this pass/,
+    )
+    const second = await reseg([...args, ...rest])
+    expect(second.code).toBe(0)
+    expect(second.stdout).toMatch(
+      /2 samples \(1 resumed, 1 asked now, 0 failed; 1 unparseable answers in the run, 0 this pass/,
+    )
   })
 
   it('rejects bad arguments with one clear line and a non-zero exit', async () => {

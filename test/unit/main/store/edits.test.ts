@@ -115,3 +115,20 @@ describe('saveRunVariant', () => {
     expect(() => saveRunVariant(db, bp.runA, 'run-b')).toThrow(/already exists/)
   })
 })
+
+describe('recordPromptEdit is one transaction', () => {
+  it('keeps neither the edit nor the stack when updating the stack fails', () => {
+    const db = bp.project.db
+    const s = bp.specs[0].id
+    const e1 = edit(0, rect(0, 0, 10, 10))
+    // The stack write fails the way a full disk or a crash between the two statements would.
+    db.exec(
+      `CREATE TRIGGER fail_cursor BEFORE UPDATE ON prompt_edit_cursor BEGIN SELECT RAISE(ABORT, 'disk full'); END;
+       CREATE TRIGGER fail_cursor_insert BEFORE INSERT ON prompt_edit_cursor BEGIN SELECT RAISE(ABORT, 'disk full'); END;`,
+    )
+    expect(() => edit(0, rect(2, 2, 12, 12))).toThrow('disk full')
+    db.exec('DROP TRIGGER fail_cursor; DROP TRIGGER fail_cursor_insert')
+    expect(listPromptEdits(db, bp.runA, s).map((e) => e.id)).toEqual([e1])
+    expect(getEditState(db, bp.runA, s).current?.id).toBe(e1)
+  })
+})

@@ -1,4 +1,5 @@
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -39,6 +40,33 @@ const post = (method: string, body: unknown, headers: Record<string, string> = {
   })
 const auth = () => ({ authorization: `Bearer ${served.token}` })
 
+/** A POST written in 1 MiB chunks, as a client that keeps sending would; resolves with the answer. */
+function rawPost(body: Buffer, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      `${served.baseUrl}/api/getProjectInfo`,
+      { method: 'POST', headers: { 'content-type': 'application/json', ...auth(), ...headers } },
+      (res) => {
+        let text = ''
+        res.setEncoding('utf8')
+        res.on('data', (c: string) => (text += c))
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }))
+      },
+    )
+    req.on('error', reject)
+    let at = 0
+    const writeMore = () => {
+      while (at < body.length) {
+        const chunk = body.subarray(at, at + (1 << 20))
+        at += chunk.length
+        if (!req.write(chunk)) return void req.once('drain', writeMore)
+      }
+      req.end()
+    }
+    writeMore()
+  })
+}
+
 describe('serve host', () => {
   it('binds to loopback and prints a URL with a long random token', () => {
     expect(served.baseUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/)
@@ -69,6 +97,37 @@ describe('serve host', () => {
       ok.on('error', reject)
     })
     ok.close()
+  })
+
+  it("refuses a WebSocket upgrade from another page's origin, even with the token", async () => {
+    const open = (origin: string) =>
+      new Promise<string>((resolve) => {
+        const ws = new WebSocket(`ws://127.0.0.1:${served.port}/events?token=${served.token}`, { origin })
+        ws.on('open', () => {
+          ws.close()
+          resolve('open')
+        })
+        ws.on('error', (e) => resolve(String(e.message)))
+      })
+    expect(await open('http://evil.example')).toContain('403')
+    expect(await open(`http://localhost:${served.port}`)).toContain('403')
+    expect(await open(`http://127.0.0.1:${served.port + 1}`)).toContain('403')
+    expect(await open(`http://127.0.0.1:${served.port}`)).toBe('open')
+  })
+
+  it('answers 413 with a JSON error to a body over the limit, sized or streamed', async () => {
+    const big = Buffer.alloc(32 * 1024 * 1024 + 1, 0x20)
+    const sized = await rawPost(big, { 'content-length': String(big.length) })
+    expect(sized.status).toBe(413)
+    expect(JSON.parse(sized.body)).toEqual({
+      ok: false,
+      error: { code: 'too_large', message: 'request body over 33554432 bytes' },
+    })
+    const streamed = await rawPost(big, { 'transfer-encoding': 'chunked' })
+    expect(streamed.status).toBe(413)
+    expect(JSON.parse(streamed.body)).toMatchObject({ error: { code: 'too_large' } })
+    // The server is fine afterwards.
+    expect((await post('getProjectInfo', {}, auth())).status).toBe(200)
   })
 
   it('serves the page with the token and sets an HttpOnly cookie that authorizes later loads', async () => {
