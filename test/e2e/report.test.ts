@@ -118,7 +118,7 @@ describe('HTML report', () => {
 })
 
 describe('PDF report', () => {
-  it('prints A4 pages with its 11 sections packed onto fewer pages', async () => {
+  it('prints A4 pages with its 12 sections packed onto fewer pages', async () => {
     const out = path.join(dir, 'report.pdf')
     await exportReport(fx.project, {
       run: 'runA',
