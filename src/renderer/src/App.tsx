@@ -26,6 +26,7 @@ import { Legend, SampleCanvas, type CanvasHandle } from './features/canvas/Sampl
 import { useOverlaySettings } from './features/canvas/useOverlaySettings'
 import { PromptPanel } from './features/edit/PromptPanel'
 import { usePromptEditing } from './features/edit/usePromptEditing'
+import { GtBanner, GtPanel, GtSwitch, useGtCanvas, useGtEditing, useGtView } from './features/gt'
 import { HelpOverlay } from './features/help/HelpOverlay'
 import type { Action } from './features/help/shortcuts'
 import { InspectorContext, type InspectorContextValue } from './features/inspector/InspectorContext'
@@ -68,9 +69,18 @@ export function App({ api }: { api: ApiClient }) {
   const editing = usePromptEditing(api, { runId, details, list: nav.list, engine })
   const sampleTags = useSampleTags(api, { runId, details, list: nav.list })
   const runActions = useRunActions(api, { runId, refreshInfo: project.refreshInfo })
+  const [gtVersion, setGtVersion] = useState(0)
+  const gtSample = useMemo(
+    () => (shown ? { id: shown.sample.id, width: shown.sample.width, height: shown.sample.height } : null),
+    [shown],
+  )
+  const gtEdit = useGtEditing(api, gtSample, { onChanged: () => setGtVersion((v) => v + 1) })
+  const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
+  const gtView = useGtView(api, shown, gtVersion)
 
   const { image } = useImage(shown ? api.mediaUrl(shown.sample.mediaHash) : null)
-  const gtMask = useMemo(() => decode(shown?.sample.gt), [shown?.sample.gt])
+  const gtShown = gtView.corrected?.union ?? shown?.sample.gt
+  const gtMask = useMemo(() => decode(gtShown), [gtShown])
   const predMask = useMemo(() => decode(shown?.prediction?.mask), [shown?.prediction?.mask])
   const liveMask = useMemo(() => decode(shown?.currentEdit?.mask), [shown?.currentEdit?.mask])
   const compareMask = useMemo(() => decode(shown?.comparePrediction?.mask), [shown?.comparePrediction?.mask])
@@ -90,6 +100,8 @@ export function App({ api }: { api: ApiClient }) {
 
   // Keyboard: one handler per action of the shortcut table (features/help/shortcuts.ts).
   const inspecting = tab === 'inspect'
+  // Ground-truth edit mode takes the canvas, undo / redo and its own keys while it is on.
+  const gtMode = gtEdit.active && inspecting && shown != null
   const keys: ShortcutHandlers = {
     next: () => nav.go(nav.at + 1),
     prev: () => nav.go(nav.at - 1),
@@ -104,10 +116,18 @@ export function App({ api }: { api: ApiClient }) {
     zoomIn: () => canvasRef.current?.zoom(1.25),
     zoomOut: () => canvasRef.current?.zoom(0.8),
     fit: () => canvasRef.current?.fit(),
-    undo: () => void editing.moveEdit('undo'),
-    redo: () => void editing.moveEdit('redo'),
-    resetPrompts: () => void editing.moveEdit('reset'),
-    deleteSelected: () => editing.deleteSelected(),
+    undo: () => (gtMode ? gtEdit.undo() : void editing.moveEdit('undo')),
+    redo: () => (gtMode ? gtEdit.redo() : void editing.moveEdit('redo')),
+    resetPrompts: () => (gtMode ? false : void editing.moveEdit('reset')),
+    deleteSelected: () => {
+      if (!gtMode) return editing.deleteSelected()
+      if (gtEdit.polygon.length === 0) return false
+      gtEdit.setPolygon(gtEdit.polygon.slice(0, -1))
+    },
+    gtMode: () => (inspecting && shown ? gtEdit.setActive(!gtEdit.active) : false),
+    radiusDown: () => (gtMode ? gtEdit.stepRadius(-1) : false),
+    radiusUp: () => (gtMode ? gtEdit.stepRadius(1) : false),
+    confirm: () => (gtMode && gtEdit.confirm() ? undefined : false),
     tag: ({ tagIndex }) => {
       const t = tags[tagIndex ?? 0]
       if (t) void sampleTags.toggleTag(t)
@@ -117,6 +137,7 @@ export function App({ api }: { api: ApiClient }) {
     toggleTheme,
     toggleGrid: () => setLayout((l) => (l === 'list' ? 'grid' : 'list')),
     escape: () => {
+      if (gtMode && gtEdit.cancel()) return
       setHelp(false)
       editing.setSelectedRef(null)
     },
@@ -187,8 +208,11 @@ export function App({ api }: { api: ApiClient }) {
             </section>
 
             <section className="center">
-              <SampleHead shown={shown} total={nav.total} compareRunName={compareRun?.name ?? null} />
-              <div className="canvas-area">
+              <SampleHead shown={shown} total={nav.total} compareRunName={compareRun?.name ?? null}>
+                <GtSwitch view={gtView} hasPrediction={pred != null} />
+              </SampleHead>
+              <div className={`canvas-area${gtMode ? ' gt-editing' : ''}`}>
+                {gtMode && <GtBanner gt={gtEdit} />}
                 <Legend
                   overlay={overlay.overlay}
                   counts={diffCounts}
@@ -200,20 +224,34 @@ export function App({ api }: { api: ApiClient }) {
                     image={image}
                     width={shown.sample.width}
                     height={shown.sample.height}
-                    gt={gtMask}
+                    gt={gtMode ? null : gtMask}
                     pred={predMask}
                     live={liveMask}
                     compare={compareRunId != null ? compareMask : null}
                     overlay={overlay.overlay}
-                    prompts={editing.prompts}
-                    editable={runId != null}
-                    highlight={editing.hover}
-                    selected={editing.selectedRef}
-                    onHover={editing.setHover}
-                    onSelect={editing.setSelectedRef}
-                    onPromptsChange={(p) => void editing.changePrompts(p)}
                     onDiffCounts={setDiffCounts}
                     handle={canvasRef}
+                    {...(gtMode
+                      ? {
+                          prompts: gtEdit.tool === 'segment' ? gtEdit.segmentPrompts : [],
+                          editable: gtEdit.tool === 'segment',
+                          highlight: null,
+                          selected: null,
+                          onHover: () => undefined,
+                          onSelect: () => undefined,
+                          onPromptsChange: gtEdit.setSegmentPrompts,
+                          tool: gtCanvas.tool,
+                          toolLayer: gtCanvas.layer,
+                        }
+                      : {
+                          prompts: editing.prompts,
+                          editable: runId != null,
+                          highlight: editing.hover,
+                          selected: editing.selectedRef,
+                          onHover: editing.setHover,
+                          onSelect: editing.setSelectedRef,
+                          onPromptsChange: (p) => void editing.changePrompts(p),
+                        })}
                   />
                 )}
               </div>
@@ -222,6 +260,20 @@ export function App({ api }: { api: ApiClient }) {
             </section>
 
             <aside className="right">
+              {gtMode ? (
+                <GtPanel gt={gtEdit} tags={tags} />
+              ) : (
+                shown && (
+                  <button
+                    className="gt-toggle"
+                    onClick={() => gtEdit.setActive(true)}
+                    title="Correct this sample's ground truth (e)"
+                    data-testid="gt-edit-button"
+                  >
+                    Edit ground truth (e)
+                  </button>
+                )
+              )}
               <PromptPanel
                 editing={editing}
                 canUndo={shown?.canUndo ?? false}

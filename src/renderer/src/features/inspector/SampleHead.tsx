@@ -1,4 +1,5 @@
 /** The line above the canvas: the query, the sample's ids and size, and the IoUs of the run(s). */
+import type { ReactNode } from 'react'
 import type { SampleDetail } from '../../../../shared/contract/samples'
 import { fmtIou, iouClass } from '../browser/SampleList'
 import { OVERLAY_COLORS } from '../canvas/SampleCanvas'
@@ -7,10 +8,13 @@ export function SampleHead({
   shown,
   total,
   compareRunName,
+  children,
 }: {
   shown: SampleDetail | null
   total: number | null
   compareRunName: string | null
+  /** Extra items at the end of the metrics line (the GT switch). */
+  children?: ReactNode
 }) {
   if (!shown)
     return (
@@ -39,6 +43,7 @@ export function SampleHead({
           </span>
         )}
         {pred?.bboxIou != null && <span className="metric muted">box IoU {fmtIou(pred.bboxIou)}</span>}
+        {children}
       </div>
     </div>
   )
