@@ -17,6 +17,7 @@ import { reasonHandlers } from './reason'
 import { segmentHandlers } from './segment'
 import { datasetsHandlers } from './datasets'
 import { runsHandlers } from './runs'
+import { gtHandlers } from './gt'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -31,6 +32,7 @@ export const handlers: HandlersFor<Contract> = {
   ...segmentHandlers,
   ...datasetsHandlers,
   ...runsHandlers,
+  ...gtHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

@@ -247,4 +247,60 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX thumbnails_key ON thumbnails(sample_id, IFNULL(run_id, 0));
     `,
   },
+  {
+    version: 6,
+    name: 'ground-truth annotation',
+    sql: `
+      -- Corrected ground truth. The imported samples.gt_rle / ignore_rle are never modified: they are the
+      -- "original" GT. gt_revisions holds a sample's current corrected state (union of its objects, the
+      -- ignore mask) so metrics read one row per sample; it is rewritten by every command, in the same
+      -- transaction as gt_objects and gt_commands. revised = 0 when the state equals the original again.
+      -- cursor = number of gt_commands applied (undo/redo survive a reload).
+      CREATE TABLE gt_revisions (
+        sample_id INTEGER PRIMARY KEY REFERENCES samples(id) ON DELETE CASCADE,
+        mask_rle TEXT NOT NULL,
+        mask_area INTEGER NOT NULL,
+        ignore_rle TEXT,
+        revised INTEGER NOT NULL,
+        cursor INTEGER NOT NULL,
+        author TEXT NOT NULL,
+        reason TEXT,
+        tag_id INTEGER REFERENCES tags(id) ON DELETE SET NULL,
+        updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+      CREATE INDEX gt_revisions_revised ON gt_revisions(revised, sample_id);
+
+      -- The corrected GT's objects (each its own mask); obj_id is stable within the sample.
+      CREATE TABLE gt_objects (
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        obj_id INTEGER NOT NULL,
+        position INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        mask_rle TEXT NOT NULL,
+        area INTEGER NOT NULL,
+        PRIMARY KEY (sample_id, obj_id)
+      );
+
+      -- The command log per sample, seq = 1, 2, ...; commands past the cursor are the redo branch and are
+      -- dropped when a new command is applied. before/after are the full state (objects + ignore) as JSON.
+      CREATE TABLE gt_commands (
+        sample_id INTEGER NOT NULL REFERENCES samples(id) ON DELETE CASCADE,
+        seq INTEGER NOT NULL,
+        op_json TEXT NOT NULL,
+        author TEXT NOT NULL,
+        before_json TEXT NOT NULL,
+        after_json TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (sample_id, seq)
+      );
+
+      CREATE TABLE sample_flags (
+        sample_id INTEGER PRIMARY KEY REFERENCES samples(id) ON DELETE CASCADE,
+        kind TEXT NOT NULL CHECK (kind IN ('ambiguous', 'invalid', 'duplicate')),
+        reason TEXT NOT NULL,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+    `,
+  },
 ]
