@@ -1,0 +1,216 @@
+/**
+ * Ground-truth editing in Chromium through the serve host: a polygon drawn in GT edit mode replaces the
+ * sample's GT with exactly the rectangle it outlines (pixel-centre rule: an axis-aligned rectangle with
+ * integer corners (x0, y0)–(x1, y1) covers columns x0..x1−1 and rows y0..y1−1, closed form), survives a
+ * reload, can be undone after it, and `reseg metrics --gt corrected` differs from `--gt original` by
+ * exactly that sample's change of I and U, computed here from the stored prediction with an independent
+ * decoder. Authoring: an image added through the page, a query, a polygon, and the new sample listed with
+ * its GT.
+ */
+import { execFileSync } from 'node:child_process'
+import fs from 'node:fs'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { launchBrowser, makeDemoProject, ROOT, startServe, type Served } from './harness'
+import { canvasView, decodeCoco, toPage } from './inspector.shared'
+
+let browser: Browser
+let demo: Served
+let demoDir: string
+let page: Page
+
+interface Db {
+  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
+}
+
+async function openApp(url: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  p.on('pageerror', (e) => console.error('page error:', e))
+  await p.goto(url)
+  await p.waitForSelector('[data-testid=row][data-sample-id]')
+  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
+  return p
+}
+
+const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
+
+/** Turns GT edit mode on with its key and waits until the sample's GT has loaded into the panel. */
+async function enterGtMode(p: Page): Promise<void> {
+  await p.locator('body').click({ position: { x: 5, y: 795 } })
+  await p.keyboard.press('e')
+  await p.waitForSelector('[data-testid=gt-banner]')
+  await p.waitForSelector('[data-testid=gt-tool-polygon]')
+}
+
+interface Revision {
+  mask_rle: string
+  revised: number
+  cursor: number
+}
+const revision = (db: Db, id: number) =>
+  db.prepare('SELECT mask_rle, revised, cursor FROM gt_revisions WHERE sample_id = ?').get(id) as
+    Revision | undefined
+
+/** Row-major mask of the pixels [x0, x1) × [y0, y1). */
+function rectMask(w: number, h: number, x0: number, y0: number, x1: number, y1: number): Uint8Array {
+  const m = new Uint8Array(w * h)
+  for (let y = y0; y < y1; y++) m.fill(1, y * w + x0, y * w + x1)
+  return m
+}
+
+/** I and U of a prediction against a GT, ignore pixels excluded (the reference evaluation's rule). */
+function iu(pred: Uint8Array | null, gt: Uint8Array, ignore: Uint8Array | null) {
+  let i = 0
+  let u = 0
+  for (let k = 0; k < gt.length; k++) {
+    if (ignore?.[k]) continue
+    const p = pred?.[k] ?? 0
+    if (p && gt[k]) i++
+    if (p || gt[k]) u++
+  }
+  return { i, u }
+}
+
+interface MetricsJson {
+  runs: {
+    run: string
+    samples: { image_id: string; ann_id: string; intersection: number; union: number }[]
+  }[]
+}
+function metrics(which: 'original' | 'corrected'): MetricsJson {
+  const out = execFileSync(
+    process.execPath,
+    [path.join(ROOT, 'bin/reseg.mjs'), 'metrics', '--project', demoDir, '--json', '--gt', which],
+    { encoding: 'utf8', cwd: ROOT },
+  )
+  return JSON.parse(out) as MetricsJson
+}
+
+beforeAll(async () => {
+  demoDir = await makeDemoProject({ images: 6 })
+  demo = await startServe({ projectDir: demoDir })
+  browser = await launchBrowser()
+  page = await openApp(demo.url)
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await demo?.stop()
+  if (demoDir) fs.rmSync(demoDir, { recursive: true, force: true })
+})
+
+describe('correcting a GT by polygon', () => {
+  it('replaces the GT with the drawn rectangle, keeps it after a reload, and undoes it after the reload', async () => {
+    const db = demo.project.db
+    const id = await currentSample(page)
+    const s = db.prepare('SELECT width, height, gt_rle, ignore_rle FROM samples WHERE id = ?').get(id) as {
+      width: number
+      height: number
+      gt_rle: string
+      ignore_rle: string | null
+    }
+    await enterGtMode(page)
+    expect(await page.textContent('[data-testid=gt-banner]')).toContain(`sample #${id}`)
+    await page.click('[data-testid=gt-tool-polygon]')
+    await page.locator('.gt-modes label', { hasText: 'replace' }).locator('input').check()
+    // Zoomed in, one image pixel is several screen pixels: a click lands well within half a pixel.
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    for (let k = 0; k < 4; k++) await page.keyboard.press('+')
+    await page.waitForTimeout(200)
+    const v = await canvasView(page)
+    expect(v.scale).toBeGreaterThan(2)
+    const cx = Math.floor(s.width / 2)
+    const cy = Math.floor(s.height / 2)
+    const [x0, y0, x1, y1] = [cx - 12, cy - 7, cx + 15, cy + 9]
+    const corners: [number, number][] = [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ]
+    for (const [x, y] of corners) {
+      const q = toPage(v, x, y)
+      await page.mouse.click(q.x, q.y)
+    }
+    // Clicking the first vertex again closes and fills the polygon.
+    const first = toPage(v, x0, y0)
+    await page.mouse.click(first.x, first.y)
+    await expect.poll(() => revision(db, id)?.revised ?? 0, { timeout: 10_000 }).toBe(1)
+
+    // The stored op carries the clicked vertices; each is within half a pixel of the intended corner,
+    // so the pixel-centre rule fills exactly the integer rectangle.
+    const cmd = db
+      .prepare('SELECT op_json FROM gt_commands WHERE sample_id = ? ORDER BY seq DESC')
+      .get(id) as {
+      op_json: string
+    }
+    const op = JSON.parse(cmd.op_json) as { kind: string; points: [number, number][]; mode: string }
+    expect(op.kind).toBe('polygon')
+    expect(op.mode).toBe('replace')
+    expect(op.points).toHaveLength(4)
+    op.points.forEach(([x, y], k) => {
+      expect(Math.abs(x - corners[k][0])).toBeLessThan(0.45)
+      expect(Math.abs(y - corners[k][1])).toBeLessThan(0.45)
+    })
+    const want = rectMask(s.width, s.height, x0, y0, x1, y1)
+    const stored = decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)
+    expect(stored.reduce((a, b) => a + b, 0)).toBe((x1 - x0) * (y1 - y0))
+    expect(Buffer.from(stored).equals(Buffer.from(want))).toBe(true)
+    await expect
+      .poll(() => page.textContent('[data-testid=gt-panel]'))
+      .toContain(`${(x1 - x0) * (y1 - y0)} px`)
+
+    // Reload: the corrected GT is still there, and undo (a key) goes back to the original.
+    await page.reload()
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${id}"]`)
+    await enterGtMode(page)
+    await expect.poll(() => page.textContent('[data-testid=gt-panel]')).toContain('corrected')
+    await expect
+      .poll(() => page.textContent('[data-testid=gt-panel]'))
+      .toContain(`${(x1 - x0) * (y1 - y0)} px`)
+    await page.keyboard.press('Control+z')
+    await expect.poll(() => revision(db, id)?.cursor, { timeout: 10_000 }).toBe(0)
+    const origArea = (db.prepare('SELECT gt_area FROM samples WHERE id = ?').get(id) as { gt_area: number })
+      .gt_area
+    await expect.poll(() => page.textContent('[data-testid=gt-panel]')).toContain(`${origArea} px`)
+    expect(revision(db, id)?.revised).toBe(0)
+    // Redo brings the rectangle back (for the metrics below).
+    await page.keyboard.press('Control+Shift+z')
+    await expect.poll(() => revision(db, id)?.revised, { timeout: 10_000 }).toBe(1)
+
+    // `reseg metrics --gt corrected` minus `--gt original`: only this sample changes, by exactly the
+    // I and U of its prediction against the rectangle instead of the imported mask.
+    const orig = decodeCoco(s.gt_rle, s.height, s.width)
+    const ignore = s.ignore_rle ? decodeCoco(s.ignore_rle, s.height, s.width) : null
+    const sample = db.prepare('SELECT image_id, ann_id FROM samples WHERE id = ?').get(id) as {
+      image_id: string
+      ann_id: string
+    }
+    const a = metrics('original')
+    const b = metrics('corrected')
+    expect(b.runs.map((r) => r.run)).toEqual(a.runs.map((r) => r.run))
+    expect(a.runs.length).toBeGreaterThan(0)
+    for (const [k, ra] of a.runs.entries()) {
+      const rb = b.runs[k]
+      const run = db.prepare('SELECT id FROM runs WHERE name = ?').get(ra.run) as { id: number }
+      const p = db
+        .prepare('SELECT mask_rle FROM predictions WHERE run_id = ? AND sample_id = ?')
+        .get(run.id, id) as { mask_rle: string | null } | undefined
+      const pred = p?.mask_rle ? decodeCoco(p.mask_rle, s.height, s.width) : null
+      const before = iu(pred, orig, ignore)
+      const after = iu(pred, want, ignore)
+      const sum = (r: MetricsJson['runs'][number]) =>
+        r.samples.reduce((t, x) => ({ i: t.i + x.intersection, u: t.u + x.union }), { i: 0, u: 0 })
+      const [sa, sb] = [sum(ra), sum(rb)]
+      expect(sb.i - sa.i, ra.run).toBe(after.i - before.i)
+      expect(sb.u - sa.u, ra.run).toBe(after.u - before.u)
+      const row = (r: MetricsJson['runs'][number]) =>
+        r.samples.find((x) => x.image_id === sample.image_id && x.ann_id === sample.ann_id)!
+      expect(row(ra)).toMatchObject({ intersection: before.i, union: before.u })
+      expect(row(rb)).toMatchObject({ intersection: after.i, union: after.u })
+    }
+    // A real correction: the rectangle is not the imported mask.
+    expect(Buffer.from(orig).equals(Buffer.from(want))).toBe(false)
+  })
+})
