@@ -28,6 +28,7 @@ import { PromptPanel } from './features/edit/PromptPanel'
 import { usePromptEditing } from './features/edit/usePromptEditing'
 import { GtBanner, GtPanel, GtSwitch, useGtCanvas, useGtEditing, useGtView } from './features/gt'
 import { HelpOverlay } from './features/help/HelpOverlay'
+import { AddImagesDialog, type AddedSamples } from './features/authoring'
 import type { Action } from './features/help/shortcuts'
 import { InspectorContext, type InspectorContextValue } from './features/inspector/InspectorContext'
 import { SampleHead } from './features/inspector/SampleHead'
@@ -59,11 +60,17 @@ export function App({ api }: { api: ApiClient }) {
   const [tab, setTab] = useState<Tab>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
   const [help, setHelp] = useState(false)
+  const [authoring, setAuthoring] = useState(false)
   const [diffCounts, setDiffCounts] = useState<DiffCounts | null>(null)
   const canvasRef = useRef<CanvasHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
 
-  const nav = useSampleNavigation(api, { ready: project.info != null, runId, compareRunId })
+  const nav = useSampleNavigation(api, {
+    ready: project.info != null,
+    runId,
+    compareRunId,
+    datasetId: project.datasetId,
+  })
   const details = useSampleDetails(api, nav, { runId, compareRunId, onError: project.reportFatal })
   const { shown } = details
   const editing = usePromptEditing(api, { runId, details, list: nav.list, engine })
@@ -88,6 +95,15 @@ export function App({ api }: { api: ApiClient }) {
   const selectSamples = (ids: number[]) => {
     nav.setFilter({ sampleIds: ids })
     setTab('inspect')
+  }
+  // New samples are listed by themselves (with their dataset when no selected run covers it), in GT mode,
+  // ready for their targets to be drawn.
+  const samplesAdded = (r: AddedSamples) => {
+    setAuthoring(false)
+    void project.refreshInfo()
+    if (project.run?.datasetId !== r.datasetId) project.selectDataset(r.datasetId)
+    selectSamples(r.sampleIds)
+    gtEdit.setActive(true)
   }
   const inspector: InspectorContextValue = {
     api,
@@ -171,6 +187,14 @@ export function App({ api }: { api: ApiClient }) {
           onHelp={() => setHelp(true)}
           onImportRun={() => void runActions.importRunFromPath()}
         >
+          <button
+            className="link"
+            title="Add images and write queries: new samples to draw the GT of"
+            onClick={() => setAuthoring(true)}
+            data-testid="add-images-button"
+          >
+            Add images…
+          </button>
           {/* mount point: top-bar actions */}
         </TopBar>
 
@@ -336,6 +360,9 @@ export function App({ api }: { api: ApiClient }) {
           queryMs={nav.list.lastQueryMs}
         />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
+        {authoring && (
+          <AddImagesDialog api={api} onClose={() => setAuthoring(false)} onAdded={samplesAdded} />
+        )}
       </div>
     </InspectorContext.Provider>
   )

@@ -47,6 +47,9 @@ export function TopBar(p: Props) {
         runId={p.project.runId}
         compareRunId={p.project.compareRunId}
         onRun={p.project.selectRun}
+        datasets={p.project.info.datasets}
+        datasetId={p.project.datasetId}
+        onDataset={p.project.selectDataset}
         onCompareRun={p.project.setCompareRunId}
         filter={p.filter}
         onFilter={p.onFilter}

@@ -28,16 +28,18 @@ export interface SampleNavigation {
 
 export function useSampleNavigation(
   api: ApiClient,
-  scope: { ready: boolean; runId: number | null; compareRunId: number | null },
+  scope: { ready: boolean; runId: number | null; compareRunId: number | null; datasetId: number | null },
 ): SampleNavigation {
   const [filter, setFilter] = useState<SampleFilter>({})
   const [sort, setSort] = useState<Sort>({ key: 'id', dir: 'asc' })
   const [index, setIndex] = useState(0)
   const { ready, runId, compareRunId } = scope
+  // A dataset is listed by itself only while no run is selected (a run implies its dataset).
+  const datasetId = runId == null ? scope.datasetId : null
 
   const query = useMemo<SampleQuery | null>(
-    () => (ready ? { runId, compareRunId, datasetId: null, filter, sort } : null),
-    [ready, runId, compareRunId, filter, sort],
+    () => (ready ? { runId, compareRunId, datasetId, filter, sort } : null),
+    [ready, runId, compareRunId, datasetId, filter, sort],
   )
   const list = useSampleList(api, query)
   const total = list.total

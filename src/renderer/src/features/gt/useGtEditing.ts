@@ -279,7 +279,7 @@ export function useGtEditing(
       const t = existing()
       if (t != null) void edit({ kind: 'removeSpecks', target: t, minArea })
     },
-    addObject: () => void edit({ kind: 'addObject' }),
+    addObject: () => void edit({ kind: 'addObject', label: `object ${(gt?.objects.length ?? 0) + 1}` }),
     deleteObject: (id) => void edit({ kind: 'deleteObject', objectId: id }),
     undo: () => move('undoGtEdit'),
     redo: () => move('redoGtEdit'),

@@ -5,6 +5,7 @@
  */
 import { useCallback, useEffect, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
+import type { MethodOutput } from '../../../../shared/contract/index'
 import type { RunSummary } from '../../../../shared/contract/project'
 import { loadPref, savePref } from '../../app/prefs'
 
@@ -12,6 +13,7 @@ export interface ProjectInfo {
   name: string
   dir: string
   runs: RunSummary[]
+  datasets: MethodOutput<'getProjectInfo'>['datasets']
 }
 
 export interface ProjectState {
@@ -22,8 +24,12 @@ export interface ProjectState {
   compareRunId: number | null
   run: RunSummary | null
   compareRun: RunSummary | null
+  /** The dataset listed while no run is selected (null: the first one). */
+  datasetId: number | null
   /** Selects a run (and drops it as the comparison run if it was that). */
   selectRun(id: number | null): void
+  /** Lists a dataset's samples without a run (authored samples, say). */
+  selectDataset(id: number): void
   setCompareRunId(id: number | null): void
   refreshInfo(): Promise<void>
 }
@@ -33,17 +39,18 @@ export function useProject(api: ApiClient): ProjectState {
   const [fatal, setFatal] = useState<string | null>(null)
   const [runId, setRunId] = useState<number | null>(null)
   const [compareRunId, setCompareRunId] = useState<number | null>(null)
+  const [datasetId, setDatasetId] = useState<number | null>(null)
 
   const refreshInfo = useCallback(async () => {
     const i = await api.getProjectInfo({})
-    setInfo({ name: i.name, dir: i.dir, runs: i.runs })
+    setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets })
   }, [api])
 
   useEffect(() => {
     api
       .getProjectInfo({})
       .then((i) => {
-        setInfo({ name: i.name, dir: i.dir, runs: i.runs })
+        setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets })
         const saved = loadPref<number | null>(`run.${i.dir}`, null)
         const first =
           i.runs.find((r) => r.id === saved) ?? i.runs.find((r) => r.kind !== 'variant') ?? i.runs[0]
@@ -54,7 +61,7 @@ export function useProject(api: ApiClient): ProjectState {
       // A finished job may have added a run (imports, batch segmentation): list the runs again.
       if (ev.type === 'job' && ev.job.status === 'done')
         api.getProjectInfo({}).then(
-          (i) => setInfo({ name: i.name, dir: i.dir, runs: i.runs }),
+          (i) => setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets }),
           () => undefined,
         )
     })
@@ -70,6 +77,12 @@ export function useProject(api: ApiClient): ProjectState {
     [dir],
   )
 
+  const selectDataset = useCallback((id: number) => {
+    setRunId(null)
+    setCompareRunId(null)
+    setDatasetId(id)
+  }, [])
+
   return {
     info,
     fatal,
@@ -78,7 +91,9 @@ export function useProject(api: ApiClient): ProjectState {
     compareRunId,
     run: info?.runs.find((r) => r.id === runId) ?? null,
     compareRun: info?.runs.find((r) => r.id === compareRunId) ?? null,
+    datasetId,
     selectRun,
+    selectDataset,
     setCompareRunId,
     refreshInfo,
   }
