@@ -13,7 +13,7 @@ import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, makeDemoProject, ROOT, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, toPage } from './inspector.shared'
+import { canvasView, decodeCoco, dist, grab, toPage } from './inspector.shared'
 
 let browser: Browser
 let demo: Served
@@ -212,5 +212,83 @@ describe('correcting a GT by polygon', () => {
     }
     // A real correction: the rectangle is not the imported mask.
     expect(Buffer.from(orig).equals(Buffer.from(want))).toBe(false)
+  })
+})
+
+/** Pixels whose centre lies within r of the polyline (discs at the points, capsules between), by brute force. */
+function strokeMask(w: number, h: number, pts: [number, number][], r: number): Uint8Array {
+  const m = new Uint8Array(w * h)
+  const segs = pts.length === 1 ? [[pts[0], pts[0]]] : pts.slice(1).map((p, k) => [pts[k], p])
+  for (let y = 0; y < h; y++)
+    for (let x = 0; x < w; x++) {
+      const px = x + 0.5
+      const py = y + 0.5
+      for (const [a, b] of segs) {
+        const dx = b[0] - a[0]
+        const dy = b[1] - a[1]
+        const l2 = dx * dx + dy * dy
+        const t = l2 === 0 ? 0 : Math.max(0, Math.min(1, ((px - a[0]) * dx + (py - a[1]) * dy) / l2))
+        if ((px - a[0] - t * dx) ** 2 + (py - a[1] - t * dy) ** 2 <= r * r) {
+          m[y * w + x] = 1
+          break
+        }
+      }
+    }
+  return m
+}
+
+describe('brush', () => {
+  it('previews the stroke locally while dragging and stores it as ONE command: GT ∪ the stroke', async () => {
+    const db = demo.project.db
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press('j')
+    const id = await currentSample(page)
+    await page.waitForFunction(
+      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
+      id,
+    )
+    await page.click('[data-testid=gt-tool-brush]')
+    const radius = Number(await page.textContent('[data-testid=gt-radius]'))
+    expect(radius).toBeGreaterThan(0)
+    const s = db.prepare('SELECT width, height, gt_rle FROM samples WHERE id = ?').get(id) as {
+      width: number
+      height: number
+      gt_rle: string
+    }
+    const count = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM gt_commands WHERE sample_id = ?').get(id) as { n: number }).n
+    expect(count()).toBe(0)
+    await page.waitForTimeout(300)
+    const v = await canvasView(page)
+    const a = toPage(v, s.width * 0.2, s.height * 0.3)
+    const b = toPage(v, s.width * 0.6, s.height * 0.35)
+    const mid = toPage(v, s.width * 0.4, s.height * 0.325)
+    const before = await grab(page)
+    await page.mouse.move(a.x, a.y)
+    await page.mouse.down()
+    await page.mouse.move(b.x, b.y, { steps: 12 })
+    // Mid-stroke: painted on screen, nothing stored yet.
+    const during = await grab(page)
+    expect(dist(during(mid.x, mid.y), before(mid.x, mid.y))).toBeGreaterThan(30)
+    expect(count()).toBe(0)
+    await page.mouse.up()
+    await expect.poll(count, { timeout: 10_000 }).toBe(1)
+    const cmd = db.prepare('SELECT op_json FROM gt_commands WHERE sample_id = ?').get(id) as {
+      op_json: string
+    }
+    const op = JSON.parse(cmd.op_json) as {
+      kind: string
+      points: [number, number][]
+      radius: number
+      erase: boolean
+    }
+    expect(op).toMatchObject({ kind: 'brush', radius, erase: false })
+    expect(op.points.length).toBeGreaterThan(5)
+    const orig = decodeCoco(s.gt_rle, s.height, s.width)
+    const stroke = strokeMask(s.width, s.height, op.points, op.radius)
+    const want = orig.map((g, k) => g | stroke[k])
+    await expect.poll(() => revision(db, id)?.revised, { timeout: 10_000 }).toBe(1)
+    const stored = decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)
+    expect(Buffer.from(stored).equals(Buffer.from(want))).toBe(true)
   })
 })
