@@ -19,6 +19,14 @@ let browser: Browser
 let demo: Served
 let demoDir: string
 let page: Page
+/** What the polygon test stored, for the metrics test after it. */
+let corrected: {
+  id: number
+  s: { width: number; height: number; gt_rle: string; ignore_rle: string | null }
+  want: Uint8Array
+  orig: Uint8Array
+  ignore: Uint8Array | null
+} | null = null
 
 interface Db {
   prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
@@ -179,10 +187,31 @@ describe('correcting a GT by polygon', () => {
     await page.keyboard.press('Control+Shift+z')
     await expect.poll(() => revision(db, id)?.revised, { timeout: 10_000 }).toBe(1)
 
-    // `reseg metrics --gt corrected` minus `--gt original`: only this sample changes, by exactly the
-    // I and U of its prediction against the rectangle instead of the imported mask.
     const orig = decodeCoco(s.gt_rle, s.height, s.width)
     const ignore = s.ignore_rle ? decodeCoco(s.ignore_rle, s.height, s.width) : null
+    // A real correction: the rectangle is not the imported mask.
+    expect(Buffer.from(orig).equals(Buffer.from(want))).toBe(false)
+
+    // The GT switch beside the sample's metrics scores the selected run against the corrected GT.
+    const runId = Number(await page.inputValue('[data-testid=run-select]'))
+    const p = db
+      .prepare('SELECT mask_rle FROM predictions WHERE run_id = ? AND sample_id = ?')
+      .get(runId, id) as { mask_rle: string | null } | undefined
+    const after = iu(p?.mask_rle ? decodeCoco(p.mask_rle, s.height, s.width) : null, want, ignore)
+    await page.click('[data-testid=gt-switch-corrected]')
+    await expect
+      .poll(() => page.textContent('[data-testid=pred-iou-corrected]'))
+      .toBe(`IoU ${(after.u === 0 ? 0 : after.i / after.u).toFixed(3)}`)
+    await page.click('[data-testid=gt-switch-original]')
+    corrected = { id, s, want, orig, ignore }
+  })
+
+  it("makes `reseg metrics --gt corrected` differ from `--gt original` by exactly that sample's I and U", () => {
+    expect(corrected).not.toBeNull()
+    const { id, s, want, orig, ignore } = corrected!
+    const db = demo.project.db
+    // `reseg metrics --gt corrected` minus `--gt original`: only this sample changes, by exactly the
+    // I and U of its prediction against the rectangle instead of the imported mask.
     const sample = db.prepare('SELECT image_id, ann_id FROM samples WHERE id = ?').get(id) as {
       image_id: string
       ann_id: string
@@ -210,8 +239,6 @@ describe('correcting a GT by polygon', () => {
       expect(row(ra)).toMatchObject({ intersection: before.i, union: before.u })
       expect(row(rb)).toMatchObject({ intersection: after.i, union: after.u })
     }
-    // A real correction: the rectangle is not the imported mask.
-    expect(Buffer.from(orig).equals(Buffer.from(want))).toBe(false)
   })
 })
 
