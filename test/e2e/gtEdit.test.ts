@@ -319,3 +319,59 @@ describe('brush', () => {
     expect(Buffer.from(stored).equals(Buffer.from(want))).toBe(true)
   })
 })
+
+describe('segmenter-assisted', () => {
+  it('turns a box into a mask from the current model and replaces the object with it (Enter applies)', async () => {
+    const db = demo.project.db
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press('j')
+    const id = await currentSample(page)
+    await page.waitForFunction(
+      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
+      id,
+    )
+    await page.click('[data-testid=gt-tool-segment]')
+    await page.locator('.gt-modes label', { hasText: 'replace' }).locator('input').check()
+    const s = db.prepare('SELECT width, height FROM samples WHERE id = ?').get(id) as {
+      width: number
+      height: number
+    }
+    await page.waitForTimeout(300)
+    const v = await canvasView(page)
+    const box = [s.width * 0.25, s.height * 0.25, s.width * 0.75, s.height * 0.75]
+    const a = toPage(v, box[0], box[1])
+    const b = toPage(v, box[2], box[3])
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.down('b')
+    await page.mouse.move(a.x, a.y)
+    await page.mouse.down()
+    await page.mouse.move(b.x, b.y, { steps: 8 })
+    await page.mouse.up()
+    await page.keyboard.up('b')
+    await page.keyboard.press('Enter')
+    // The first segmentation also starts the engine (GrabCut's WebAssembly worker).
+    await expect
+      .poll(
+        () =>
+          (db.prepare('SELECT COUNT(*) AS n FROM gt_commands WHERE sample_id = ?').get(id) as { n: number })
+            .n,
+        {
+          timeout: 90_000,
+        },
+      )
+      .toBe(1)
+    const op = JSON.parse(
+      (db.prepare('SELECT op_json FROM gt_commands WHERE sample_id = ?').get(id) as { op_json: string })
+        .op_json,
+    ) as { kind: string; mode: string; mask: { counts: string }; segment: { prompt: { box: number[] } } }
+    expect(op.kind).toBe('mask')
+    expect(op.mode).toBe('replace')
+    op.segment.prompt.box.forEach((c, k) => expect(Math.abs(c - box[k])).toBeLessThan(1))
+    const mask = decodeCoco(op.mask.counts, s.height, s.width)
+    expect(mask.reduce((t, x) => t + x, 0)).toBeGreaterThan(0)
+    // Replace: the sample's GT is now exactly the model's mask.
+    await expect.poll(() => revision(db, id)?.mask_rle, { timeout: 10_000 }).toBeDefined()
+    const stored = decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)
+    expect(Buffer.from(stored).equals(Buffer.from(mask))).toBe(true)
+  })
+})
