@@ -4,8 +4,9 @@
  */
 import { DEFAULT_BOOTSTRAP, pairedBootstrapDiff, type Interval } from '../../shared/domain/bootstrap'
 import { resultIou } from '../../shared/domain/breakdowns'
+import { ORIGINAL_GT, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
-import { loadResults, requireRun } from './results'
+import { loadRunResults, requireRun } from './results'
 
 export interface ComparedSample {
   sampleId: number
@@ -31,13 +32,17 @@ export interface RunComparison {
   points: [number, number, number][]
   regressions: ComparedSample[]
   improvements: ComparedSample[]
+  /** Which ground truth both runs were scored against (the first run's usage; the second's differs only in notApplicable). */
+  gt: GtUsage
+  /** The statement for the second run (it differs when it stores fewer masks). */
+  gtB: GtUsage
 }
 
 export function compareRuns(
   db: Db,
   runAId: number,
   runBId: number,
-  opts: { topK?: number; iterations?: number; seed?: number } = {},
+  opts: { topK?: number; iterations?: number; seed?: number; gt?: GtOptions } = {},
 ): RunComparison {
   const a = requireRun(db, runAId)
   const b = requireRun(db, runBId)
@@ -46,8 +51,8 @@ export function compareRuns(
       `runs '${a.name}' and '${b.name}' are on different datasets; comparison needs the same samples`,
     )
   }
-  const ra = loadResults(db, a.id)
-  const rb = loadResults(db, b.id)
+  const { results: ra, gt } = loadRunResults(db, a.id, opts.gt ?? ORIGINAL_GT)
+  const { results: rb, gt: gtB } = loadRunResults(db, b.id, opts.gt ?? ORIGINAL_GT)
   const diff = pairedBootstrapDiff(
     { intersection: ra.map((r) => r.intersection), union: ra.map((r) => r.union) },
     { intersection: rb.map((r) => r.intersection), union: rb.map((r) => r.union) },
@@ -95,5 +100,7 @@ export function compareRuns(
       .sort(byDelta(-1))
       .slice(0, topK)
       .map(describe),
+    gt,
+    gtB,
   }
 }

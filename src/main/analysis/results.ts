@@ -4,7 +4,7 @@
  * every number here equals what that command prints — missing predictions and ignore regions included.
  */
 import type { SampleResult } from '../../shared/domain/breakdowns'
-import { runMetrics } from '../metrics/runMetrics'
+import { ORIGINAL_GT, runMetrics, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
 import { getRun, getRunByName, type RunRow } from '../store/runs'
 
@@ -34,21 +34,37 @@ interface ResultRow {
   tags: string | null
 }
 
-export function loadResults(db: Db, runId: number): SampleResult[] {
+export function loadResults(db: Db, runId: number, gt: GtOptions = ORIGINAL_GT): SampleResult[] {
+  return loadRunResults(db, runId, gt).results
+}
+
+/** The run's results under a GT choice, and how that choice played out (for the "which GT" statement). */
+export function loadRunResults(
+  db: Db,
+  runId: number,
+  gt: GtOptions = ORIGINAL_GT,
+): { results: SampleResult[]; gt: GtUsage } {
   const run = requireRun(db, runId)
-  const rows = db
-    .prepare(
-      `SELECT s.id, s.is_sentence, s.query, s.width, s.height, s.gt_area,
-              (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
-                WHERE st.run_id = @run AND st.sample_id = s.id) AS tags
-       FROM samples s WHERE s.dataset_id = @dataset ORDER BY s.id`,
-    )
-    .all({ run: run.id, dataset: run.dataset_id }) as ResultRow[]
-  const counts = runMetrics(db, run).samples
+  const metrics = runMetrics(db, run, 'segzero', gt)
+  const kept = new Set(metrics.samples.map((c) => c.sampleId))
+  // With the corrected GT, a revised sample's object size comes from its corrected mask.
+  const rows = (
+    db
+      .prepare(
+        `SELECT s.id, s.is_sentence, s.query, s.width, s.height,
+                COALESCE(CASE WHEN @corrected = 1 THEN (SELECT r.mask_area FROM gt_revisions r
+                  WHERE r.sample_id = s.id AND r.revised = 1) END, s.gt_area) AS gt_area,
+                (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
+                  WHERE st.run_id = @run AND st.sample_id = s.id) AS tags
+         FROM samples s WHERE s.dataset_id = @dataset ORDER BY s.id`,
+      )
+      .all({ run: run.id, dataset: run.dataset_id, corrected: gt.gt === 'corrected' ? 1 : 0 }) as ResultRow[]
+  ).filter((r) => kept.has(r.id))
+  const counts = metrics.samples
   if (counts.length !== rows.length || counts.some((c, i) => c.sampleId !== rows[i].id)) {
     throw new Error(`run '${run.name}': sample lists of the metrics and the analysis queries disagree`)
   }
-  return rows.map((r, i) => ({
+  const results = rows.map((r, i) => ({
     sampleId: r.id,
     predicted: !counts[i].missing,
     intersection: counts[i].intersection,
@@ -60,4 +76,5 @@ export function loadResults(db: Db, runId: number): SampleResult[] {
     gtArea: r.gt_area,
     tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
   }))
+  return { results, gt: metrics.gt }
 }

@@ -12,6 +12,8 @@
  */
 import { resultIou } from '../../shared/domain/breakdowns'
 import { fromCoco, toBbox } from '../../shared/domain/rle'
+import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
+import { flaggedSampleIds } from '../store/groundTruth'
 import type { Db } from '../store/project'
 import { loadResults, requireRun } from './results'
 
@@ -84,6 +86,8 @@ export interface StageAttribution {
   oracleRunId: number
   oracleRunName: string
   thresholds: StageThresholds
+  /** The ground truth both runs were scored against. */
+  gt: GtOptions
   /** Samples labelled. */
   n: number
   /** Dataset samples without an oracle result (the oracle segments only the samples the run answered). */
@@ -104,6 +108,7 @@ export function attributeStages(
   runId: number,
   oracleRunId: number,
   thresholds: StageThresholds = DEFAULT_STAGE_THRESHOLDS,
+  gt: GtOptions = ORIGINAL_GT,
 ): StageAttribution {
   const run = requireRun(db, runId)
   const oracle = requireRun(db, oracleRunId)
@@ -111,15 +116,18 @@ export function attributeStages(
     throw new Error(`oracle run '${oracle.name}' is on another dataset than run '${run.name}'`)
   }
   if (run.id === oracle.id) throw new Error('the oracle run must differ from the run under study')
-  const runRes = loadResults(db, run.id)
-  const oracleRes = loadResults(db, oracle.id)
+  const runRes = loadResults(db, run.id, gt)
+  const oracleRes = loadResults(db, oracle.id, gt)
+  // The predicted-box IoU is against the GT box of the chosen version (the corrected union if revised).
   const extra = db.prepare(
-    `SELECT s.gt_rle, s.width, s.height, p.prompts_json FROM samples s
+    `SELECT COALESCE(CASE WHEN ? = 1 THEN (SELECT r.mask_rle FROM gt_revisions r
+              WHERE r.sample_id = s.id AND r.revised = 1) END, s.gt_rle) AS gt_rle,
+            s.width, s.height, p.prompts_json FROM samples s
      LEFT JOIN predictions p ON p.sample_id = s.id AND p.run_id = ? WHERE s.id = ?`,
   )
   const samples = runRes.flatMap((r, i) => {
     if (!oracleRes[i].predicted) return []
-    const e = extra.get(run.id, r.sampleId) as {
+    const e = extra.get(gt.gt === 'corrected' ? 1 : 0, run.id, r.sampleId) as {
       gt_rle: string
       width: number
       height: number
@@ -138,25 +146,34 @@ export function attributeStages(
   db.transaction(() => {
     db.prepare('DELETE FROM stage_labels WHERE run_id = ?').run(run.id)
     db.prepare(
-      'INSERT OR REPLACE INTO stage_attribution (run_id, oracle_run_id, success_iou, oracle_iou) VALUES (?, ?, ?, ?)',
-    ).run(run.id, oracle.id, thresholds.successIou, thresholds.oracleIou)
+      `INSERT OR REPLACE INTO stage_attribution (run_id, oracle_run_id, success_iou, oracle_iou, gt, exclude_flagged)
+       VALUES (?, ?, ?, ?, ?, ?)`,
+    ).run(run.id, oracle.id, thresholds.successIou, thresholds.oracleIou, gt.gt, gt.excludeFlagged ? 1 : 0)
     const ins = db.prepare(
       'INSERT INTO stage_labels (run_id, sample_id, label, run_iou, oracle_iou, bbox_iou) VALUES (?, ?, ?, ?, ?, ?)',
     )
     for (const s of samples) ins.run(run.id, s.sampleId, s.label, s.runIou, s.oracleIou, s.bboxIou)
   })()
-  return build(run.id, oracle.id, oracle.name, thresholds, samples, runRes.length)
+  return build(run.id, oracle.id, oracle.name, thresholds, gt, samples, runRes.length)
 }
 
 /** The stored attribution of a run, or null when none was computed. */
 export function getStageAttribution(db: Db, runId: number): StageAttribution | null {
   const head = db
     .prepare(
-      `SELECT a.oracle_run_id, a.success_iou, a.oracle_iou, r.name FROM stage_attribution a
+      `SELECT a.oracle_run_id, a.success_iou, a.oracle_iou, a.gt, a.exclude_flagged, r.name FROM stage_attribution a
        JOIN runs r ON r.id = a.oracle_run_id WHERE a.run_id = ?`,
     )
     .get(runId) as
-    { oracle_run_id: number; success_iou: number; oracle_iou: number; name: string } | undefined
+    | {
+        oracle_run_id: number
+        success_iou: number
+        oracle_iou: number
+        gt: 'original' | 'corrected'
+        exclude_flagged: number
+        name: string
+      }
+    | undefined
   if (!head) return null
   const rows = db
     .prepare(
@@ -174,6 +191,7 @@ export function getStageAttribution(db: Db, runId: number): StageAttribution | n
     head.oracle_run_id,
     head.name,
     { successIou: head.success_iou, oracleIou: head.oracle_iou },
+    { gt: head.gt, excludeFlagged: head.exclude_flagged === 1 },
     rows.map((r) => ({
       sampleId: r.sample_id,
       label: r.label,
@@ -181,14 +199,15 @@ export function getStageAttribution(db: Db, runId: number): StageAttribution | n
       oracleIou: r.oracle_iou,
       bboxIou: r.bbox_iou,
     })),
-    (
-      db
-        .prepare(
-          'SELECT COUNT(*) AS n FROM samples WHERE dataset_id = (SELECT dataset_id FROM runs WHERE id = ?)',
-        )
-        .get(runId) as { n: number }
-    ).n,
+    datasetSize(db, runId, head.exclude_flagged === 1),
   )
+}
+
+/** Samples of the run's dataset, less the flagged ones when they were excluded. */
+function datasetSize(db: Db, runId: number, excludeFlagged: boolean): number {
+  const datasetId = db.prepare('SELECT dataset_id FROM runs WHERE id = ?').pluck().get(runId) as number
+  const n = db.prepare('SELECT COUNT(*) FROM samples WHERE dataset_id = ?').pluck().get(datasetId) as number
+  return excludeFlagged ? n - flaggedSampleIds(db, datasetId).size : n
 }
 
 function build(
@@ -196,6 +215,7 @@ function build(
   oracleRunId: number,
   oracleRunName: string,
   thresholds: StageThresholds,
+  gt: GtOptions,
   samples: StageAttribution['samples'],
   datasetSamples: number,
 ): StageAttribution {
@@ -218,6 +238,7 @@ function build(
     oracleRunId,
     oracleRunName,
     thresholds,
+    gt,
     n: samples.length,
     unattributed: datasetSamples - samples.length,
     summary,

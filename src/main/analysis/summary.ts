@@ -16,8 +16,9 @@ import {
   type HistogramBin,
   type SampleResult,
 } from '../../shared/domain/breakdowns'
+import { ORIGINAL_GT, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
-import { loadResults, requireRun } from './results'
+import { loadResults, loadRunResults, requireRun } from './results'
 
 export const HISTOGRAM_BINS = 10
 
@@ -33,12 +34,21 @@ export interface RunAnalysis {
   histogram: HistogramBin[]
   cumulative: { t: number; atLeast: number }[]
   bootstrap: { iterations: number; seed: number }
+  /** Which ground truth the numbers use. */
+  gt: GtUsage
 }
 
 export function analyzeResults(
   run: { id: number; name: string; model: string | null },
   results: readonly SampleResult[],
   opts: { iterations?: number; seed?: number } = {},
+  gt: GtUsage = {
+    ...ORIGINAL_GT,
+    corrected: 0,
+    notApplicable: 0,
+    excluded: 0,
+    statement: 'Ground truth: original (as imported).',
+  },
 ): RunAnalysis {
   const boot = {
     iterations: opts.iterations ?? DEFAULT_BOOTSTRAP.iterations,
@@ -64,16 +74,18 @@ export function analyzeResults(
     histogram: iouHistogram(ious, HISTOGRAM_BINS),
     cumulative: cumulativeCurve(ious, 100),
     bootstrap: boot,
+    gt,
   }
 }
 
 export function analyzeRun(
   db: Db,
   runId: number,
-  opts: { iterations?: number; seed?: number } = {},
+  opts: { iterations?: number; seed?: number; gt?: GtOptions } = {},
 ): RunAnalysis {
   const run = requireRun(db, runId)
-  return analyzeResults(run, loadResults(db, runId), opts)
+  const { results, gt } = loadRunResults(db, runId, opts.gt ?? ORIGINAL_GT)
+  return analyzeResults(run, results, opts, gt)
 }
 
 /** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */
@@ -82,8 +94,9 @@ export function selectSampleIds(
   runId: number,
   dimension: Dimension | 'histogram',
   key: string,
+  gt: GtOptions = ORIGINAL_GT,
 ): number[] {
-  const results = loadResults(db, runId)
+  const results = loadResults(db, runId, gt)
   if (dimension === 'histogram') {
     const bin = Number(key)
     return results.filter((r) => histogramBin(resultIou(r), HISTOGRAM_BINS) === bin).map((r) => r.sampleId)

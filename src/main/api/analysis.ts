@@ -11,6 +11,7 @@ import {
 } from '../analysis/stages'
 import { analyzeRun, selectSampleIds } from '../analysis/summary'
 import { segmentRun } from '../engine/batch'
+import type { GtOptions } from '../metrics/runMetrics'
 import { exportReport } from '../reports/export'
 import { getRunByName } from '../store/runs'
 import type { ApiContext, HandlersFor } from './types'
@@ -23,6 +24,10 @@ function run(ctx: ApiContext, id: number) {
   }
 }
 
+function gtOf(input: { gt?: 'original' | 'corrected'; excludeFlagged?: boolean }): GtOptions {
+  return { gt: input.gt ?? 'original', excludeFlagged: input.excludeFlagged ?? false }
+}
+
 function freeRunName(ctx: ApiContext, base: string): string {
   let name = base
   for (let i = 2; getRunByName(ctx.project.db, name); i++) name = `${base}-${i}`
@@ -30,27 +35,31 @@ function freeRunName(ctx: ApiContext, base: string): string {
 }
 
 export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
-  analyzeRun: ({ runId, seed, iterations }, ctx) => {
+  analyzeRun: (input, ctx) => {
+    const { runId, seed, iterations } = input
     run(ctx, runId)
-    return analyzeRun(ctx.project.db, runId, { seed, iterations })
+    return analyzeRun(ctx.project.db, runId, { seed, iterations, gt: gtOf(input) })
   },
-  analysisSampleIds: ({ runId, dimension, key }, ctx) => {
+  analysisSampleIds: (input, ctx) => {
+    const { runId, dimension, key } = input
     run(ctx, runId)
-    return { sampleIds: selectSampleIds(ctx.project.db, runId, dimension, key) }
+    return { sampleIds: selectSampleIds(ctx.project.db, runId, dimension, key, gtOf(input)) }
   },
-  compareRuns: ({ runA, runB, topK, seed, iterations }, ctx) => {
+  compareRuns: (input, ctx) => {
+    const { runA, runB, topK, seed, iterations } = input
     const a = run(ctx, runA)
     const b = run(ctx, runB)
     if (a.dataset_id !== b.dataset_id) {
       throw new ApiError('bad_request', `runs '${a.name}' and '${b.name}' are on different datasets`)
     }
-    return compareRuns(ctx.project.db, runA, runB, { topK, seed, iterations })
+    return compareRuns(ctx.project.db, runA, runB, { topK, seed, iterations, gt: gtOf(input) })
   },
   getStageAttribution: ({ runId }, ctx) => {
     run(ctx, runId)
     return getStageAttribution(ctx.project.db, runId)
   },
-  attributeStages: ({ runId, oracleRunId, successIou, oracleIou }, ctx) => {
+  attributeStages: (input, ctx) => {
+    const { runId, oracleRunId, successIou, oracleIou } = input
     run(ctx, runId)
     const previous = getStageAttribution(ctx.project.db, runId)
     const oracle = oracleRunId ?? previous?.oracleRunId
@@ -63,10 +72,13 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
     run(ctx, oracle)
     const base = previous?.thresholds ?? DEFAULT_STAGE_THRESHOLDS
     try {
-      return attributeStages(ctx.project.db, runId, oracle, {
-        successIou: successIou ?? base.successIou,
-        oracleIou: oracleIou ?? base.oracleIou,
-      })
+      return attributeStages(
+        ctx.project.db,
+        runId,
+        oracle,
+        { successIou: successIou ?? base.successIou, oracleIou: oracleIou ?? base.oracleIou },
+        gtOf(input),
+      )
     } catch (e) {
       throw new ApiError('bad_request', (e as Error).message)
     }
@@ -85,10 +97,16 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
         signal: ctl.signal,
         onProgress: (p) => ctl.progress(p.done, p.total, 'segmenting from the GT'),
       })
-      const att = attributeStages(ctx.project.db, target.id, oracle.runId, {
-        successIou: input.successIou ?? DEFAULT_STAGE_THRESHOLDS.successIou,
-        oracleIou: input.oracleIou ?? DEFAULT_STAGE_THRESHOLDS.oracleIou,
-      })
+      const att = attributeStages(
+        ctx.project.db,
+        target.id,
+        oracle.runId,
+        {
+          successIou: input.successIou ?? DEFAULT_STAGE_THRESHOLDS.successIou,
+          oracleIou: input.oracleIou ?? DEFAULT_STAGE_THRESHOLDS.oracleIou,
+        },
+        gtOf(input),
+      )
       return `oracle ${oracle.model.label}: ${att.summary.map((r) => `${r.name} ${r.n}`).join(', ')}`
     })
     return { jobId, outRun }
@@ -100,7 +118,8 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
     }
     return { tags: stageLabelsToTags(ctx.project.db, runId) }
   },
-  exportReport: ({ runId, compareRunId, format, out }, ctx) => {
+  exportReport: (input, ctx) => {
+    const { runId, compareRunId, format, out } = input
     const a = run(ctx, runId)
     if (compareRunId != null) run(ctx, compareRunId)
     const jobId = ctx.jobs.start(`Export ${format} report of ${a.name}`, async (ctl) => {
@@ -109,6 +128,7 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
         compare: compareRunId ?? null,
         format,
         out,
+        gt: gtOf(input),
         signal: ctl.signal,
         onProgress: (d, t, phase) => ctl.progress(d, t, phase),
       })

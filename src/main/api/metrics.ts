@@ -6,10 +6,13 @@ import { getRun } from '../store/runs'
 import type { HandlersFor } from './types'
 
 export const metricsHandlers: HandlersFor<typeof metricsMethods> = {
-  getRunMetrics: ({ runId, convention }, { project }) => {
+  getRunMetrics: ({ runId, convention, gt, excludeFlagged }, { project }) => {
     const run = getRun(project.db, runId)
     if (!run) throw new ApiError('not_found', `no run with id ${runId}`)
-    const m = runMetrics(project.db, run, convention ?? 'segzero')
+    const m = runMetrics(project.db, run, convention ?? 'segzero', {
+      gt: gt ?? 'original',
+      excludeFlagged: excludeFlagged ?? false,
+    })
     return {
       runId: m.runId,
       run: m.run,
@@ -19,6 +22,7 @@ export const metricsHandlers: HandlersFor<typeof metricsMethods> = {
       gIoU: m.gIoU,
       cIoU: m.cIoU,
       samples: m.samples,
+      gt: m.gt,
     }
   },
 }

@@ -5,6 +5,7 @@ import { resolveRuns, runMetrics, type RunMetrics } from '../metrics/runMetrics'
 import { importRun } from '../runs/importRun'
 import { RUN_FORMAT_OPTIONS, type RunFormatOption } from '../runs/runFiles'
 import { openProject } from '../store/project'
+import { addGtOptions, gtOptionsOf } from './gt'
 import { createProgress } from './progress'
 
 export function registerRunCommands(program: Command): void {
@@ -67,7 +68,7 @@ export function registerRunCommands(program: Command): void {
       },
     )
 
-  program
+  const metrics = program
     .command('metrics')
     .description(
       'gIoU and cIoU of runs, from the I and U stored per sample (missing predictions count as empty masks)',
@@ -87,17 +88,29 @@ export function registerRunCommands(program: Command): void {
         .choices(IOU_CONVENTIONS)
         .default('segzero'),
     )
-    .action((opts: { project: string; run: string[]; json?: boolean; convention: IouConvention }) => {
+  addGtOptions(metrics).action(
+    (opts: {
+      project: string
+      run: string[]
+      json?: boolean
+      convention: IouConvention
+      gt: string
+      excludeFlagged?: boolean
+    }) => {
       const project = openProject(opts.project)
       try {
-        const runs = resolveRuns(project.db, opts.run).map((r) => runMetrics(project.db, r, opts.convention))
+        const gt = gtOptionsOf(opts)
+        const runs = resolveRuns(project.db, opts.run).map((r) =>
+          runMetrics(project.db, r, opts.convention, gt),
+        )
         process.stdout.write(
           opts.json ? `${JSON.stringify(metricsJson(runs))}\n` : metricsTable(runs, opts.convention),
         )
       } finally {
         project.close()
       }
-    })
+    },
+  )
 }
 
 /** The stable machine-readable shape other tools parse. */
@@ -109,6 +122,9 @@ export function metricsJson(runs: RunMetrics[]) {
       missing: r.missing,
       gIoU: r.gIoU,
       cIoU: r.cIoU,
+      gt: r.gt.gt,
+      exclude_flagged: r.gt.excludeFlagged,
+      gt_statement: r.gt.statement,
       samples: r.samples.map((s) => ({
         image_id: s.imageId,
         ann_id: s.annId,
@@ -131,5 +147,7 @@ function metricsTable(runs: RunMetrics[], convention: IouConvention): string {
     convention === 'segzero'
       ? 'Seg-Zero/VisionReasoner convention: IoU = I/U (0 when U = 0), gIoU = mean IoU, cIoU = ΣI/ΣU'
       : 'LISA convention: IoU = I/(U + 1e-5) (1 when U = 0), gIoU = ΣIoU/(n + 1e-5), cIoU = ΣI/(ΣU + 1e-10)'
-  return `${[fmt(header), ...rows.map(fmt)].join('\n')}\n${note}\n`
+  // Every run states its GT (they differ only in which revised samples a run without masks could not re-score).
+  const gtLines = [...new Set(runs.map((r) => r.gt.statement))]
+  return `${[fmt(header), ...rows.map(fmt)].join('\n')}\n${note}\n${gtLines.join('\n')}\n`
 }

@@ -5,8 +5,31 @@
  */
 import { aggregate, maskCounts, sampleIou, type IouConvention } from '../../shared/domain/metrics'
 import { fromCoco } from '../../shared/domain/rle'
+import type { GtWhich } from '../../shared/contract/gt'
+import { correctedMasks, flaggedSampleIds } from '../store/groundTruth'
 import type { Db } from '../store/project'
 import { getRun, getRunByName, listRuns, type RunRow } from '../store/runs'
+
+/** Which ground truth the numbers use, and whether flagged samples are left out. */
+export interface GtOptions {
+  gt: GtWhich
+  excludeFlagged: boolean
+}
+
+/** The default, so numbers stay comparable with papers: the imported GT, every sample. */
+export const ORIGINAL_GT: GtOptions = { gt: 'original', excludeFlagged: false }
+
+/** How the GT choice played out for one run. */
+export interface GtUsage extends GtOptions {
+  /** Revised samples scored against their corrected GT (0 for gt = original). */
+  corrected: number
+  /** Revised samples whose prediction has no stored mask: corrected GT cannot be applied, original I/U kept. */
+  notApplicable: number
+  /** Flagged samples left out. */
+  excluded: number
+  /** One sentence stating which GT was used, for every output. */
+  statement: string
+}
 
 export interface SampleMetric {
   sampleId: number
@@ -28,6 +51,7 @@ export interface RunMetrics {
   gIoU: number
   cIoU: number
   samples: SampleMetric[]
+  gt: GtUsage
 }
 
 interface Row {
@@ -38,28 +62,49 @@ interface Row {
   height: number
   gt_area: number
   missing: number
+  has_mask: number
   intersection: number | null
   union_px: number | null
   gt_rle: string | null
   ignore_rle: string | null
 }
 
-export function runMetrics(db: Db, run: RunRow | number, convention: IouConvention = 'segzero'): RunMetrics {
+export function runMetrics(
+  db: Db,
+  run: RunRow | number,
+  convention: IouConvention = 'segzero',
+  gtOpts: GtOptions = ORIGINAL_GT,
+): RunMetrics {
   const r = typeof run === 'number' ? getRun(db, run) : run
   if (!r) throw new Error(`no run with id ${String(run)}`)
+  const corrected = gtOpts.gt === 'corrected' ? correctedMasks(db, r.dataset_id) : new Map()
+  const flagged = gtOpts.excludeFlagged ? flaggedSampleIds(db, r.dataset_id) : new Set<number>()
+  const maskOf = db.prepare('SELECT mask_rle FROM predictions WHERE run_id = ? AND sample_id = ?').pluck()
+  let applied = 0
+  let notApplicable = 0
   const rows = db
     .prepare(
       `SELECT s.id AS sample_id, s.image_id, s.ann_id, s.width, s.height, s.gt_area,
-              p.run_id IS NULL AS missing, p.intersection, p.union_px,
+              p.run_id IS NULL AS missing, p.mask_rle IS NOT NULL AS has_mask, p.intersection, p.union_px,
               CASE WHEN p.run_id IS NULL AND s.ignore_rle IS NOT NULL THEN s.gt_rle END AS gt_rle,
               CASE WHEN p.run_id IS NULL THEN s.ignore_rle END AS ignore_rle
        FROM samples s LEFT JOIN predictions p ON p.sample_id = s.id AND p.run_id = ?
        WHERE s.dataset_id = ? ORDER BY s.id`,
     )
     .all(r.id, r.dataset_id) as Row[]
-  const samples = rows.map((row): SampleMetric => {
+  const samples = rows.flatMap((row): SampleMetric[] => {
+    if (flagged.has(row.sample_id)) return []
     let { intersection, union_px: union } = row
-    if (row.missing) {
+    const fix = corrected.get(row.sample_id)
+    if (fix && (row.missing || row.has_mask)) {
+      // Re-score against the corrected GT: from the stored prediction mask, or as an empty mask.
+      const size: [number, number] = [row.height, row.width]
+      const pred = row.missing ? null : fromCoco({ size, counts: maskOf.get(r.id, row.sample_id) as string })
+      ;({ intersection, union } = maskCounts(pred, fix.gt, fix.ignore))
+      applied++
+    } else if (fix) {
+      notApplicable++
+    } else if (row.missing) {
       intersection = 0
       union =
         row.ignore_rle && row.gt_rle
@@ -72,15 +117,17 @@ export function runMetrics(db: Db, run: RunRow | number, convention: IouConventi
     }
     const i = intersection ?? 0
     const u = union ?? 0
-    return {
-      sampleId: row.sample_id,
-      imageId: row.image_id,
-      annId: row.ann_id,
-      intersection: i,
-      union: u,
-      iou: sampleIou(i, u, convention),
-      missing: row.missing === 1,
-    }
+    return [
+      {
+        sampleId: row.sample_id,
+        imageId: row.image_id,
+        annId: row.ann_id,
+        intersection: i,
+        union: u,
+        iou: sampleIou(i, u, convention),
+        missing: row.missing === 1,
+      },
+    ]
   })
   const agg = aggregate(samples, convention)
   return {
@@ -93,7 +140,28 @@ export function runMetrics(db: Db, run: RunRow | number, convention: IouConventi
     gIoU: agg.gIoU,
     cIoU: agg.cIoU,
     samples,
+    gt: gtUsage(r.name, gtOpts, applied, notApplicable, rows.length - samples.length),
   }
+}
+
+function gtUsage(
+  run: string,
+  opts: GtOptions,
+  corrected: number,
+  notApplicable: number,
+  excluded: number,
+): GtUsage {
+  let statement =
+    opts.gt === 'original'
+      ? 'Ground truth: original (as imported)'
+      : `Ground truth: corrected (${corrected} revised sample${corrected === 1 ? '' : 's'} re-scored from the stored masks; the rest as imported)`
+  if (opts.excludeFlagged) statement += `; ${excluded} flagged sample${excluded === 1 ? '' : 's'} excluded`
+  if (notApplicable > 0) {
+    statement +=
+      `; corrected GT cannot be applied to ${notApplicable} revised sample${notApplicable === 1 ? '' : 's'} of run ` +
+      `'${run}': it stores no masks for them (I and U only), so they keep their original-GT I/U`
+  }
+  return { ...opts, corrected, notApplicable, excluded, statement: `${statement}.` }
 }
 
 /** Runs by name (all runs when `names` is empty), in creation order; unknown names throw. */

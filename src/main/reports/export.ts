@@ -8,7 +8,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { DEFAULT_BOOTSTRAP } from '../../shared/domain/bootstrap'
 import { requireRun } from '../analysis/results'
-import { runMetrics } from '../metrics/runMetrics'
+import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
 import type { Project } from '../store/project'
 import { exportCoco } from './coco'
 import { writeHtmlReport } from './html'
@@ -27,6 +27,8 @@ export interface ExportOptions {
   worstK?: number
   examplesPerTag?: number
   seed?: number
+  /** GT version and flag exclusion (default: original, every sample); every format states it. */
+  gt?: GtOptions
   signal?: AbortSignal
   onProgress?: (done: number, total: number, phase: string) => void
 }
@@ -53,15 +55,22 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     rows,
     message,
   })
+  const gt = opts.gt ?? ORIGINAL_GT
   const table = {
     runId: run.id,
     compareRunId: cmp?.id ?? null,
+    gt,
     signal: opts.signal,
     onProgress: (d: number, t: number) => opts.onProgress?.(d, t, 'rows'),
   }
   switch (opts.format) {
     case 'coco': {
       if (cmp) throw new Error("--compare does not apply to the coco format (it exports one run's masks)")
+      if (gt.gt !== 'original' || gt.excludeFlagged) {
+        throw new Error(
+          '--gt / --exclude-flagged do not apply to the coco format (it exports predicted masks, not GT)',
+        )
+      }
       const r = exportCoco(project, run.name, opts.out)
       return done(
         r.written,
@@ -73,21 +82,23 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
       return done(n, `${n} samples written`)
     }
     case 'json': {
-      const m = runMetrics(project.db, run)
+      const m = runMetrics(project.db, run, 'segzero', gt)
       const header: Record<string, unknown> = {
         run: run.name,
         model: run.model,
         convention: m.convention,
+        gt: m.gt,
         n: m.n,
         missing: m.missing,
         gIoU: m.gIoU,
         cIoU: m.cIoU,
       }
       if (cmp) {
-        const c = runMetrics(project.db, cmp)
+        const c = runMetrics(project.db, cmp, 'segzero', gt)
         header.compare = {
           run: cmp.name,
           model: cmp.model,
+          gt: c.gt,
           n: c.n,
           missing: c.missing,
           gIoU: c.gIoU,
@@ -124,6 +135,7 @@ function htmlOpts(runId: number, compareRunId: number | null, o: ExportOptions) 
   return {
     runId,
     compareRunId,
+    gt: o.gt ?? ORIGINAL_GT,
     worstK: o.worstK,
     examplesPerTag: o.examplesPerTag,
     seed: o.seed ?? DEFAULT_BOOTSTRAP.seed,

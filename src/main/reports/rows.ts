@@ -6,6 +6,8 @@
 import { imageSizeBucket, objectSizeBucket, queryKind } from '../../shared/domain/breakdowns'
 import { sampleIou } from '../../shared/domain/metrics'
 import { TAG_SEPARATOR, requireRun } from '../analysis/results'
+import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
+import { correctedMasks } from '../store/groundTruth'
 import type { Db } from '../store/project'
 
 export interface ExportRow {
@@ -18,6 +20,8 @@ export interface ExportRow {
   width: number
   height: number
   gt_area: number
+  /** The GT version this row's I and U were computed against. */
+  gt: 'original' | 'corrected'
   object_size: string
   image_size: string
   missing: boolean
@@ -56,6 +60,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'width',
     'height',
     'gt_area',
+    'gt',
     'object_size',
     'image_size',
     'missing',
@@ -107,11 +112,20 @@ interface RawRow {
   b_union: number | null
 }
 
-export function countExportRows(db: Db, runId: number): number {
+export function countExportRows(db: Db, runId: number, gt: GtOptions = ORIGINAL_GT): number {
   const run = requireRun(db, runId)
-  return (
+  const n = (
     db.prepare('SELECT COUNT(*) AS n FROM samples WHERE dataset_id = ?').get(run.dataset_id) as { n: number }
   ).n
+  return gt.excludeFlagged ? runMetrics(db, run, 'segzero', gt).samples.length : n
+}
+
+/** Per-sample I/U under a non-default GT choice (flagged samples absent when excluded); null for the default. */
+function countsUnder(db: Db, runId: number, gt: GtOptions): Map<number, { i: number; u: number }> | null {
+  if (gt.gt === 'original' && !gt.excludeFlagged) return null
+  return new Map(
+    runMetrics(db, runId, 'segzero', gt).samples.map((s) => [s.sampleId, { i: s.intersection, u: s.union }]),
+  )
 }
 
 /**
@@ -123,13 +137,19 @@ export function* exportRows(
   runId: number,
   compareRunId?: number | null,
   pageSize = 500,
+  gt: GtOptions = ORIGINAL_GT,
 ): Generator<ExportRow[]> {
   const run = requireRun(db, runId)
   const cmp = compareRunId != null ? requireRun(db, compareRunId) : null
   if (cmp && cmp.dataset_id !== run.dataset_id)
     throw new Error(`runs '${run.name}' and '${cmp.name}' are on different datasets`)
+  const countsA = countsUnder(db, run.id, gt)
+  const countsB = cmp ? countsUnder(db, cmp.id, gt) : null
+  const revised = gt.gt === 'corrected' ? correctedMasks(db, run.dataset_id) : new Map<number, unknown>()
   const stmt = db.prepare(
-    `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height, s.gt_area,
+    `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height,
+            COALESCE(CASE WHEN @corrected = 1 THEN (SELECT r.mask_area FROM gt_revisions r
+              WHERE r.sample_id = s.id AND r.revised = 1) END, s.gt_area) AS gt_area,
             p.sample_id IS NOT NULL AS has_pred, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
             p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle,
             (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
@@ -151,10 +171,27 @@ export function* exportRows(
       dataset: run.dataset_id,
       after,
       limit: pageSize,
+      corrected: gt.gt === 'corrected' ? 1 : 0,
     }) as RawRow[]
     if (page.length === 0) return
     after = page[page.length - 1].id
-    yield page.map((r) => toRow(r, cmp != null))
+    const rows = page.flatMap((r) => {
+      if (countsA && !countsA.has(r.id)) return []
+      const row = toRow(r, cmp != null)
+      // A revised sample uses the corrected GT where the run has its mask (or no prediction at all).
+      if (revised.has(r.id) && (r.has_pred !== 1 || r.mask_rle != null)) row.gt = 'corrected'
+      const a = countsA?.get(r.id)
+      if (a) Object.assign(row, { intersection: a.i, union: a.u, iou: sampleIou(a.i, a.u) })
+      const b = countsB?.get(r.id)
+      if (b) {
+        row.compare_intersection = b.i
+        row.compare_union = b.u
+        row.compare_iou = sampleIou(b.i, b.u)
+        row.iou_delta = row.compare_iou - row.iou
+      }
+      return [row]
+    })
+    if (rows.length > 0) yield rows
   }
 }
 
@@ -173,6 +210,7 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     width: r.width,
     height: r.height,
     gt_area: r.gt_area,
+    gt: 'original',
     object_size: objectSizeBucket(r.gt_area, r.width, r.height),
     image_size: imageSizeBucket(r.width, r.height),
     missing: !has,

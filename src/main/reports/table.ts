@@ -3,6 +3,7 @@
  * CSV follows RFC 4180 (quoted when needed, CRLF line ends); list and object fields are JSON text in
  * their cell (tags are ';'-joined), so a spreadsheet opens it and a script can still parse everything.
  */
+import type { GtOptions } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
 import { countExportRows, exportColumns, exportRows, type ExportRow } from './rows'
 import type { Sink } from './sink'
@@ -10,6 +11,8 @@ import type { Sink } from './sink'
 export interface TableExportOptions {
   runId: number
   compareRunId?: number | null
+  /** GT version and flag exclusion (default: original, every sample). */
+  gt?: GtOptions
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -28,10 +31,10 @@ function cellValue(row: ExportRow, col: keyof ExportRow): unknown {
 
 export async function writeCsv(db: Db, sink: Sink, opts: TableExportOptions): Promise<number> {
   const cols = exportColumns(opts.compareRunId != null)
-  const total = countExportRows(db, opts.runId)
+  const total = countExportRows(db, opts.runId, opts.gt)
   await sink.write(`${cols.join(',')}\r\n`)
   let done = 0
-  for (const page of exportRows(db, opts.runId, opts.compareRunId)) {
+  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt)) {
     if (opts.signal?.aborted) throw new Error('export cancelled')
     await sink.write(page.map((r) => `${cols.map((c) => csvCell(cellValue(r, c))).join(',')}\r\n`).join(''))
     done += page.length
@@ -47,11 +50,11 @@ export async function writeJson(
   opts: TableExportOptions & { header: Record<string, unknown> },
 ): Promise<number> {
   const cols = exportColumns(opts.compareRunId != null)
-  const total = countExportRows(db, opts.runId)
+  const total = countExportRows(db, opts.runId, opts.gt)
   const head = JSON.stringify(opts.header)
   await sink.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"samples":[\n`)
   let done = 0
-  for (const page of exportRows(db, opts.runId, opts.compareRunId)) {
+  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt)) {
     if (opts.signal?.aborted) throw new Error('export cancelled')
     const text = page
       .map(

@@ -301,6 +301,10 @@ export const migrations: Migration[] = [
         author TEXT NOT NULL,
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
       );
+
+      -- Which GT a stored stage attribution was computed against.
+      ALTER TABLE stage_attribution ADD COLUMN gt TEXT NOT NULL DEFAULT 'original';
+      ALTER TABLE stage_attribution ADD COLUMN exclude_flagged INTEGER NOT NULL DEFAULT 0;
     `,
   },
 ]

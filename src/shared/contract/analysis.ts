@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { defineMethod } from './define'
+import { gtOptionsInput, gtUsageSchema, gtWhichSchema } from './gt'
 
 export const intervalSchema = z.object({ value: z.number(), lo: z.number(), hi: z.number() })
 
@@ -32,6 +33,7 @@ export const runAnalysisSchema = z.object({
   histogram: z.array(z.object({ lo: z.number(), hi: z.number(), count: z.number().int() })),
   cumulative: z.array(z.object({ t: z.number(), atLeast: z.number() })),
   bootstrap: z.object({ iterations: z.number().int(), seed: z.number().int() }),
+  gt: gtUsageSchema,
 })
 export type RunAnalysisDto = z.infer<typeof runAnalysisSchema>
 
@@ -58,6 +60,9 @@ export const runComparisonSchema = z.object({
   points: z.array(z.tuple([z.number().int(), z.number(), z.number()])),
   regressions: z.array(comparedSampleSchema),
   improvements: z.array(comparedSampleSchema),
+  /** GT usage for run A and run B (they differ only where one run stores no masks). */
+  gt: gtUsageSchema,
+  gtB: gtUsageSchema,
 })
 export type RunComparisonDto = z.infer<typeof runComparisonSchema>
 
@@ -68,6 +73,7 @@ export const stageAttributionSchema = z.object({
   oracleRunId: z.number().int(),
   oracleRunName: z.string(),
   thresholds: z.object({ successIou: z.number(), oracleIou: z.number() }),
+  gt: z.object({ gt: gtWhichSchema, excludeFlagged: z.boolean() }),
   n: z.number().int(),
   /** Dataset samples without an oracle result (the oracle run covers the samples the run answered). */
   unattributed: z.number().int(),
@@ -107,7 +113,7 @@ export const analysisMethods = {
     description:
       "A run's headline gIoU / cIoU with bootstrap 95% intervals, breakdowns by failure tag, query kind, object size " +
       'and image size, the IoU histogram and the cumulative curve.',
-    input: z.object({ runId: z.number().int(), ...bootstrapInput }).strict(),
+    input: z.object({ runId: z.number().int(), ...bootstrapInput, ...gtOptionsInput }).strict(),
     output: runAnalysisSchema,
   }),
   analysisSampleIds: defineMethod({
@@ -119,6 +125,7 @@ export const analysisMethods = {
         runId: z.number().int(),
         dimension: z.union([dimensionSchema, z.literal('histogram')]),
         key: z.string(),
+        ...gtOptionsInput,
       })
       .strict(),
     output: z.object({ sampleIds: z.array(z.number().int()) }),
@@ -133,6 +140,7 @@ export const analysisMethods = {
         runB: z.number().int(),
         topK: z.number().int().min(1).max(1000).optional(),
         ...bootstrapInput,
+        ...gtOptionsInput,
       })
       .strict(),
     output: runComparisonSchema,
@@ -153,6 +161,7 @@ export const analysisMethods = {
         oracleRunId: z.number().int().optional(),
         successIou: threshold.optional(),
         oracleIou: threshold.optional(),
+        ...gtOptionsInput,
       })
       .strict(),
     output: stageAttributionSchema,
@@ -169,6 +178,7 @@ export const analysisMethods = {
         outRun: z.string().min(1).optional(),
         successIou: threshold.optional(),
         oracleIou: threshold.optional(),
+        ...gtOptionsInput,
       })
       .strict(),
     output: z.object({ jobId: z.string(), outRun: z.string() }),
@@ -189,6 +199,7 @@ export const analysisMethods = {
         compareRunId: z.number().int().nullable().optional(),
         format: reportFormatSchema,
         out: z.string().min(1),
+        ...gtOptionsInput,
       })
       .strict(),
     output: z.object({ jobId: z.string() }),

@@ -11,6 +11,26 @@ import type { GtOp } from '../domain/gtEdit'
 export const gtWhichSchema = z.enum(['original', 'corrected'])
 export type GtWhich = z.infer<typeof gtWhichSchema>
 
+/** The GT choice every metric, analysis and report method takes (default: original, all samples). */
+export const gtOptionsInput = {
+  gt: gtWhichSchema.optional(),
+  excludeFlagged: z.boolean().optional(),
+}
+
+/** How a result used the GT; `statement` is the sentence every output shows. */
+export const gtUsageSchema = z.object({
+  gt: gtWhichSchema,
+  excludeFlagged: z.boolean(),
+  /** Revised samples scored against their corrected GT. */
+  corrected: z.number().int(),
+  /** Revised samples whose prediction has no stored mask (original I/U kept). */
+  notApplicable: z.number().int(),
+  /** Flagged samples left out. */
+  excluded: z.number().int(),
+  statement: z.string(),
+})
+export type GtUsageDto = z.infer<typeof gtUsageSchema>
+
 export const sampleFlagKindSchema = z.enum(['ambiguous', 'invalid', 'duplicate'])
 export type SampleFlagKind = z.infer<typeof sampleFlagKindSchema>
 

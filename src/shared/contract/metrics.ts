@@ -1,6 +1,7 @@
 /** Metrics of a run: gIoU, cIoU and per-sample I, U, IoU, as the reference evaluation computes them. */
 import { z } from 'zod'
 import { defineMethod } from './define'
+import { gtOptionsInput, gtUsageSchema } from './gt'
 
 export const iouConventionSchema = z.enum(['segzero', 'lisa'])
 
@@ -25,6 +26,8 @@ export const runMetricsSchema = z.object({
   gIoU: z.number(),
   cIoU: z.number(),
   samples: z.array(sampleMetricSchema),
+  /** Which ground truth was used (original by default) and how. */
+  gt: gtUsageSchema,
 })
 export type RunMetricsDto = z.infer<typeof runMetricsSchema>
 
@@ -32,8 +35,11 @@ export const metricsMethods = {
   getRunMetrics: defineMethod({
     description:
       "A run's gIoU, cIoU and per-sample I/U/IoU over its whole dataset (missing predictions count as empty masks); " +
-      'convention segzero (default: IoU 0 when U = 0) or lisa (IoU 1 when U = 0, +1e-5 on U).',
-    input: z.object({ runId: z.number().int(), convention: iouConventionSchema.optional() }).strict(),
+      'convention segzero (default: IoU 0 when U = 0) or lisa (IoU 1 when U = 0, +1e-5 on U); ' +
+      'gt original (default) or corrected, excludeFlagged leaves flagged samples out.',
+    input: z
+      .object({ runId: z.number().int(), convention: iouConventionSchema.optional(), ...gtOptionsInput })
+      .strict(),
     output: runMetricsSchema,
   }),
 }

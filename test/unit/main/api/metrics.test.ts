@@ -50,6 +50,14 @@ describe('getRunMetrics', () => {
           { sampleId: 1, imageId: 'a', annId: '1', intersection: 1, union: 3, iou: 1 / 3, missing: false },
           { sampleId: 2, imageId: 'b', annId: '1', intersection: 0, union: 0, iou: 0, missing: true },
         ],
+        gt: {
+          gt: 'original',
+          excludeFlagged: false,
+          corrected: 0,
+          notApplicable: 0,
+          excluded: 0,
+          statement: 'Ground truth: original (as imported).',
+        },
       },
     })
   })

@@ -70,6 +70,9 @@ describe('reseg import run / metrics', () => {
           missing: 0,
           gIoU: (1 / 3 + 1) / 2,
           cIoU: 3 / 5,
+          gt: 'original',
+          exclude_flagged: false,
+          gt_statement: 'Ground truth: original (as imported).',
           samples: [
             { image_id: 'a', ann_id: '1', intersection: 1, union: 3, iou: 1 / 3 },
             { image_id: 'b', ann_id: '2', intersection: 2, union: 2, iou: 1 },

@@ -44,11 +44,13 @@ describe('HTML report (static checks)', () => {
       'breakdown-objectSize',
       'breakdown-imageSize',
       'stages',
+      'label-noise',
       'worst',
       'tags',
       'notes',
     ])
     expect(html).toContain('Not computed for this run')
+    expect(html).toContain('Ground truth: original (as imported).')
   })
 
   it('shows the worst k samples, lowest IoU first, and every note', () => {
