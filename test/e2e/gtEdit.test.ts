@@ -83,6 +83,7 @@ function iu(pred: Uint8Array | null, gt: Uint8Array, ignore: Uint8Array | null) 
 interface MetricsJson {
   runs: {
     run: string
+    gIoU: number
     samples: { image_id: string; ann_id: string; intersection: number; union: number }[]
   }[]
 }
@@ -263,6 +264,32 @@ function strokeMask(w: number, h: number, pts: [number, number][], r: number): U
     }
   return m
 }
+
+describe('analysis with the GT switch', () => {
+  it('scores the run against the corrected GT when the switch says so, and says which GT it used', async () => {
+    expect(corrected).not.toBeNull()
+    const runId = Number(await page.inputValue('[data-testid=run-select]'))
+    const name = (
+      demo.project.db.prepare('SELECT name FROM runs WHERE id = ?').get(runId) as { name: string }
+    ).name
+    const want = (w: 'original' | 'corrected') => metrics(w).runs.find((r) => r.run === name)!
+    await page.click('[data-testid=tab-analysis]')
+    await page.click('[data-testid=gt-switch-corrected]')
+    await expect
+      .poll(() => page.textContent('[data-testid=analysis-gt]'), { timeout: 20_000 })
+      .toMatch(/corrected/i)
+    await expect
+      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent())
+      .toBe(want('corrected').gIoU.toFixed(4))
+    await page.click('[data-testid=gt-switch-original]')
+    await expect
+      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent(), { timeout: 20_000 })
+      .toBe(want('original').gIoU.toFixed(4))
+    expect(want('original').gIoU).not.toBe(want('corrected').gIoU)
+    await page.click('nav.tabs button:has-text("Inspect")')
+    await page.waitForSelector('[data-testid=gt-banner]')
+  })
+})
 
 describe('brush', () => {
   it('previews the stroke locally while dragging and stores it as ONE command: GT ∪ the stroke', async () => {

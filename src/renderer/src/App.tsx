@@ -200,12 +200,16 @@ export function App({ api }: { api: ApiClient }) {
 
         {tab === 'analysis' ? (
           <main className="analysis-main">
+            <div className="analysis-gt-bar">
+              <GtSwitch view={gtView} hasPrediction={false} />
+            </div>
             {runId != null ? (
               <AnalysisSlot
                 api={api}
                 runId={runId}
                 compareRunId={compareRunId}
                 onSelectSamples={selectSamples}
+                gt={gtView.which}
               />
             ) : (
               <div className="muted">Select a run.</div>
