@@ -18,6 +18,7 @@ import { segmentHandlers } from './segment'
 import { datasetsHandlers } from './datasets'
 import { runsHandlers } from './runs'
 import { gtHandlers } from './gt'
+import { authorHandlers } from './author'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -33,6 +34,7 @@ export const handlers: HandlersFor<Contract> = {
   ...datasetsHandlers,
   ...runsHandlers,
   ...gtHandlers,
+  ...authorHandlers,
 }
 
 export type Dispatch = (method: string, input: unknown) => Promise<WireResult>

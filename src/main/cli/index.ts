@@ -11,6 +11,7 @@ import { registerDatasetCommands } from './datasets'
 import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
 import { registerGtCommands } from './gt'
+import { registerAuthorCommands } from './author'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerModelCommands(program)
   registerReasonCommands(program)
   registerGtCommands(program)
+  registerAuthorCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

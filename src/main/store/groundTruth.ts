@@ -247,7 +247,17 @@ function deserialize(s: SampleGtRow, json: string): GtState {
 /** Writes a state as the sample's current corrected GT (objects + revision row). */
 function writeState(db: Db, s: SampleGtRow, state: GtState, cursor: number, author: string | null): void {
   const union = gtUnion(state, s.height, s.width)
-  const revised = isRevised(state, originalOf(s), s.height, s.width) ? 1 : 0
+  // An authored sample's drawn GT is its original (there is no imported GT to keep): keep samples in step.
+  const authored = db.prepare('SELECT 1 FROM authored_samples WHERE sample_id = ?').get(s.id) !== undefined
+  if (authored) {
+    db.prepare('UPDATE samples SET gt_rle = ?, gt_area = ?, ignore_rle = ? WHERE id = ?').run(
+      toCoco(union).counts,
+      area(union),
+      state.ignore ? toCoco(state.ignore).counts : null,
+      s.id,
+    )
+  }
+  const revised = !authored && isRevised(state, originalOf(s), s.height, s.width) ? 1 : 0
   db.prepare('DELETE FROM gt_objects WHERE sample_id = ?').run(s.id)
   const ins = db.prepare(
     'INSERT INTO gt_objects (sample_id, obj_id, position, label, mask_rle, area) VALUES (?, ?, ?, ?, ?, ?)',

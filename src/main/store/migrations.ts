@@ -302,6 +302,25 @@ export const migrations: Migration[] = [
         created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
       );
 
+      -- Authoring: images added to a dataset by hand (queries then make samples of them), and the samples
+      -- authored in the app. An authored sample has no imported GT to preserve: its drawn GT is its
+      -- original, so GT commands on it also rewrite samples.gt_rle / ignore_rle.
+      CREATE TABLE dataset_images (
+        dataset_id INTEGER NOT NULL REFERENCES datasets(id) ON DELETE CASCADE,
+        image_id TEXT NOT NULL,
+        media_hash TEXT NOT NULL REFERENCES media(hash),
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        source TEXT,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        PRIMARY KEY (dataset_id, image_id)
+      );
+      CREATE TABLE authored_samples (
+        sample_id INTEGER PRIMARY KEY REFERENCES samples(id) ON DELETE CASCADE,
+        author TEXT NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+
       -- Which GT a stored stage attribution was computed against.
       ALTER TABLE stage_attribution ADD COLUMN gt TEXT NOT NULL DEFAULT 'original';
       ALTER TABLE stage_attribution ADD COLUMN exclude_flagged INTEGER NOT NULL DEFAULT 0;

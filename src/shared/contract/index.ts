@@ -16,6 +16,7 @@ import { segmentMethods } from './segment'
 import { datasetsMethods } from './datasets'
 import { runsMethods } from './runs'
 import { gtMethods } from './gt'
+import { authorMethods } from './author'
 
 export const contract = {
   ...projectMethods,
@@ -30,6 +31,7 @@ export const contract = {
   ...datasetsMethods,
   ...runsMethods,
   ...gtMethods,
+  ...authorMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
