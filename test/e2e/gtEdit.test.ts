@@ -9,7 +9,9 @@
  */
 import { execFileSync } from 'node:child_process'
 import fs from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
+import { encode } from 'fast-png'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, makeDemoProject, ROOT, startServe, type Served } from './harness'
@@ -400,5 +402,127 @@ describe('segmenter-assisted', () => {
     await expect.poll(() => revision(db, id)?.mask_rle, { timeout: 10_000 }).toBeDefined()
     const stored = decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)
     expect(Buffer.from(stored).equals(Buffer.from(mask))).toBe(true)
+  })
+})
+
+describe('authoring', () => {
+  it('adds an image by drag-and-drop with two queries, refuses a non-image and an empty query inline, and draws the target', async () => {
+    const db = demo.project.db
+    const W = 64
+    const H = 48
+    const rgb = new Uint8Array(W * H * 3)
+    for (let i = 0; i < W * H; i++) rgb.set([(i * 7) % 256, 90, 200], i * 3)
+    const png = Buffer.from(encode({ width: W, height: H, data: rgb, channels: 3 }))
+    const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-author-'))
+    const txt = path.join(tmp, 'notes.txt')
+    fs.writeFileSync(txt, 'not an image')
+
+    await page.click('[data-testid=add-images-button]')
+    await page.waitForSelector('[data-testid=add-images]')
+    await page.locator('[data-testid=add-images] label', { hasText: 'new dataset' }).locator('input').check()
+    await page.fill('[data-testid=author-new-dataset]', 'hard-cases')
+    await page.fill('[data-testid=author-split]', 'test')
+    // The image is dropped; the text file is picked with the file chooser.
+    await page.evaluate(
+      ({ b64, name }) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
+        const dt = new DataTransfer()
+        dt.items.add(new File([bytes], name, { type: 'image/png' }))
+        const zone = document.querySelector('[data-testid=author-dropzone]')!
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      },
+      { b64: png.toString('base64'), name: 'kitchen.png' },
+    )
+    await page.setInputFiles('[data-testid=author-files]', txt)
+    await expect.poll(() => page.locator('[data-testid=author-image]').count()).toBe(2)
+    expect(await page.textContent('[data-testid=author-image-error]')).toBe(
+      'notes.txt is not an image (text/plain)',
+    )
+
+    // An empty query is refused beside it, and nothing is stored.
+    const samplesBefore = (db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n
+    await page.click('[data-testid=author-submit]')
+    await expect.poll(() => page.textContent('[data-testid=author-query-error]')).toMatch(/query is empty/)
+    expect((db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n).toBe(samplesBefore)
+
+    await page.locator('[data-testid=author-query]').first().fill('the striped tile')
+    await page.click('[data-testid=author-add-query]')
+    await page.locator('[data-testid=author-query]').nth(1).fill('What could you put a hot pan on?')
+    expect(await page.locator('[data-testid=author-sentence]').nth(0).isChecked()).toBe(false)
+    expect(await page.locator('[data-testid=author-sentence]').nth(1).isChecked()).toBe(true)
+    await page.click('[data-testid=author-submit]')
+    await page.waitForSelector('[data-testid=add-images]', { state: 'detached' })
+
+    const added = db
+      .prepare(
+        `SELECT s.id, s.query, s.is_sentence, s.width, s.height, s.gt_area FROM samples s
+         JOIN datasets d ON d.id = s.dataset_id WHERE d.name = 'hard-cases' AND d.split = 'test' ORDER BY s.id`,
+      )
+      .all() as {
+      id: number
+      query: string
+      is_sentence: number
+      width: number
+      height: number
+      gt_area: number
+    }[]
+    expect(added.map((r) => [r.query, r.is_sentence, r.width, r.height, r.gt_area])).toEqual([
+      ['the striped tile', 0, W, H, 0],
+      ['What could you put a hot pan on?', 1, W, H, 0],
+    ])
+    // The list shows exactly the new samples, the first one open in GT edit mode.
+    await expect.poll(() => page.locator('[data-testid=row][data-sample-id]').count()).toBe(2)
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${added[0].id}"]`)
+    await page.waitForSelector('[data-testid=gt-banner]')
+    expect(await page.textContent('[data-testid=gt-panel]')).toContain('No target')
+
+    // Draw the target: a rectangle polygon, closed with Enter; the new object holds exactly its pixels.
+    await page.click('[data-testid=gt-tool-polygon]')
+    await page.locator('.gt-modes label', { hasText: 'add' }).locator('input').check()
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.waitForTimeout(300)
+    const v = await canvasView(page)
+    const [x0, y0, x1, y1] = [10, 8, 41, 30]
+    for (const [x, y] of [
+      [x0, y0],
+      [x1, y0],
+      [x1, y1],
+      [x0, y1],
+    ]) {
+      const q = toPage(v, x, y)
+      await page.mouse.click(q.x, q.y)
+    }
+    await page.keyboard.press('Enter')
+    const id = added[0].id
+    // An authored sample has no imported GT to keep: the drawn target becomes its GT.
+    const gtOf = () =>
+      db.prepare('SELECT gt_rle, gt_area FROM samples WHERE id = ?').get(id) as {
+        gt_rle: string
+        gt_area: number
+      }
+    await expect.poll(() => gtOf().gt_area, { timeout: 10_000 }).toBe((x1 - x0) * (y1 - y0))
+    const stored = decodeCoco(gtOf().gt_rle, H, W)
+    expect(Buffer.from(stored).equals(Buffer.from(rectMask(W, H, x0, y0, x1, y1)))).toBe(true)
+    await expect
+      .poll(() => page.textContent('[data-testid=gt-panel]'))
+      .toContain(`${(x1 - x0) * (y1 - y0)} px`)
+
+    // Listed with its GT: out of edit mode the GT layer tints the rectangle and not the pixels around it.
+    await page.click('[data-testid=gt-leave]')
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.waitForTimeout(400)
+    const on = await grab(page)
+    await page.keyboard.press('g')
+    await page.waitForTimeout(300)
+    const off = await grab(page)
+    await page.keyboard.press('g')
+    const at = (x: number, y: number) => toPage(v, x + 0.5, y + 0.5)
+    const inside = at((x0 + x1) / 2, (y0 + y1) / 2)
+    const outside = at(x1 + 5, y1 + 5)
+    expect(dist(on(inside.x, inside.y), off(inside.x, inside.y))).toBeGreaterThan(40)
+    expect(dist(on(outside.x, outside.y), off(outside.x, outside.y))).toBeLessThan(3)
+    expect(await page.textContent(`[data-testid=row][data-sample-id="${id}"]`)).toContain('the striped tile')
+    fs.rmSync(tmp, { recursive: true, force: true })
   })
 })

@@ -81,7 +81,16 @@ export function App({ api }: { api: ApiClient }) {
     () => (shown ? { id: shown.sample.id, width: shown.sample.width, height: shown.sample.height } : null),
     [shown],
   )
-  const gtEdit = useGtEditing(api, gtSample, { onChanged: () => setGtVersion((v) => v + 1) })
+  // After a GT edit: the corrected view reloads, and so does the sample (an authored sample's drawn GT is
+  // its original, so its GT and area in the list change too).
+  const gtChanged = (sid: number) => {
+    setGtVersion((v) => v + 1)
+    void details.refreshSample(sid).then(
+      (d) => d && nav.list.patch(sid, (r) => ({ ...r, gtArea: d.sample.gtArea })),
+      () => undefined,
+    )
+  }
+  const gtEdit = useGtEditing(api, gtSample, { onChanged: gtChanged })
   const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
   const gtView = useGtView(api, shown, gtVersion)
 

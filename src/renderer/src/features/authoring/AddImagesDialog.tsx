@@ -99,21 +99,24 @@ export function AddImagesDialog({
     setFormError(null)
     if (target === 'existing' && datasetId == null) return setFormError('Choose a dataset.')
     if (target === 'new' && newName.trim() === '') return setFormError('Name the new dataset.')
-    if (split.trim() === '') return setFormError('Name the split (for example val or test).')
+    if (target === 'new' && split.trim() === '')
+      return setFormError('Name the split (for example val or test).')
     if (pending.length === 0) return setFormError('Add at least one image.')
     if (pending.some((d) => queryProblems(d.queries).size > 0))
       return setFormError('Some queries are empty (marked below).')
     setBusy(true)
     const port = authoringPort(api)
-    let dsId = target === 'existing' ? datasetId : null
+    const dataset =
+      target === 'existing' ? (datasets.find((x) => x.id === datasetId)?.name ?? '') : newName.trim()
+    let dsId: number | null = null
     const sampleIds: number[] = []
     for (const d of pending) {
       try {
         const img = await port.addImage({
           name: d.file.name,
           dataBase64: await toBase64(d.file),
-          dataset: dsId != null ? { id: dsId } : { name: newName.trim(), split: split.trim() },
-          split: split.trim(),
+          dataset,
+          split: target === 'new' ? split.trim() : null,
         })
         dsId = img.datasetId
         for (const q of d.queries) {
@@ -180,7 +183,8 @@ export function AddImagesDialog({
             split
             <input
               type="text"
-              value={split}
+              value={target === 'new' ? split : (datasets.find((x) => x.id === datasetId)?.split ?? '')}
+              disabled={target !== 'new'}
               onChange={(e) => setSplit(e.target.value)}
               className="short"
               data-testid="author-split"

@@ -1,17 +1,17 @@
 /**
- * The two backend calls the "Add images" dialog makes, in one place: store an image into a dataset (new or
- * existing, with its split), then add a query on it as a sample with an empty GT.
+ * The two backend calls the "Add images" dialog makes, in one place: store an image into a dataset (by
+ * name: an existing one, or a new one the backend creates, with its split), then add a query on it as a
+ * sample with an empty GT.
  */
 import type { ApiClient } from '../../../../shared/contract/client'
-
-export type DatasetChoice = { id: number } | { name: string; split: string }
 
 export interface AuthoringPort {
   addImage(input: {
     name: string
     dataBase64: string
-    dataset: DatasetChoice
-    split: string
+    dataset: string
+    /** The split of a new dataset; null keeps an existing dataset's. */
+    split: string | null
   }): Promise<{ datasetId: number; imageId: string }>
   addQuery(input: {
     datasetId: number
@@ -23,14 +23,13 @@ export interface AuthoringPort {
 
 export function authoringPort(api: ApiClient): AuthoringPort {
   return {
-    async addImage(input) {
-      void api
-      void input
-      throw new Error('TODO: waiting for the addImages contract')
+    async addImage({ name, dataBase64, dataset, split }) {
+      const r = await api.addImages({ dataset, split, images: [{ name, dataBase64 }] })
+      return { datasetId: r.datasetId, imageId: r.images[0].imageId }
     },
     async addQuery(input) {
-      void input
-      throw new Error('TODO: waiting for the addSampleQuery contract')
+      const r = await api.addSampleQuery(input)
+      return { sampleId: r.sampleId }
     },
   }
 }

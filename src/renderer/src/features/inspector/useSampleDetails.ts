@@ -3,7 +3,7 @@
  * and recently seen ones (at most 24). Edits, tags and notes update the entry they belong to, so coming back
  * to a sample shows what was saved.
  */
-import { useCallback, useEffect, useState } from 'react'
+import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { SampleDetail } from '../../../../shared/contract/samples'
 import { loadImage } from '../../app/useImage'
@@ -17,8 +17,13 @@ export interface SampleDetails {
   updateDetail(key: string, f: (d: SampleDetail) => SampleDetail): void
   /** Changes every cached detail of a sample whose key starts with `prefix`. */
   updateMatching(prefix: string, f: (d: SampleDetail) => SampleDetail): void
-  /** Drops every cached detail of a sample, so it is fetched again (after its GT changed, say). */
+  /** Drops every cached detail of a sample, so it is fetched again when shown. */
   invalidateSample(sampleId: number): void
+  /**
+   * Fetches the cached details of a sample again and swaps them in when they arrive (the sample stays on
+   * screen meanwhile); resolves with the first one, if any was cached.
+   */
+  refreshSample(sampleId: number): Promise<SampleDetail | null>
 }
 
 const CACHE = 24
@@ -70,6 +75,27 @@ export function useSampleDetails(
     })
   }, [])
 
+  const detailsRef = useRef(details)
+  useEffect(() => {
+    detailsRef.current = details
+  })
+  const refreshSample = useCallback(
+    async (sid: number) => {
+      const keys = [...detailsRef.current.keys()].filter((k) => k.startsWith(`${sid}:`))
+      const fresh = await Promise.all(
+        keys.map(async (key) => {
+          const [, run, compare] = key.split(':')
+          const num = (v: string) => (v === 'null' ? null : Number(v))
+          const d = await api.getSampleDetail({ sampleId: sid, runId: num(run), compareRunId: num(compare) })
+          updateDetail(key, () => d)
+          return d
+        }),
+      )
+      return fresh[0] ?? null
+    },
+    [api, updateDetail],
+  )
+
   const hasDetail = details.has(detailKey)
   useEffect(() => {
     if (sampleId == null || hasDetail) return
@@ -107,5 +133,5 @@ export function useSampleDetails(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, shownId, at, total, runId, compareRunId])
 
-  return { detailKey, shown, updateDetail, updateMatching, invalidateSample }
+  return { detailKey, shown, updateDetail, updateMatching, invalidateSample, refreshSample }
 }
