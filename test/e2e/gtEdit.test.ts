@@ -526,3 +526,115 @@ describe('authoring', () => {
     fs.rmSync(tmp, { recursive: true, force: true })
   })
 })
+
+describe('GT panel commands', () => {
+  it('fills holes, removes specks, paints the ignore region, hides / adds / deletes objects, keeps a reason and a flag', async () => {
+    const db = demo.project.db
+    const sample = db
+      .prepare("SELECT id, width, height FROM samples WHERE query = 'What could you put a hot pan on?'")
+      .get() as { id: number; width: number; height: number }
+    const { id, width: W, height: H } = sample
+    await page.click(`[data-testid=row][data-sample-id="${id}"]`)
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${id}"]`)
+    await enterGtMode(page)
+    await page.click('[data-testid=gt-tool-polygon]')
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.waitForTimeout(300)
+    const v = await canvasView(page)
+    const commands = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM gt_commands WHERE sample_id = ?').get(id) as { n: number }).n
+    const rev = () =>
+      db
+        .prepare('SELECT mask_rle, ignore_rle, reason, tag_id FROM gt_revisions WHERE sample_id = ?')
+        .get(id) as
+        | { mask_rle: string; ignore_rle: string | null; reason: string | null; tag_id: number | null }
+        | undefined
+    const mask = () => decodeCoco(rev()!.mask_rle, H, W)
+    const same = (a: Uint8Array, b: Uint8Array) => Buffer.from(a).equals(Buffer.from(b))
+    const union = (...ms: Uint8Array[]) => ms.reduce((acc, m) => acc.map((x, k) => x | m[k]))
+    const minus = (a: Uint8Array, b: Uint8Array) => a.map((x, k) => x & (b[k] ^ 1))
+    /** Draws a rectangle polygon in a combine mode and waits for its command. */
+    const rect = async (mode: 'add' | 'subtract', x0: number, y0: number, x1: number, y1: number) => {
+      const n = commands()
+      await page.locator('.gt-modes label', { hasText: mode }).locator('input').check()
+      for (const [x, y] of [
+        [x0, y0],
+        [x1, y0],
+        [x1, y1],
+        [x0, y1],
+      ]) {
+        const q = toPage(v, x, y)
+        await page.mouse.click(q.x, q.y)
+      }
+      await page.keyboard.press('Enter')
+      await expect.poll(commands, { timeout: 10_000 }).toBe(n + 1)
+    }
+    const outer = rectMask(W, H, 8, 6, 40, 36)
+    const hole = rectMask(W, H, 16, 14, 28, 26)
+    const speck = rectMask(W, H, 50, 40, 52, 42)
+    await rect('add', 8, 6, 40, 36)
+    await rect('subtract', 16, 14, 28, 26)
+    await rect('add', 50, 40, 52, 42)
+    expect(same(mask(), union(minus(outer, hole), speck))).toBe(true)
+
+    let n = commands()
+    await page.click('[data-testid=gt-fill-holes]')
+    await expect.poll(commands).toBe(n + 1)
+    expect(same(mask(), union(outer, speck))).toBe(true)
+
+    n = commands()
+    await page.fill('[data-testid=gt-speck-size]', '5')
+    await page.click('[data-testid=gt-remove-specks]')
+    await expect.poll(commands).toBe(n + 1)
+    expect(same(mask(), outer)).toBe(true)
+
+    // The ignore region is its own target; the objects are untouched by painting it.
+    await page.locator('[data-testid=gt-object-ignore] input').check()
+    await page.click('[data-testid=gt-tool-polygon]')
+    await rect('add', 44, 4, 60, 20)
+    expect(same(decodeCoco(rev()!.ignore_rle!, H, W), rectMask(W, H, 44, 4, 60, 20))).toBe(true)
+    expect(same(mask(), outer)).toBe(true)
+
+    // Hiding is view-only: the object's pixels lose their tint, and nothing is stored.
+    const objId = (
+      db.prepare('SELECT obj_id FROM gt_objects WHERE sample_id = ?').get(id) as { obj_id: number }
+    ).obj_id
+    n = commands()
+    const inside = toPage(v, 12.5, 10.5)
+    const shown = await grab(page)
+    await page.click(`[data-testid=gt-hide-${objId}]`)
+    await page.waitForTimeout(300)
+    const hidden = await grab(page)
+    expect(dist(shown(inside.x, inside.y), hidden(inside.x, inside.y))).toBeGreaterThan(30)
+    expect(commands()).toBe(n)
+    await page.click(`[data-testid=gt-hide-${objId}]`)
+
+    const objects = () =>
+      (db.prepare('SELECT COUNT(*) AS n FROM gt_objects WHERE sample_id = ?').get(id) as { n: number }).n
+    await page.click('[data-testid=gt-add-object]')
+    await expect.poll(objects).toBe(2)
+    const second = (
+      db.prepare('SELECT obj_id FROM gt_objects WHERE sample_id = ? ORDER BY obj_id DESC').get(id) as {
+        obj_id: number
+      }
+    ).obj_id
+    await page.click(`[data-testid=gt-delete-${second}]`)
+    await expect.poll(objects).toBe(1)
+
+    // Why it was corrected (text + the failure tag it came from), and a flag with its reason.
+    const tag = db.prepare('SELECT id, name FROM tags ORDER BY id').get() as { id: number; name: string }
+    await page.fill('[data-testid=gt-reason]', 'mask bled into the table')
+    await page.selectOption('[data-testid=gt-reason-tag]', String(tag.id))
+    await page.click('[data-testid=gt-save-reason]')
+    await expect.poll(() => rev()?.reason).toBe('mask bled into the table')
+    expect(rev()?.tag_id).toBe(tag.id)
+    await page.selectOption('[data-testid=gt-flag-kind]', 'ambiguous')
+    await page.fill('[data-testid=gt-flag-reason]', 'two pans')
+    await page.click('[data-testid=gt-flag-button]')
+    const flag = () => db.prepare('SELECT kind, reason FROM sample_flags WHERE sample_id = ?').get(id)
+    await expect.poll(flag).toEqual({ kind: 'ambiguous', reason: 'two pans' })
+    await expect.poll(() => page.textContent('[data-testid=gt-flag]')).toBe('flagged ambiguous: two pans')
+    await page.click('[data-testid=gt-unflag]')
+    await expect.poll(flag).toBeUndefined()
+  })
+})
