@@ -6,6 +6,7 @@ import type { gtMethods } from '../../shared/contract/gt'
 import type { GtOp } from '../../shared/domain/gtEdit'
 import { MaskOpError } from '../../shared/domain/maskOps'
 import { toCoco } from '../../shared/domain/rle'
+import { analyzeGtChanges } from '../analysis/gtChanges'
 import { segmentObjects } from '../engine/batch'
 import {
   applyGtCommand,
@@ -114,6 +115,13 @@ export const gtHandlers: HandlersFor<typeof gtMethods> = {
 
   unflagSample: ({ sampleId }, { project }) =>
     mapErrors(() => ({ sampleId, removed: unflagSample(project.db, sampleId) })),
+
+  analyzeGtChanges: ({ datasetId, runIds, seed, iterations }, { project }) => {
+    if (!project.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) {
+      throw new ApiError('not_found', `no dataset with id ${datasetId} in this project`)
+    }
+    return analyzeGtChanges(project.db, datasetId, { runIds, seed, iterations })
+  },
 
   listGtChanges: ({ datasetId }, { project }) => {
     if (!project.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) {

@@ -107,7 +107,9 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   progress('analysis')
 
   const info = db.prepare(
-    `SELECT s.id, s.image_id, s.ann_id, s.query, s.media_hash, s.width, s.height, s.gt_rle, p.mask_rle, p.reasoning,
+    `SELECT s.id, s.image_id, s.ann_id, s.query, s.media_hash, s.width, s.height, p.mask_rle, p.reasoning,
+            COALESCE(CASE WHEN @corrected = 1 THEN (SELECT r.mask_rle FROM gt_revisions r
+              WHERE r.sample_id = s.id AND r.revised = 1) END, s.gt_rle) AS gt_rle,
             (SELECT text FROM notes n WHERE n.run_id = @run AND n.sample_id = s.id) AS note,
             (SELECT group_concat(t.name, ', ') FROM sample_tags st JOIN tags t ON t.id = st.tag_id
               WHERE st.run_id = @run AND st.sample_id = s.id) AS tags
@@ -116,7 +118,8 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   const iouById = new Map(results.map((r) => [r.sampleId, resultIou(r)]))
   const figure = async (id: number): Promise<string> => {
     if (opts.signal?.aborted) throw new Error('export cancelled')
-    const s = info.get({ run: run.id, id }) as SampleInfo
+    // Thumbnails outline the GT the numbers were computed against.
+    const s = info.get({ run: run.id, id, corrected: gtOpts.gt === 'corrected' ? 1 : 0 }) as SampleInfo
     const src = await renderThumbnail(project, s, s.mask_rle)
     thumbsDone++
     progress('thumbnails')

@@ -233,6 +233,56 @@ export const gtMethods = {
     input: sampleInput,
     output: z.object({ sampleId: z.number().int(), removed: z.boolean() }),
   }),
+  analyzeGtChanges: defineMethod({
+    description:
+      'Label noise of a dataset: per revised sample the pixels added / removed, and per run gIoU / cIoU on the original ' +
+      'vs the corrected GT with a paired bootstrap 95% interval of the difference (corrected − original).',
+    input: z
+      .object({
+        datasetId: z.number().int(),
+        runIds: z.array(z.number().int()).max(1000).optional(),
+        seed: z.number().int().optional(),
+        iterations: z.number().int().min(10).max(100_000).optional(),
+      })
+      .strict(),
+    output: z.object({
+      datasetId: z.number().int(),
+      dataset: z.string(),
+      samples: z.number().int(),
+      changed: z.array(
+        z.object({
+          sampleId: z.number().int(),
+          imageId: z.string(),
+          annId: z.string(),
+          query: z.string(),
+          originalArea: z.number().int(),
+          correctedArea: z.number().int(),
+          added: z.number().int(),
+          removed: z.number().int(),
+          ignoreChanged: z.number().int(),
+          objects: z.number().int(),
+          author: z.string().nullable(),
+          reason: z.string().nullable(),
+        }),
+      ),
+      flagged: z.array(
+        z.object({ sampleId: z.number().int(), imageId: z.string(), kind: z.string(), reason: z.string() }),
+      ),
+      runs: z.array(
+        z.object({
+          runId: z.number().int(),
+          run: z.string(),
+          n: z.number().int(),
+          original: z.object({ gIoU: z.number(), cIoU: z.number() }),
+          corrected: z.object({ gIoU: z.number(), cIoU: z.number() }),
+          gIoUDiff: z.object({ value: z.number(), lo: z.number(), hi: z.number() }),
+          cIoUDiff: z.object({ value: z.number(), lo: z.number(), hi: z.number() }),
+          gt: gtUsageSchema,
+        }),
+      ),
+      bootstrap: z.object({ iterations: z.number().int(), seed: z.number().int() }),
+    }),
+  }),
   listGtChanges: defineMethod({
     description: 'Sample ids of a dataset whose corrected GT differs from the original, and flagged samples.',
     input: z.object({ datasetId: z.number().int() }).strict(),

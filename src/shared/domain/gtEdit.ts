@@ -23,7 +23,7 @@ import type { ObjectPrompt } from './prompts'
 import { area, fromCoco, intersectionUnion, type CocoRle, type Rle } from './rle'
 
 export interface GtObject {
-  /** Stable within the sample: ids are never reused after a delete. */
+  /** Stable within the sample; a new object gets the largest id + 1. */
   id: number
   label: string
   mask: Rle

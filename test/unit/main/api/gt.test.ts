@@ -299,7 +299,7 @@ describe('ground-truth editing through the dispatcher', () => {
       sampleId: bp.specs[2].id,
       removed: true,
     })
-    const changes = await call('listGtChanges', { datasetId: bp.datasetId })
+    const changes = await call<{ revised: number[] }>('listGtChanges', { datasetId: bp.datasetId })
     expect(changes).toEqual({
       revised: [bp.specs[1].id, bp.specs[2].id, bp.specs[3].id, bp.specs[4].id],
       flagged: [{ sampleId: s.id, kind: 'ambiguous', reason: 'two kites' }],

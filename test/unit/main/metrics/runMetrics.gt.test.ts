@@ -151,6 +151,26 @@ describe('metrics with --gt corrected', () => {
     expect(j.samples.filter((s) => s.gt === 'corrected')).toHaveLength(1)
   })
 
+  it('the HTML report states the GT and has the label-noise section', async () => {
+    const out = path.join(dir, 'r.html')
+    await exportReport(bp.project, {
+      run: 'run-b',
+      format: 'html',
+      out,
+      worstK: 2,
+      examplesPerTag: 0,
+      gt: { gt: 'corrected', excludeFlagged: false },
+    })
+    const html = fs.readFileSync(out, 'utf8')
+    expect(html).toContain('Ground truth: corrected (1 revised sample re-scored from the stored masks')
+    const noise = html.slice(html.indexOf('id="label-noise"'), html.indexOf('id="worst"'))
+    expect(noise).toContain(`data-sample="${edited.id}"`)
+    const diff = /data-metric="gIoU-diff" data-value="([^"]+)"/.exec(noise)
+    const before = rectIou(edited.gt, edited.b!.rect)
+    const after = rectIou(newGt, edited.b!.rect)
+    expect(Number(diff?.[1])).toBeCloseTo((after.iou - before.iou) / bp.specs.length, 12)
+  })
+
   it('through the CLI: reseg metrics --gt and reseg analyze gt-changes', () => {
     const projectDir = bp.project.dir
     // the CLI opens the project itself; make sure our writes are checkpointed for the other process
