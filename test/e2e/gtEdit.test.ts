@@ -346,6 +346,35 @@ describe('brush', () => {
     await expect.poll(() => revision(db, id)?.revised, { timeout: 10_000 }).toBe(1)
     const stored = decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)
     expect(Buffer.from(stored).equals(Buffer.from(want))).toBe(true)
+
+    // The eraser takes the same path with erase = true: the stored mask loses exactly its capsules.
+    await page.click('[data-testid=gt-tool-eraser]')
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press(']')
+    const r2 = Number(await page.textContent('[data-testid=gt-radius]'))
+    expect(r2).toBeGreaterThan(radius)
+    const c = toPage(v, s.width * 0.3, s.height * 0.2)
+    const d = toPage(v, s.width * 0.45, s.height * 0.45)
+    await page.mouse.move(c.x, c.y)
+    await page.mouse.down()
+    await page.mouse.move(d.x, d.y, { steps: 8 })
+    await page.mouse.up()
+    await expect.poll(count, { timeout: 10_000 }).toBe(2)
+    const erase = JSON.parse(
+      (
+        db.prepare('SELECT op_json FROM gt_commands WHERE sample_id = ? ORDER BY seq DESC').get(id) as {
+          op_json: string
+        }
+      ).op_json,
+    ) as { kind: string; points: [number, number][]; radius: number; erase: boolean }
+    expect(erase).toMatchObject({ kind: 'brush', radius: r2, erase: true })
+    const cut = strokeMask(s.width, s.height, erase.points, erase.radius)
+    const want2 = want.map((g, k) => g & (cut[k] ^ 1))
+    await expect
+      .poll(() =>
+        Buffer.from(decodeCoco(revision(db, id)!.mask_rle, s.height, s.width)).equals(Buffer.from(want2)),
+      )
+      .toBe(true)
   })
 })
 
