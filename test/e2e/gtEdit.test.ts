@@ -435,7 +435,7 @@ describe('segmenter-assisted', () => {
 })
 
 describe('authoring', () => {
-  it('adds an image by drag-and-drop with two queries, refuses a non-image and an empty query inline, and draws the target', async () => {
+  it('adds an image by drag-and-drop with two queries, refuses a non-image, an undecodable image and an empty query inline, and draws the target', async () => {
     const db = demo.project.db
     const W = 64
     const H = 48
@@ -457,6 +457,10 @@ describe('authoring', () => {
         const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0))
         const dt = new DataTransfer()
         dt.items.add(new File([bytes], name, { type: 'image/png' }))
+        // Claims to be a PNG but does not decode: only the backend can tell.
+        dt.items.add(
+          new File([new TextEncoder().encode('not really a png')], 'broken.png', { type: 'image/png' }),
+        )
         const zone = document.querySelector('[data-testid=author-dropzone]')!
         zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
         zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
@@ -464,7 +468,7 @@ describe('authoring', () => {
       { b64: png.toString('base64'), name: 'kitchen.png' },
     )
     await page.setInputFiles('[data-testid=author-files]', txt)
-    await expect.poll(() => page.locator('[data-testid=author-image]').count()).toBe(2)
+    await expect.poll(() => page.locator('[data-testid=author-image]').count()).toBe(3)
     expect(await page.textContent('[data-testid=author-image-error]')).toBe(
       'notes.txt is not an image (text/plain)',
     )
@@ -475,12 +479,21 @@ describe('authoring', () => {
     await expect.poll(() => page.textContent('[data-testid=author-query-error]')).toMatch(/query is empty/)
     expect((db.prepare('SELECT COUNT(*) AS n FROM samples').get() as { n: number }).n).toBe(samplesBefore)
 
-    await page.locator('[data-testid=author-query]').first().fill('the striped tile')
-    await page.click('[data-testid=author-add-query]')
-    await page.locator('[data-testid=author-query]').nth(1).fill('What could you put a hot pan on?')
-    expect(await page.locator('[data-testid=author-sentence]').nth(0).isChecked()).toBe(false)
-    expect(await page.locator('[data-testid=author-sentence]').nth(1).isChecked()).toBe(true)
+    const kitchen = page.locator('[data-testid=author-image]', { hasText: 'kitchen.png' })
+    const broken = page.locator('[data-testid=author-image]', { hasText: 'broken.png' })
+    await kitchen.locator('[data-testid=author-query]').first().fill('the striped tile')
+    await kitchen.locator('[data-testid=author-add-query]').click()
+    await kitchen.locator('[data-testid=author-query]').nth(1).fill('What could you put a hot pan on?')
+    expect(await kitchen.locator('[data-testid=author-sentence]').nth(0).isChecked()).toBe(false)
+    expect(await kitchen.locator('[data-testid=author-sentence]').nth(1).isChecked()).toBe(true)
+    await broken.locator('[data-testid=author-query]').fill('the cat')
     await page.click('[data-testid=author-submit]')
+    // The image that does not decode is refused beside it; the good one is added all the same.
+    await expect
+      .poll(() => broken.locator('[data-testid=author-image-error]').textContent())
+      .toMatch(/broken\.png/)
+    await expect.poll(() => kitchen.textContent()).toContain('added')
+    await page.click('[data-testid=author-open-added]')
     await page.waitForSelector('[data-testid=add-images]', { state: 'detached' })
 
     const added = db

@@ -55,6 +55,7 @@ export function AddImagesDialog({
   const [busy, setBusy] = useState(false)
   const [formError, setFormError] = useState<string | null>(null)
   const [dragOver, setDragOver] = useState(false)
+  const [partial, setPartial] = useState<AddedSamples | null>(null)
   const fileInput = useRef<HTMLInputElement>(null)
 
   useEffect(() => {
@@ -110,6 +111,7 @@ export function AddImagesDialog({
       target === 'existing' ? (datasets.find((x) => x.id === datasetId)?.name ?? '') : newName.trim()
     let dsId: number | null = null
     const sampleIds: number[] = []
+    let failed = false
     for (const d of pending) {
       try {
         const img = await port.addImage({
@@ -130,11 +132,15 @@ export function AddImagesDialog({
         }
         update(d.key, (x) => ({ ...x, done: true, error: null }))
       } catch (e) {
+        failed = true
         update(d.key, (x) => ({ ...x, error: (e as Error).message }))
       }
     }
     setBusy(false)
-    if (dsId != null && sampleIds.length > 0) onAdded({ datasetId: dsId, sampleIds })
+    if (dsId == null || sampleIds.length === 0) return
+    // With a failed image the dialog stays open on its error; the samples already added are one click away.
+    if (failed) setPartial({ datasetId: dsId, sampleIds })
+    else onAdded({ datasetId: dsId, sampleIds })
   }
 
   const problems = (d: DraftImage) => queryProblems(d.queries)
@@ -329,6 +335,11 @@ export function AddImagesDialog({
         )}
         <div className="buttons">
           <button onClick={onClose}>Close</button>
+          {partial && (
+            <button onClick={() => onAdded(partial)} data-testid="author-open-added">
+              Open the {partial.sampleIds.length} added sample{partial.sampleIds.length === 1 ? '' : 's'}
+            </button>
+          )}
           <button disabled={busy || nQueries === 0} onClick={() => void submit()} data-testid="author-submit">
             {busy ? 'Adding…' : `Add ${nQueries} sample${nQueries === 1 ? '' : 's'}`}
           </button>
