@@ -16,7 +16,7 @@ import { segmentRun } from '../engine/batch'
 import { createEngine } from '../engine/registry'
 import { exportReport, REPORT_FORMATS, type ReportFormat } from '../reports/export'
 import { openProject } from '../store/project'
-import { addGtOptions, gtOptionsOf } from './gt'
+import { excludeFlaggedOption, gtOption, gtOptionsOf } from './gt'
 import { createProgress } from './progress'
 
 function parseUnit(v: string): number {
@@ -34,7 +34,7 @@ function parseCount(v: string): number {
 }
 
 export function registerExportCommands(program: Command): void {
-  const exportCmd = program
+  program
     .command('export')
     .description(
       'write a report of a run: self-contained HTML, CSV / JSON (one row per sample), COCO results, or PDF',
@@ -47,44 +47,44 @@ export function registerExportCommands(program: Command): void {
     .option('--worst <k>', 'worst samples shown with thumbnails (html, pdf)', parseCount, 12)
     .option('--examples <k>', 'example thumbnails per failure tag (html, pdf)', parseCount, 3)
     .option('--seed <n>', 'bootstrap seed', parseCount)
-  addGtOptions(exportCmd).action(
-    async (opts: {
-      project: string
-      run: string
-      compare?: string
-      format: ReportFormat
-      out: string
-      worst: number
-      examples: number
-      seed?: number
-      gt: string
-      excludeFlagged?: boolean
-    }) => {
-      const project = openProject(opts.project)
-      const progress = createProgress(`export ${opts.format}:`)
-      try {
-        const r = await exportReport(project, {
-          run: opts.run,
-          compare: opts.compare ?? null,
-          format: opts.format,
-          out: opts.out,
-          worstK: opts.worst,
-          examplesPerTag: opts.examples,
-          seed: opts.seed,
-          gt: gtOptionsOf(opts),
-          onProgress: (d, t, phase) => progress.update(d, t, phase),
-        })
-        progress.finish(r.message)
-        process.stdout.write(`${r.out}\n`)
-      } finally {
-        project.close()
-      }
-    },
-  )
+    .addOption(gtOption())
+    .addOption(excludeFlaggedOption())
+    .action(
+      async (opts: {
+        project: string
+        run: string
+        compare?: string
+        format: ReportFormat
+        out: string
+        worst: number
+        examples: number
+        seed?: number
+      }) => {
+        const project = openProject(opts.project)
+        const progress = createProgress(`export ${opts.format}:`)
+        try {
+          const r = await exportReport(project, {
+            run: opts.run,
+            compare: opts.compare ?? null,
+            format: opts.format,
+            out: opts.out,
+            worstK: opts.worst,
+            examplesPerTag: opts.examples,
+            seed: opts.seed,
+            gt: gtOptionsOf(opts),
+            onProgress: (d, t, phase) => progress.update(d, t, phase),
+          })
+          progress.finish(r.message)
+          process.stdout.write(`${r.out}\n`)
+        } finally {
+          project.close()
+        }
+      },
+    )
 
   const analyze = program.command('analyze').description('error analysis of a run on the command line')
 
-  const breakdowns = analyze
+  analyze
     .command('breakdowns')
     .description(
       'gIoU / cIoU with bootstrap 95% intervals per failure tag, query kind, object size and image size',
@@ -93,31 +93,21 @@ export function registerExportCommands(program: Command): void {
     .requiredOption('--run <run>', 'run')
     .option('--seed <n>', 'bootstrap seed', parseCount)
     .option('--json', 'print the full result as JSON')
-  addGtOptions(breakdowns).action(
-    (opts: {
-      project: string
-      run: string
-      seed?: number
-      json?: boolean
-      gt: string
-      excludeFlagged?: boolean
-    }) => {
+    .addOption(gtOption())
+    .addOption(excludeFlaggedOption())
+    .action((opts: { project: string; run: string; seed?: number; json?: boolean }) => {
       const project = openProject(opts.project)
       try {
-        const a = analyzeRun(project.db, requireRun(project.db, opts.run).id, {
-          seed: opts.seed,
-          gt: gtOptionsOf(opts),
-        })
+        const gt = gtOptionsOf(opts)
+        const a = analyzeRun(project.db, requireRun(project.db, opts.run).id, { seed: opts.seed, gt })
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(a)}\n`)
           return
         }
         const ci = (i: { value: number; lo: number; hi: number }) =>
           `${i.value.toFixed(4)} [${i.lo.toFixed(4)}, ${i.hi.toFixed(4)}]`
-        const out = [
-          `run ${a.runName}: n=${a.n} missing=${a.missing} gIoU ${ci(a.gIoU)} cIoU ${ci(a.cIoU)}`,
-          a.gt.statement,
-        ]
+        const out = [`run ${a.runName}: n=${a.n} missing=${a.missing} gIoU ${ci(a.gIoU)} cIoU ${ci(a.cIoU)}`]
+        out.push(a.gt.statement)
         for (const b of a.breakdowns) {
           out.push('', b.label)
           for (const r of b.rows)
@@ -129,10 +119,9 @@ export function registerExportCommands(program: Command): void {
       } finally {
         project.close()
       }
-    },
-  )
+    })
 
-  const compare = analyze
+  analyze
     .command('compare')
     .description(
       'run B vs run A: gIoU / cIoU difference with a paired bootstrap interval, largest regressions and improvements',
@@ -142,23 +131,19 @@ export function registerExportCommands(program: Command): void {
     .requiredOption('--compare <run>', 'run B')
     .option('--top <k>', 'how many regressions / improvements to list', parseCount, 10)
     .option('--json', 'print the full result as JSON')
-  addGtOptions(compare).action(
-    (opts: {
-      project: string
-      run: string
-      compare: string
-      top: number
-      json?: boolean
-      gt: string
-      excludeFlagged?: boolean
-    }) => {
+    .addOption(gtOption())
+    .addOption(excludeFlaggedOption())
+    .action((opts: { project: string; run: string; compare: string; top: number; json?: boolean }) => {
       const project = openProject(opts.project)
       try {
         const c = compareRuns(
           project.db,
           requireRun(project.db, opts.run).id,
           requireRun(project.db, opts.compare).id,
-          { topK: opts.top, gt: gtOptionsOf(opts) },
+          {
+            topK: opts.top,
+            gt: gtOptionsOf(opts),
+          },
         )
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(c)}\n`)
@@ -185,10 +170,9 @@ export function registerExportCommands(program: Command): void {
       } finally {
         project.close()
       }
-    },
-  )
+    })
 
-  const stages = analyze
+  analyze
     .command('stages')
     .description(
       'stage attribution: segment every sample from its GT box (the oracle) with the same model, then label it success, ' +
@@ -222,82 +206,82 @@ export function registerExportCommands(program: Command): void {
     )
     .option('--tag', 'also turn the labels into failure tags on the run')
     .option('--json', 'print the summary as JSON')
-  addGtOptions(stages).action(
-    async (opts: {
-      gt: string
-      excludeFlagged?: boolean
-      project: string
-      run: string
-      oracleRun?: string
-      model?: string
-      prompts: 'gt-box' | 'gt-box+points'
-      outRun?: string
-      successIou: number
-      oracleIou: number
-      tag?: boolean
-      json?: boolean
-    }) => {
-      const project = openProject(opts.project)
-      try {
-        const run = requireRun(project.db, opts.run)
-        let oracleId: number
-        if (opts.oracleRun) oracleId = requireRun(project.db, opts.oracleRun).id
-        else {
-          // An existing oracle run from the same source, model and prompts is resumed, not redone.
-          const outRun = opts.outRun ?? `${run.name}-oracle-${opts.prompts}`
-          const engine = createEngine({ projectDir: project.dir })
-          try {
-            const modelId = opts.model ?? engine.defaultModelId
-            const info = engine.listModels().find((m) => m.id === modelId)
-            if (info?.isBaseline) {
-              process.stderr.write(
-                `note: the oracle uses ${info.label}, a classical baseline, not a SAM model\n`,
-              )
+    .addOption(gtOption())
+    .addOption(excludeFlaggedOption())
+    .action(
+      async (opts: {
+        project: string
+        run: string
+        oracleRun?: string
+        model?: string
+        prompts: 'gt-box' | 'gt-box+points'
+        outRun?: string
+        successIou: number
+        oracleIou: number
+        tag?: boolean
+        json?: boolean
+      }) => {
+        const project = openProject(opts.project)
+        try {
+          const run = requireRun(project.db, opts.run)
+          let oracleId: number
+          if (opts.oracleRun) oracleId = requireRun(project.db, opts.oracleRun).id
+          else {
+            // An existing oracle run from the same source, model and prompts is resumed, not redone.
+            const outRun = opts.outRun ?? `${run.name}-oracle-${opts.prompts}`
+            const engine = createEngine({ projectDir: project.dir })
+            try {
+              const modelId = opts.model ?? engine.defaultModelId
+              const info = engine.listModels().find((m) => m.id === modelId)
+              if (info?.isBaseline) {
+                process.stderr.write(
+                  `note: the oracle uses ${info.label}, a classical baseline, not a SAM model\n`,
+                )
+              }
+              const progress = createProgress(`oracle ${opts.prompts} (${modelId}):`)
+              const r = await segmentRun(project, engine, {
+                fromRun: run.id,
+                modelId,
+                prompts: opts.prompts,
+                outRun,
+                onProgress: (p) => progress.update(p.done, p.total),
+              })
+              progress.finish(`run '${outRun}'${r.resumed ? ` (${r.resumed} samples resumed)` : ''}`)
+              oracleId = r.runId
+            } finally {
+              await engine.dispose()
             }
-            const progress = createProgress(`oracle ${opts.prompts} (${modelId}):`)
-            const r = await segmentRun(project, engine, {
-              fromRun: run.id,
-              modelId,
-              prompts: opts.prompts,
-              outRun,
-              onProgress: (p) => progress.update(p.done, p.total),
-            })
-            progress.finish(`run '${outRun}'${r.resumed ? ` (${r.resumed} samples resumed)` : ''}`)
-            oracleId = r.runId
-          } finally {
-            await engine.dispose()
           }
-        }
-        const att = attributeStages(
-          project.db,
-          run.id,
-          oracleId,
-          { successIou: opts.successIou, oracleIou: opts.oracleIou },
-          gtOptionsOf(opts),
-        )
-        const tags = opts.tag ? stageLabelsToTags(project.db, run.id) : null
-        if (opts.json) {
-          process.stdout.write(
-            `${JSON.stringify({ ...getStageAttribution(project.db, run.id), samples: undefined, tags })}\n`,
+          const att = attributeStages(
+            project.db,
+            run.id,
+            oracleId,
+            { successIou: opts.successIou, oracleIou: opts.oracleIou },
+            gtOptionsOf(opts),
           )
-          return
+          const tags = opts.tag ? stageLabelsToTags(project.db, run.id) : null
+          if (opts.json) {
+            process.stdout.write(
+              `${JSON.stringify({ ...getStageAttribution(project.db, run.id), samples: undefined, tags })}\n`,
+            )
+            return
+          }
+          const out = [
+            `stage attribution of '${run.name}' against '${att.oracleRunName}' (success IoU ≥ ${opts.successIou}, oracle IoU ≥ ${opts.oracleIou}; ` +
+              `${att.gt.gt} GT${att.gt.excludeFlagged ? ', flagged samples excluded' : ''}):`,
+          ]
+          for (const r of att.summary) {
+            out.push(
+              `  ${r.name.padEnd(34)} ${String(r.n).padStart(6)}  ${(r.share * 100).toFixed(1).padStart(5)}%  mean run IoU ${r.meanRunIou.toFixed(4)}  mean oracle IoU ${r.meanOracleIou.toFixed(4)}`,
+            )
+          }
+          if (att.unattributed)
+            out.push(`  not attributed (no oracle result)    ${String(att.unattributed).padStart(6)}`)
+          if (tags) out.push(...tags.map((t) => `  tagged ${t.count} samples '${t.tag}'`))
+          process.stdout.write(`${out.join('\n')}\n`)
+        } finally {
+          project.close()
         }
-        const out = [
-          `stage attribution of '${run.name}' against '${att.oracleRunName}' (success IoU ≥ ${opts.successIou}, oracle IoU ≥ ${opts.oracleIou}; ` +
-            `${att.gt.gt} GT${att.gt.excludeFlagged ? ', flagged samples excluded' : ''}):`,
-        ]
-        for (const r of att.summary) {
-          out.push(
-            `  ${r.name.padEnd(34)} ${String(r.n).padStart(6)}  ${(r.share * 100).toFixed(1).padStart(5)}%  mean run IoU ${r.meanRunIou.toFixed(4)}  mean oracle IoU ${r.meanOracleIou.toFixed(4)}`,
-          )
-        }
-        if (att.unattributed)
-          out.push(`  not attributed (no oracle result)    ${String(att.unattributed).padStart(6)}`)
-        if (tags) out.push(...tags.map((t) => `  tagged ${t.count} samples '${t.tag}'`))
-        process.stdout.write(`${out.join('\n')}\n`)
-      } finally {
-        project.close()
-      }
-    },
-  )
+      },
+    )
 }

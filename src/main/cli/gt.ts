@@ -11,25 +11,28 @@ import type { Db } from '../store/project'
 import { openProject } from '../store/project'
 import { resolveRuns } from '../metrics/runMetrics'
 
-/** Adds `--gt` and `--exclude-flagged` to a command. */
-export function addGtOptions(cmd: Command): Command {
-  return cmd
-    .addOption(
-      new Option(
-        '--gt <version>',
-        'ground truth: original (as imported, comparable with papers) or corrected (with the GT edits)',
-      )
-        .choices(['original', 'corrected'])
-        .default('original'),
-    )
-    .option('--exclude-flagged', 'leave out samples flagged ambiguous, invalid or duplicate')
+/** `--gt original|corrected` (default original). */
+export function gtOption(): Option {
+  return new Option(
+    '--gt <version>',
+    'ground truth: original (as imported, comparable with papers) or corrected (with the GT edits)',
+  )
+    .choices(['original', 'corrected'])
+    .default('original')
 }
 
-export function gtOptionsOf(opts: { gt?: string; excludeFlagged?: boolean }): GtOptions {
-  return {
-    gt: opts.gt === 'corrected' ? 'corrected' : 'original',
-    excludeFlagged: opts.excludeFlagged === true,
-  }
+/** `--exclude-flagged`. */
+export function excludeFlaggedOption(): Option {
+  return new Option('--exclude-flagged', 'leave out samples flagged ambiguous, invalid or duplicate')
+}
+
+/**
+ * The GT choice from a command's parsed options (commander puts `gt` and `excludeFlagged` on the same object
+ * as the command's own options, so their action signatures need not name them).
+ */
+export function gtOptionsOf(opts: object): GtOptions {
+  const o = opts as { gt?: unknown; excludeFlagged?: unknown }
+  return { gt: o.gt === 'corrected' ? 'corrected' : 'original', excludeFlagged: o.excludeFlagged === true }
 }
 
 /** A dataset by name or numeric id; without one, the project's only dataset. */

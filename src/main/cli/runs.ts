@@ -5,7 +5,7 @@ import { resolveRuns, runMetrics, type RunMetrics } from '../metrics/runMetrics'
 import { importRun } from '../runs/importRun'
 import { RUN_FORMAT_OPTIONS, type RunFormatOption } from '../runs/runFiles'
 import { openProject } from '../store/project'
-import { addGtOptions, gtOptionsOf } from './gt'
+import { excludeFlaggedOption, gtOption, gtOptionsOf } from './gt'
 import { createProgress } from './progress'
 
 export function registerRunCommands(program: Command): void {
@@ -68,7 +68,7 @@ export function registerRunCommands(program: Command): void {
       },
     )
 
-  const metrics = program
+  program
     .command('metrics')
     .description(
       'gIoU and cIoU of runs, from the I and U stored per sample (missing predictions count as empty masks)',
@@ -88,15 +88,9 @@ export function registerRunCommands(program: Command): void {
         .choices(IOU_CONVENTIONS)
         .default('segzero'),
     )
-  addGtOptions(metrics).action(
-    (opts: {
-      project: string
-      run: string[]
-      json?: boolean
-      convention: IouConvention
-      gt: string
-      excludeFlagged?: boolean
-    }) => {
+    .addOption(gtOption())
+    .addOption(excludeFlaggedOption())
+    .action((opts: { project: string; run: string[]; json?: boolean; convention: IouConvention }) => {
       const project = openProject(opts.project)
       try {
         const gt = gtOptionsOf(opts)
@@ -109,8 +103,7 @@ export function registerRunCommands(program: Command): void {
       } finally {
         project.close()
       }
-    },
-  )
+    })
 }
 
 /** The stable machine-readable shape other tools parse. */

@@ -154,15 +154,13 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     await sink.write(breakdownSection(b.dimension, b.label, b.rows, other?.rows, run.name, cmpRun?.name))
   }
   await sink.write(stageSection(stages))
-  await sink.write(
-    labelNoiseSection(
-      analyzeGtChanges(db, run.dataset_id, {
-        seed: opts.seed,
-        iterations: opts.iterations,
-        runIds: cmpRun ? [run.id, cmpRun.id] : [run.id],
-      }),
-    ),
-  )
+  // The label-noise section appears once the dataset has corrected or flagged samples.
+  const noise = analyzeGtChanges(db, run.dataset_id, {
+    seed: opts.seed,
+    iterations: opts.iterations,
+    runIds: cmpRun ? [run.id, cmpRun.id] : [run.id],
+  })
+  if (noise.changed.length > 0 || noise.flagged.length > 0) await sink.write(labelNoiseSection(noise))
   if (comparison)
     await sink.write(comparisonSection(comparison, opts.maxScatterPoints ?? 4000, opts.seed ?? 1))
 
@@ -207,9 +205,9 @@ function labelNoiseSection(r: ReturnType<typeof analyzeGtChanges>): string {
     for (const x of r.runs) {
       s +=
         `<tr data-run="${h(x.run)}"><td>${h(x.run)}</td><td class="num">${f4(x.original.gIoU)}</td>` +
-        `<td class="num">${f4(x.corrected.gIoU)}</td><td data-metric="gIoU-diff" data-value="${x.gIoUDiff.value}">` +
+        `<td class="num">${f4(x.corrected.gIoU)}</td><td data-metric="gt-gIoU-diff" data-value="${x.gIoUDiff.value}">` +
         `${f4(x.gIoUDiff.value)} ${ci(x.gIoUDiff)}</td><td class="num">${f4(x.original.cIoU)}</td>` +
-        `<td class="num">${f4(x.corrected.cIoU)}</td><td data-metric="cIoU-diff" data-value="${x.cIoUDiff.value}">` +
+        `<td class="num">${f4(x.corrected.cIoU)}</td><td data-metric="gt-cIoU-diff" data-value="${x.cIoUDiff.value}">` +
         `${f4(x.cIoUDiff.value)} ${ci(x.cIoUDiff)}</td></tr>`
       if (x.gt.notApplicable > 0) s += `<tr><td colspan="7" class="sub">${h(x.gt.statement)}</td></tr>`
     }

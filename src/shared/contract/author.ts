@@ -6,8 +6,12 @@
 import { z } from 'zod'
 import { defineMethod } from './define'
 
-/** 64 MiB of base64 per image is ~48 MB of file: far above any benchmark image, low enough to refuse junk. */
-const MAX_BASE64 = 64 * 1024 * 1024
+/**
+ * 32 MiB of base64 per image (~24 MB of file, far above any benchmark image) and 256 MiB per call. The serve
+ * host also caps a request body at 32 MB, so a renderer sends large images one call each.
+ */
+const MAX_BASE64 = 32 * 1024 * 1024
+const MAX_TOTAL_BASE64 = 256 * 1024 * 1024
 
 export const authoredImageSchema = z.object({
   imageId: z.string(),
@@ -39,7 +43,10 @@ export const authorMethods = {
               .strict(),
           )
           .min(1)
-          .max(200),
+          .max(200)
+          .refine((imgs) => imgs.reduce((n, i) => n + i.dataBase64.length, 0) <= MAX_TOTAL_BASE64, {
+            message: `over ${MAX_TOTAL_BASE64} bytes of base64 in one call; send the images in several calls`,
+          }),
       })
       .strict(),
     output: z.object({

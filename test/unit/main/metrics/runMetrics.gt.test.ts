@@ -165,7 +165,7 @@ describe('metrics with --gt corrected', () => {
     expect(html).toContain('Ground truth: corrected (1 revised sample re-scored from the stored masks')
     const noise = html.slice(html.indexOf('id="label-noise"'), html.indexOf('id="worst"'))
     expect(noise).toContain(`data-sample="${edited.id}"`)
-    const diff = /data-metric="gIoU-diff" data-value="([^"]+)"/.exec(noise)
+    const diff = /data-metric="gt-gIoU-diff" data-value="([^"]+)"/.exec(noise)
     const before = rectIou(edited.gt, edited.b!.rect)
     const after = rectIou(newGt, edited.b!.rect)
     expect(Number(diff?.[1])).toBeCloseTo((after.iou - before.iou) / bp.specs.length, 12)

@@ -44,7 +44,6 @@ describe('HTML report (static checks)', () => {
       'breakdown-objectSize',
       'breakdown-imageSize',
       'stages',
-      'label-noise',
       'worst',
       'tags',
       'notes',
