@@ -7,12 +7,20 @@
 
 const IMAGE_EXT = /\.(jpe?g|png|webp|gif|bmp|tiff?)$/i
 
+/**
+ * Largest file sent: its base64 (4/3 of it) plus the JSON around it must fit the hosts' 32 MiB request
+ * limit (and the contract's 32 MiB of base64 per image).
+ */
+export const MAX_IMAGE_BYTES = 23 * 1024 * 1024
+
 /** Why a picked file cannot be added as an image, or null if it looks like one. */
 export function fileProblem(file: { name: string; type: string; size: number }): string | null {
   const typed = file.type.startsWith('image/')
   if (!typed && !(file.type === '' && IMAGE_EXT.test(file.name)))
     return `${file.name} is not an image (${file.type || 'unknown type'})`
   if (file.size === 0) return `${file.name} is empty`
+  if (file.size > MAX_IMAGE_BYTES)
+    return `${file.name} is ${(file.size / 1024 / 1024).toFixed(1)} MB; images up to 23 MB can be added here`
   return null
 }
 

@@ -13,6 +13,10 @@ it('accepts images by MIME type, or by extension when the browser gives no type'
   )
   expect(fileProblem({ name: 'blob', type: '', size: 10 })).toBe('blob is not an image (unknown type)')
   expect(fileProblem({ name: 'empty.png', type: 'image/png', size: 0 })).toBe('empty.png is empty')
+  expect(fileProblem({ name: 'huge.png', type: 'image/png', size: 30 * 1024 * 1024 })).toBe(
+    'huge.png is 30.0 MB; images up to 23 MB can be added here',
+  )
+  expect(fileProblem({ name: 'ok.png', type: 'image/png', size: 23 * 1024 * 1024 })).toBeNull()
 })
 
 it("guesses ReasonSeg's is_sentence from punctuation and openers", () => {
