@@ -570,7 +570,7 @@ describe('authoring', () => {
 })
 
 describe('GT panel commands', () => {
-  it('fills holes, removes specks, paints the ignore region, hides / adds / deletes objects, keeps a reason and a flag', async () => {
+  it('fills holes, removes specks, paints the ignore region, hides / adds / deletes objects, edits a polygon with Esc / Backspace, keeps a reason and a flag', async () => {
     const db = demo.project.db
     const sample = db
       .prepare("SELECT id, width, height FROM samples WHERE query = 'What could you put a hot pan on?'")
@@ -662,6 +662,36 @@ describe('GT panel commands', () => {
     ).obj_id
     await page.click(`[data-testid=gt-delete-${second}]`)
     await expect.poll(objects).toBe(1)
+
+    // Esc drops a polygon in progress; Backspace takes back a vertex, and fewer than 3 are refused with a message.
+    await page.locator('[data-testid=gt-object-ignore] input').check()
+    await page.click('[data-testid=gt-tool-polygon]')
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    n = commands()
+    const click = async (x: number, y: number) => {
+      const q = toPage(v, x, y)
+      await page.mouse.click(q.x, q.y)
+    }
+    await click(2, 40)
+    await click(6, 40)
+    await page.keyboard.press('Escape')
+    await click(3, 44)
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.textContent('[data-testid=gt-error]'))
+      .toBe('A polygon needs at least 3 vertices (it has 1); keep clicking or press Esc.')
+    await page.keyboard.press('Escape')
+    await click(2, 40)
+    await click(6, 40)
+    await click(6, 46)
+    await page.keyboard.press('Backspace')
+    await page.keyboard.press('Enter')
+    await expect
+      .poll(() => page.textContent('[data-testid=gt-error]'))
+      .toBe('A polygon needs at least 3 vertices (it has 2); keep clicking or press Esc.')
+    await page.keyboard.press('Escape')
+    await page.waitForTimeout(300)
+    expect(commands()).toBe(n)
 
     // Why it was corrected (text + the failure tag it came from), and a flag with its reason.
     const tag = db.prepare('SELECT id, name FROM tags ORDER BY id').get() as { id: number; name: string }
