@@ -76,7 +76,7 @@ export function App({ api }: { api: ApiClient }) {
   const editing = usePromptEditing(api, { runId, details, list: nav.list, engine })
   const sampleTags = useSampleTags(api, { runId, details, list: nav.list })
   const runActions = useRunActions(api, { runId, refreshInfo: project.refreshInfo })
-  const [gtVersion, setGtVersion] = useState(0)
+  const gtView = useGtView(api, shown)
   const gtSample = useMemo(
     () => (shown ? { id: shown.sample.id, width: shown.sample.width, height: shown.sample.height } : null),
     [shown],
@@ -84,7 +84,7 @@ export function App({ api }: { api: ApiClient }) {
   // After a GT edit: the corrected view reloads, and so does the sample (an authored sample's drawn GT is
   // its original, so its GT and area in the list change too).
   const gtChanged = (sid: number) => {
-    setGtVersion((v) => v + 1)
+    gtView.reload()
     void details.refreshSample(sid).then(
       (d) => d && nav.list.patch(sid, (r) => ({ ...r, gtArea: d.sample.gtArea })),
       () => undefined,
@@ -92,7 +92,6 @@ export function App({ api }: { api: ApiClient }) {
   }
   const gtEdit = useGtEditing(api, gtSample, { onChanged: gtChanged })
   const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
-  const gtView = useGtView(api, shown, gtVersion)
 
   const { image } = useImage(shown ? api.mediaUrl(shown.sample.mediaHash) : null)
   const gtShown = gtView.corrected?.union ?? shown?.sample.gt

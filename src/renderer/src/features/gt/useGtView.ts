@@ -1,7 +1,7 @@
 /**
  * Which ground truth the inspector shows and scores against: the imported `original` (the default, so
  * numbers stay comparable with papers) or the `corrected` one. For `corrected`, the sample's corrected GT
- * is fetched (again after each GT edit) and the prediction's IoU against it is computed with the shared
+ * is fetched (again on `reload()`, after each GT edit) and the prediction's IoU against it is computed with the shared
  * metrics code (ignore pixels excluded, Seg-Zero convention as the sample header uses).
  */
 import { useEffect, useMemo, useState } from 'react'
@@ -19,27 +19,30 @@ export interface GtView {
   corrected: GroundTruthDto | null
   /** IoU of the run's prediction against the corrected GT (null without one of them). */
   correctedIou: number | null
+  /** Fetches the corrected GT again (after a GT edit). */
+  reload(): void
 }
 
-export function useGtView(api: ApiClient, shown: SampleDetail | null, version: number): GtView {
+export function useGtView(api: ApiClient, shown: SampleDetail | null): GtView {
   const [which, setWhichState] = useState<GtWhich>(() => loadPref<GtWhich>('gtView', 'original'))
-  const [doc, setDoc] = useState<{ key: string; gt: GroundTruthDto } | null>(null)
+  const [version, setVersion] = useState(0)
+  const [doc, setDoc] = useState<GroundTruthDto | null>(null)
   const sid = shown?.sample.id ?? null
-  const key = `${sid}:${version}`
 
   useEffect(() => {
     if (which !== 'corrected' || sid == null) return
     let live = true
     api.getGroundTruth({ sampleId: sid, which: 'corrected' }).then(
-      (g) => live && setDoc({ key, gt: g }),
+      (g) => live && setDoc(g),
       () => undefined,
     )
     return () => {
       live = false
     }
-  }, [api, which, sid, key])
+  }, [api, which, sid, version])
 
-  const corrected = which === 'corrected' && doc?.key === key ? doc.gt : null
+  // After an edit the previous corrected GT of the same sample stays shown until the new one arrives.
+  const corrected = which === 'corrected' && doc?.sampleId === sid ? doc : null
   const predMask = shown?.prediction?.mask ?? null
   const correctedIou = useMemo(() => {
     if (!corrected) return null
@@ -60,5 +63,6 @@ export function useGtView(api: ApiClient, shown: SampleDetail | null, version: n
     },
     corrected,
     correctedIou,
+    reload: () => setVersion((v) => v + 1),
   }
 }
