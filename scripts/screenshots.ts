@@ -2,9 +2,9 @@
  * Writes docs/screenshots/*.png from the real renderer: builds it (unless out/renderer exists and
  * --no-build is given), creates the demo project in a temp folder, serves it with the serve host and
  * drives Debian's Chromium at 1280×800 through the first screen, diff mode, a prompt edit, the grid,
- * the light theme, the help overlay and the analysis tab.
+ * ground-truth edit mode, the light theme, the help overlay and the analysis tab.
  *
- *   npm run screenshots [-- --no-build]
+ *   npm run screenshots [-- --no-build] [-- --only gt-edit,help]   (--only: write just these files)
  */
 import fs from 'node:fs'
 import os from 'node:os'
@@ -45,7 +45,10 @@ async function main(): Promise<void> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
     await page.goto(host.url)
     await page.waitForSelector('[data-testid=canvas][data-sample-id]')
+    const onlyArg = process.argv.indexOf('--only')
+    const only = onlyArg === -1 ? null : new Set((process.argv[onlyArg + 1] ?? '').split(','))
     const shot = async (name: string) => {
+      if (only && !only.has(name)) return
       await settle(page)
       const file = path.join(outDir, `${name}.png`)
       await page.screenshot({ path: file })
@@ -107,6 +110,33 @@ async function main(): Promise<void> {
       .catch(() => undefined)
     await page.waitForTimeout(800)
     await shot('prompt-edit')
+
+    // Ground-truth edit mode on the same sample: a brush stroke adds to the object, a second object is
+    // being outlined with the polygon tool (vertices and rubber band visible), the panel lists both.
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press('e')
+    await page.waitForSelector('[data-testid=gt-tool-brush]')
+    await page.click('[data-testid=gt-tool-brush]')
+    for (let k = 0; k < 3; k++) await page.keyboard.press(']')
+    await page.mouse.move(...toScreen(gx + gw * 0.2, gy + gh + 6))
+    await page.mouse.down()
+    await page.mouse.move(...toScreen(gx + gw * 0.8, gy + gh + 10), { steps: 12 })
+    await page.mouse.up()
+    await page.waitForTimeout(600)
+    await page.click('[data-testid=gt-add-object]')
+    await page.click('[data-testid=gt-tool-polygon]')
+    const px = Math.min(sample.width - 30, gx + gw + 20)
+    const py = Math.max(20, gy - 10)
+    for (const [x, y] of [
+      [px, py],
+      [px + 24, py + 6],
+      [px + 18, py + 34],
+    ] as const)
+      await page.mouse.click(...toScreen(x, y))
+    await page.mouse.move(...toScreen(px - 4, py + 26), { steps: 4 })
+    await shot('gt-edit')
+    await page.keyboard.press('Escape')
+    await page.keyboard.press('e')
 
     await page.keyboard.press('v')
     await page.waitForSelector('[data-testid=grid-cell] img', { timeout: 30_000 }).catch(() => undefined)

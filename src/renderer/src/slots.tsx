@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from 'react'
 import type { ApiClient } from '../../shared/contract/client'
+import type { GtWhich } from '../../shared/contract/gt'
 import type { ObjectPrompt } from '../../shared/domain/prompts'
 
 export interface AnalysisViewProps {
@@ -11,6 +12,7 @@ export interface AnalysisViewProps {
   runId: number
   compareRunId: number | null
   onSelectSamples(sampleIds: number[]): void
+  gt?: GtWhich
 }
 
 export interface ReasonPanelProps {

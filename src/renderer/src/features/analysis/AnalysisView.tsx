@@ -12,6 +12,7 @@ import type {
   StageAttributionDto,
 } from '../../../../shared/contract/analysis'
 import type { ApiEvent, Job } from '../../../../shared/contract/events'
+import type { GtWhich } from '../../../../shared/contract/gt'
 import { barChartCi, cumulativeChart, histogramChart, scatterChart } from '../../../../shared/charts/svg'
 import type { Dimension } from '../../../../shared/domain/breakdowns'
 import { ReviewSummaryPanel } from '../review/ReviewSummaryPanel'
@@ -23,13 +24,15 @@ export interface AnalysisViewProps {
   runId: number
   compareRunId: number | null
   onSelectSamples(sampleIds: number[]): void
+  /** Ground truth to score against (the inspector's original | corrected switch); default original. */
+  gt?: GtWhich
 }
 
 const f4 = (v: number) => v.toFixed(4)
 const ci = (i: { lo: number; hi: number }) => `[${f4(i.lo)}, ${f4(i.hi)}]`
 const FORMATS = ['html', 'csv', 'json', 'coco', 'pdf'] as const
 
-export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: AnalysisViewProps) {
+export function AnalysisView({ api, runId, compareRunId, onSelectSamples, gt }: AnalysisViewProps) {
   const [analysis, setAnalysis] = useState<RunAnalysisDto | null>(null)
   const [other, setOther] = useState<RunAnalysisDto | null>(null)
   const [comparison, setComparison] = useState<RunComparisonDto | null>(null)
@@ -42,7 +45,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
 
   useEffect(() => {
     let current = true
-    fetchAll(api, runId, compareRunId).then(
+    fetchAll(api, runId, compareRunId, gt).then(
       ({ a, b, c, s }) => {
         if (!current) return
         setAnalysis(a)
@@ -56,7 +59,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
     return () => {
       current = false
     }
-  }, [api, runId, compareRunId, reloads])
+  }, [api, runId, compareRunId, gt, reloads])
 
   useEffect(
     () =>
@@ -76,7 +79,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
 
   const select = async (dimension: Dimension | 'histogram', key: string) => {
     try {
-      onSelectSamples((await api.analysisSampleIds({ runId, dimension, key })).sampleIds)
+      onSelectSamples((await api.analysisSampleIds({ runId, dimension, key, gt })).sampleIds)
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e))
     }
@@ -96,6 +99,9 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
     <div className="analysis" data-testid="analysis-view">
       <section>
         <h2>{analysis.runName}</h2>
+        <div className="muted small" data-testid="analysis-gt">
+          {analysis.gt.statement}
+        </div>
         <div className="analysis-cards">
           <Card label="gIoU" value={analysis.gIoU.value} sub={`95% CI ${ci(analysis.gIoU)}`} metric="gIoU" />
           <Card label="cIoU" value={analysis.cIoU.value} sub={`95% CI ${ci(analysis.cIoU)}`} metric="cIoU" />
@@ -202,6 +208,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
       })}
 
       <StagePanel
+        gt={gt}
         api={api}
         runId={runId}
         stages={stages}
@@ -262,7 +269,7 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
         </section>
       )}
 
-      <ExportPanel api={api} runId={runId} compareRunId={compareRunId} onJob={track} />
+      <ExportPanel api={api} runId={runId} compareRunId={compareRunId} onJob={track} gt={gt} />
       {Object.values(jobs).length > 0 && (
         <section className="analysis-jobs">
           {Object.values(jobs).map((j) => (
@@ -278,11 +285,11 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples }: Anal
   )
 }
 
-async function fetchAll(api: ApiClient, runId: number, compareRunId: number | null) {
+async function fetchAll(api: ApiClient, runId: number, compareRunId: number | null, gt: GtWhich | undefined) {
   const [a, b, c, s] = await Promise.all([
-    api.analyzeRun({ runId }),
-    compareRunId != null ? api.analyzeRun({ runId: compareRunId }) : Promise.resolve(null),
-    compareRunId != null ? api.compareRuns({ runA: runId, runB: compareRunId }) : Promise.resolve(null),
+    api.analyzeRun({ runId, gt }),
+    compareRunId != null ? api.analyzeRun({ runId: compareRunId, gt }) : Promise.resolve(null),
+    compareRunId != null ? api.compareRuns({ runA: runId, runB: compareRunId, gt }) : Promise.resolve(null),
     api.getStageAttribution({ runId }),
   ])
   return { a, b, c, s }
@@ -303,6 +310,7 @@ function Card(props: { label: string; value?: number; text?: string; sub: string
 function StagePanel(props: {
   api: ApiClient
   runId: number
+  gt?: GtWhich
   stages: StageAttributionDto | null
   onStages(s: StageAttributionDto): void
   onSelectSamples(ids: number[]): void
@@ -370,6 +378,7 @@ function StagePanel(props: {
                 prompts,
                 successIou,
                 oracleIou,
+                gt: props.gt,
               })
               props.onJob(r.jobId, `Stage attribution → ${r.outRun}`)
             })
@@ -404,7 +413,9 @@ function StagePanel(props: {
         <button
           disabled={!stages}
           onClick={() =>
-            void run(async () => props.onStages(await api.attributeStages({ runId, successIou, oracleIou })))
+            void run(async () =>
+              props.onStages(await api.attributeStages({ runId, successIou, oracleIou, gt: props.gt })),
+            )
           }
         >
           Apply thresholds
@@ -470,6 +481,7 @@ function StagePanel(props: {
 function ExportPanel(props: {
   api: ApiClient
   runId: number
+  gt?: GtWhich
   compareRunId: number | null
   onJob(id: string, label: string): void
 }) {
@@ -508,6 +520,7 @@ function ExportPanel(props: {
                 compareRunId: compare,
                 format,
                 out: out.trim(),
+                gt: props.gt,
               })
               props.onJob(r.jobId, `Export ${format}`)
             } catch (e) {

@@ -12,6 +12,10 @@ interface Props {
   runId: number | null
   compareRunId: number | null
   onRun(id: number | null): void
+  /** Datasets offered as "no run" choices (listing a dataset's samples by themselves), when given. */
+  datasets?: { id: number; name: string; split: string | null }[]
+  datasetId?: number | null
+  onDataset?(id: number): void
   onCompareRun(id: number | null): void
   filter: SampleFilter
   onFilter(f: SampleFilter): void
@@ -72,8 +76,12 @@ export function FilterBar({ searchRef, ...p }: Props) {
       <label className="field">
         Run
         <select
-          value={p.runId ?? ''}
-          onChange={(e) => p.onRun(num(e.target.value) ?? null)}
+          value={p.runId ?? (p.datasetId != null ? `d${p.datasetId}` : '')}
+          onChange={(e) => {
+            const v = e.target.value
+            if (v.startsWith('d')) p.onDataset?.(Number(v.slice(1)))
+            else p.onRun(num(v) ?? null)
+          }}
           data-testid="run-select"
         >
           {p.runs.map((r) => (
@@ -81,6 +89,16 @@ export function FilterBar({ searchRef, ...p }: Props) {
               {r.name}
             </option>
           ))}
+          {p.datasets && p.datasets.length > 0 && (
+            <optgroup label="no run: dataset">
+              {p.datasets.map((d) => (
+                <option key={d.id} value={`d${d.id}`}>
+                  {d.name}
+                  {d.split ? ` (${d.split})` : ''}
+                </option>
+              ))}
+            </optgroup>
+          )}
         </select>
       </label>
       <label className="field">

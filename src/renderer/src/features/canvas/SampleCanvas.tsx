@@ -4,7 +4,16 @@
  * negative points). Owns only the view transform; prompts and overlay settings come from props.
  */
 import type Konva from 'konva'
-import { useCallback, useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react'
+import {
+  useCallback,
+  useEffect,
+  useImperativeHandle,
+  useMemo,
+  useRef,
+  useState,
+  type ReactNode,
+  type Ref,
+} from 'react'
 import { Circle, Group, Image as KImage, Layer, Rect, Stage, Transformer } from 'react-konva'
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
 import { addPoint, deletePoint, movePoint, setBox, type Box } from '../edit/promptOps'
@@ -31,6 +40,25 @@ export interface CanvasHandle {
   zoom(factor: number): void
 }
 
+/** A point in image pixel coordinates (continuous: pixel (x, y) covers [x, x + 1) × [y, y + 1)). */
+export interface ImagePoint {
+  x: number
+  y: number
+}
+
+/**
+ * A drawing tool that takes the left mouse button instead of the prompts (ground-truth editing).
+ * Space + drag still pans, the wheel still zooms. `scale` is screen pixels per image pixel, for
+ * tolerances measured on screen.
+ */
+export interface CanvasTool {
+  cursor: string
+  onDown(p: ImagePoint, e: MouseEvent, scale: number): void
+  onMove(p: ImagePoint, e: MouseEvent, scale: number): void
+  onUp(p: ImagePoint, e: MouseEvent, scale: number): void
+  onLeave?(): void
+}
+
 interface Props {
   sampleId: number
   image: HTMLImageElement | null
@@ -50,6 +78,13 @@ interface Props {
   onPromptsChange(prompts: ObjectPrompt[]): void
   onDiffCounts?(counts: DiffCounts | null): void
   handle?: Ref<CanvasHandle>
+  /** While set, the left button draws with this tool and the prompts are not editable. */
+  tool?: CanvasTool | null
+  /**
+   * Konva nodes drawn in image coordinates above the masks (a tool's preview, for instance); `scale` is
+   * screen pixels per image pixel, for handles that keep their screen size.
+   */
+  toolLayer?: ((scale: number) => ReactNode) | null
 }
 
 function rasterCanvas(px: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
@@ -186,8 +221,20 @@ export function SampleCanvas(props: Props) {
     setView((v) => zoomAt(v, wheelFactor(e.evt.deltaY), p.x, p.y))
   }
 
+  const toolAt = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    const p = pointer(e.target.getStage())
+    return toImage(view, p.x, p.y)
+  }
+  const tool = props.tool ?? null
+  const toolDown = useRef(false)
+
   const onMouseDown = (e: Konva.KonvaEventObject<MouseEvent>) => {
     if (e.evt.button !== 0) return
+    if (tool && !spaceDown.current) {
+      toolDown.current = true
+      tool.onDown(toolAt(e), e.evt, view.scale)
+      return
+    }
     const onShape = e.target !== e.target.getStage() && e.target.name() !== 'backdrop'
     if (onShape && !spaceDown.current) return
     const p = pointer(e.target.getStage())
@@ -195,6 +242,10 @@ export function SampleCanvas(props: Props) {
   }
 
   const onMouseMove = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    if (tool && !drag.current) {
+      tool.onMove(toolAt(e), e.evt, view.scale)
+      return
+    }
     const d = drag.current
     if (!d) return
     const p = pointer(e.target.getStage())
@@ -210,6 +261,11 @@ export function SampleCanvas(props: Props) {
   }
 
   const onMouseUp = (e: Konva.KonvaEventObject<MouseEvent>) => {
+    if (tool && toolDown.current) {
+      toolDown.current = false
+      tool.onUp(toolAt(e), e.evt, view.scale)
+      return
+    }
     const d = drag.current
     drag.current = null
     if (!d) return
@@ -233,12 +289,13 @@ export function SampleCanvas(props: Props) {
   }
 
   const px = 1 / view.scale
-  const shapesListening = props.editable && !panning
+  const shapesListening = props.editable && !panning && !tool
 
   return (
     <div
       ref={wrapRef}
       className={`canvas-wrap${panning ? ' panning' : ''}`}
+      style={tool && !panning ? { cursor: tool.cursor } : undefined}
       data-testid="canvas"
       data-sample-id={sampleId}
       data-scale={view.scale}
@@ -253,7 +310,15 @@ export function SampleCanvas(props: Props) {
           onMouseDown={onMouseDown}
           onMouseMove={onMouseMove}
           onMouseUp={onMouseUp}
-          onMouseLeave={() => (drag.current = null)}
+          onMouseLeave={(e) => {
+            drag.current = null
+            // A stroke that leaves the canvas ends there, as if the button were released.
+            if (tool && toolDown.current) {
+              toolDown.current = false
+              tool.onUp(toolAt(e), e.evt, view.scale)
+            }
+            tool?.onLeave?.()
+          }}
         >
           <Layer imageSmoothingEnabled={false} listening={false}>
             <Group x={view.tx} y={view.ty} scaleX={view.scale} scaleY={view.scale}>
@@ -272,6 +337,13 @@ export function SampleCanvas(props: Props) {
               )}
             </Group>
           </Layer>
+          {props.toolLayer && (
+            <Layer listening={false} imageSmoothingEnabled={false}>
+              <Group x={view.tx} y={view.ty} scaleX={view.scale} scaleY={view.scale}>
+                {props.toolLayer(view.scale)}
+              </Group>
+            </Layer>
+          )}
           <Layer listening={shapesListening}>
             <Group x={view.tx} y={view.ty} scaleX={view.scale} scaleY={view.scale}>
               {prompts.map((p, obj) =>

@@ -23,6 +23,10 @@ export type Action =
   | 'focusSearch'
   | 'toggleTheme'
   | 'toggleGrid'
+  | 'gtMode'
+  | 'radiusDown'
+  | 'radiusUp'
+  | 'confirm'
   | 'escape'
 
 export interface Shortcut {
@@ -45,16 +49,20 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['+', '='], action: 'zoomIn', label: 'Zoom in' },
   { keys: ['-'], action: 'zoomOut', label: 'Zoom out' },
   { keys: ['f', '0'], action: 'fit', label: 'Fit image to view' },
-  { keys: ['Mod+z'], action: 'undo', label: 'Undo prompt edit' },
-  { keys: ['Mod+Shift+z', 'Mod+y'], action: 'redo', label: 'Redo prompt edit' },
+  { keys: ['Mod+z'], action: 'undo', label: 'Undo prompt edit (GT edit in GT mode)' },
+  { keys: ['Mod+Shift+z', 'Mod+y'], action: 'redo', label: 'Redo prompt edit (GT edit in GT mode)' },
   { keys: ['r'], action: 'resetPrompts', label: "Reset to the model's prompts" },
   { keys: ['Delete', 'Backspace'], action: 'deleteSelected', label: 'Delete the selected point or box' },
   { keys: ['1–9'], action: 'tag', label: 'Toggle failure tag 1–9' },
   { keys: ['/'], action: 'focusSearch', label: 'Search query and reasoning' },
   { keys: ['v'], action: 'toggleGrid', label: 'List or thumbnail grid' },
+  { keys: ['e'], action: 'gtMode', label: 'Ground-truth edit mode on / off' },
+  { keys: ['['], action: 'radiusDown', label: 'GT brush / eraser: smaller' },
+  { keys: [']'], action: 'radiusUp', label: 'GT brush / eraser: larger' },
+  { keys: ['Enter'], action: 'confirm', label: 'GT polygon: close and fill' },
   { keys: ['t'], action: 'toggleTheme', label: 'Dark / light theme' },
   { keys: ['?'], action: 'help', label: 'This help' },
-  { keys: ['Escape'], action: 'escape', label: 'Close help, deselect' },
+  { keys: ['Escape'], action: 'escape', label: 'Close help, deselect, cancel a GT polygon' },
 ]
 
 export const MOUSE_HELP: [string, string][] = [
@@ -65,6 +73,8 @@ export const MOUSE_HELP: [string, string][] = [
   ['Drag a point / the box', 'Move it (box corners resize)'],
   ['Alt + click a point', 'Delete it'],
   ['B + drag', 'Draw a new box'],
+  ['GT mode: drag (brush / eraser)', 'Paint / erase the selected object or ignore region'],
+  ['GT mode: click (polygon)', 'Add a vertex; click the first one or Enter to fill'],
 ]
 
 export interface KeyLike {

@@ -22,7 +22,13 @@ export interface RolloutView {
   prompts: ObjectPrompt[] | null
 }
 
-export function useRolloutView(api: ApiClient, runId: number | null, sampleId: number | null): RolloutView {
+/** `keys`: whether [ ] \\ step through the rollouts now (off while another mode, e.g. GT editing, owns them). */
+export function useRolloutView(
+  api: ApiClient,
+  runId: number | null,
+  sampleId: number | null,
+  keys = true,
+): RolloutView {
   // State is keyed by (run, sample), so a new sample starts with no group and no selection without resetting.
   const key = runId == null || sampleId == null ? null : `${runId}:${sampleId}`
   const [loaded, setLoaded] = useState<{
@@ -61,7 +67,7 @@ export function useRolloutView(api: ApiClient, runId: number | null, sampleId: n
 
   const n = group?.rollouts.length ?? 0
   useEffect(() => {
-    if (n === 0) return
+    if (n === 0 || !keys) return
     const onKey = (e: KeyboardEvent) => {
       if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === ']') setSelected((s) => (s === null ? 0 : Math.min(n - 1, s + 1)))
@@ -72,7 +78,7 @@ export function useRolloutView(api: ApiClient, runId: number | null, sampleId: n
     }
     window.addEventListener('keydown', onKey)
     return () => window.removeEventListener('keydown', onKey)
-  }, [n, setSelected])
+  }, [n, keys, setSelected])
 
   const shown = group && selected !== null ? (group.rollouts[selected] ?? null) : null
   const mask = useMemo(() => (shown?.mask ? decodeRowMajor(fromCoco(shown.mask)) : null), [shown])

@@ -29,6 +29,14 @@ it('maps the documented keys', () => {
   expect(matchShortcut(key('q'))).toBeNull()
 })
 
+it('maps the ground-truth edit keys', () => {
+  expect(matchShortcut(key('e'))?.action).toBe('gtMode')
+  expect(matchShortcut(key('['))?.action).toBe('radiusDown')
+  expect(matchShortcut(key(']'))?.action).toBe('radiusUp')
+  expect(matchShortcut(key('Enter'))?.action).toBe('confirm')
+  expect(matchShortcut(key('e', { ctrlKey: true }))).toBeNull()
+})
+
 it('has no key bound to two actions', () => {
   const seen = new Map<string, string>()
   for (const s of SHORTCUTS)

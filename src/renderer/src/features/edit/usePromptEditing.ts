@@ -1,0 +1,164 @@
+/**
+ * Prompt editing of the current sample: the prompts being segmented (or that failed) before they become a
+ * stored edit, the hovered and selected prompt, and the commands (change prompts, undo / redo / reset).
+ * Segmentations are latest-wins per sample; one that answers after the user moved on is still stored
+ * under its own sample.
+ */
+import { useCallback, useMemo, useRef, useState } from 'react'
+import type { ApiClient } from '../../../../shared/contract/client'
+import type { PromptEdit } from '../../../../shared/contract/samples'
+import type { ObjectPrompt } from '../../../../shared/domain/prompts'
+import type { SampleList } from '../browser/useSampleList'
+import type { SampleDetails } from '../inspector/useSampleDetails'
+import type { PromptRef } from '../reasoning/answerSpans'
+import type { EngineState } from '../status/useEngine'
+import { KeyedLatestWins } from './latestWins'
+import { deleteBox, deletePoint, isSegmentable } from './promptOps'
+
+interface LiveState {
+  key: string
+  prompts: ObjectPrompt[] | null
+  pending: boolean
+  error: string | null
+}
+const IDLE: LiveState = { key: '', prompts: null, pending: false, error: null }
+
+export interface PromptEditing {
+  /** The prompts on the canvas: the ones being segmented, else the current edit's, else the model's. */
+  prompts: ObjectPrompt[]
+  pending: boolean
+  error: string | null
+  edit: PromptEdit | null
+  hover: PromptRef | null
+  setHover(ref: PromptRef | null): void
+  selectedRef: PromptRef | null
+  setSelectedRef(ref: PromptRef | null): void
+  changePrompts(next: ObjectPrompt[]): Promise<void>
+  moveEdit(kind: 'undo' | 'redo' | 'reset'): Promise<void>
+  /** Deletes the selected point or box. */
+  deleteSelected(): void
+}
+
+export function usePromptEditing(
+  api: ApiClient,
+  scope: {
+    runId: number | null
+    details: SampleDetails
+    list: SampleList
+    engine: Pick<EngineState, 'noteProvider'>
+  },
+): PromptEditing {
+  const { runId, details, list } = scope
+  const { noteProvider } = scope.engine
+  const { detailKey, shown, updateDetail } = details
+  const [liveState, setLive] = useState<LiveState>(IDLE)
+  const [hover, setHover] = useState<PromptRef | null>(null)
+  const [selection, setSelection] = useState<{ key: string; ref: PromptRef | null }>({ key: '', ref: null })
+  const latest = useRef(new KeyedLatestWins())
+
+  const live = liveState.key === detailKey ? liveState : IDLE
+  const selectedRef = selection.key === detailKey ? selection.ref : null
+  const setSelectedRef = useCallback(
+    (ref: PromptRef | null) => setSelection({ key: detailKey, ref }),
+    [detailKey],
+  )
+  const livePrompts = live.prompts
+  const prompts = useMemo(
+    () => livePrompts ?? shown?.currentEdit?.prompts ?? shown?.prediction?.prompts ?? [],
+    [livePrompts, shown],
+  )
+
+  const applyEdit = useCallback(
+    (key: string, sid: number, edit: PromptEdit | null, canUndo: boolean, canRedo: boolean) => {
+      updateDetail(key, (d) => ({ ...d, currentEdit: edit, canUndo, canRedo }))
+      if (edit) list.patch(sid, (r) => ({ ...r, edited: true }))
+    },
+    [list, updateDetail],
+  )
+
+  const changePrompts = useCallback(
+    async (next: ObjectPrompt[]) => {
+      if (!shown || runId == null) return
+      const key = detailKey
+      setLive({ key, prompts: next, pending: true, error: null })
+      if (!isSegmentable(next)) {
+        latest.current.for(key).invalidate()
+        setLive({ key, prompts: next, pending: false, error: 'Add a point or a box to segment.' })
+        return
+      }
+      const sid = shown.sample.id
+      try {
+        const r = await latest.current
+          .for(key)
+          .run(() => api.segmentSample({ runId, sampleId: sid, prompts: next }))
+        if (r.stale) return
+        const v = r.value
+        noteProvider(v.model.id, v.model.provider)
+        applyEdit(
+          key,
+          sid,
+          {
+            id: v.editId,
+            prompts: next,
+            model: v.model.label,
+            mask: { size: [v.mask.size[0], v.mask.size[1]], counts: v.mask.counts },
+            score: v.score,
+            intersection: v.intersection,
+            union: v.union,
+            iou: v.iou,
+            createdAt: new Date().toISOString(),
+          },
+          true,
+          false,
+        )
+        // The user may have moved on (and edited another sample) while this one segmented: its edit is
+        // stored under its own key above, and only its own live state is cleared.
+        setLive((cur) => (cur.key === key ? IDLE : cur))
+      } catch (e) {
+        setLive((cur) =>
+          cur.key === key ? { key, prompts: next, pending: false, error: (e as Error).message } : cur,
+        )
+      }
+    },
+    [api, shown, runId, detailKey, applyEdit, noteProvider],
+  )
+
+  const moveEdit = useCallback(
+    async (kind: 'undo' | 'redo' | 'reset') => {
+      if (!shown || runId == null) return
+      const key = detailKey
+      latest.current.for(key).invalidate()
+      const target = { runId, sampleId: shown.sample.id }
+      const st =
+        kind === 'undo'
+          ? await api.undoPromptEdit(target)
+          : kind === 'redo'
+            ? await api.redoPromptEdit(target)
+            : await api.resetPromptEdits(target)
+      setLive((cur) => (cur.key === key ? IDLE : cur))
+      applyEdit(key, target.sampleId, st.current, st.canUndo, st.canRedo)
+    },
+    [api, shown, runId, detailKey, applyEdit],
+  )
+
+  const deleteSelected = useCallback(() => {
+    const r = selectedRef
+    if (!r) return
+    setSelectedRef(null)
+    void changePrompts(r.kind === 'point' ? deletePoint(prompts, r.obj, r.index) : deleteBox(prompts, r.obj))
+  }, [selectedRef, setSelectedRef, changePrompts, prompts])
+
+  return {
+    prompts,
+    pending: live.pending,
+    error: live.error,
+    edit: shown?.currentEdit ?? null,
+    hover,
+    setHover,
+    selectedRef,
+    setSelectedRef,
+    changePrompts,
+    moveEdit,
+    deleteSelected,
+  }
+}
