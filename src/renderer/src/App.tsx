@@ -29,7 +29,7 @@ import { usePromptEditing } from './features/edit/usePromptEditing'
 import { GtBanner, GtPanel, GtSwitch, useGtCanvas, useGtEditing, useGtView } from './features/gt'
 import { HelpOverlay } from './features/help/HelpOverlay'
 import { AddImagesDialog, type AddedSamples } from './features/authoring'
-import type { Action } from './features/help/shortcuts'
+import { SHORTCUTS, type Action } from './features/help/shortcuts'
 import { InspectorContext, type InspectorContextValue } from './features/inspector/InspectorContext'
 import { SampleHead } from './features/inspector/SampleHead'
 import { useSampleDetails } from './features/inspector/useSampleDetails'
@@ -53,6 +53,8 @@ const decode = (m: { size: [number, number] | number[]; counts: string } | null 
 
 /** Keys that change the sample: ignored while the analysis tab hides it. */
 const SAMPLE_EDITS = new Set<Action>(['undo', 'redo', 'resetPrompts', 'deleteSelected', 'tag'])
+/** Keys the inspector gives up while the review queue (which routes its own keys) is shown. */
+const REVIEW_MUTED = SHORTCUTS.map((s) => s.action).filter((a) => a !== 'help' && a !== 'escape')
 
 export function App({ api }: { api: ApiClient }) {
   const project = useProject(api)
@@ -175,8 +177,7 @@ export function App({ api }: { api: ApiClient }) {
   // The analysis tab hides the sample: a key there must not tag it or change its prompts unseen.
   if (!inspecting) for (const a of SAMPLE_EDITS) keys[a] = () => false
   // Review mode routes its own keys (Enter, 1–9, Backspace, u).
-  if (tab === 'review')
-    for (const a of Object.keys(keys) as Action[]) if (a !== 'help' && a !== 'escape') keys[a] = () => false
+  if (tab === 'review') for (const a of REVIEW_MUTED) keys[a] = () => false
   useShortcuts(keys)
 
   const { info } = project
