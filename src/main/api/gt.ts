@@ -1,4 +1,5 @@
 /** Handlers for src/shared/contract/gt.ts. */
+import { recomputeSampleProposals } from '../suggest/proposals'
 import os from 'node:os'
 import { ApiError } from '../../shared/contract/define'
 import type { GtEditOp } from '../../shared/contract/gt'
@@ -79,6 +80,7 @@ export const gtHandlers: HandlersFor<typeof gtMethods> = {
     const resolved = await resolveOp(sampleId, op, ctx)
     return mapErrors(() => {
       applyGtCommand(db, sampleId, resolved, author ?? revisionAuthor(db, sampleId, osUserName()))
+      recomputeSampleProposals(db, sampleId)
       return getGroundTruth(db, sampleId, 'corrected')
     })
   },
@@ -86,12 +88,14 @@ export const gtHandlers: HandlersFor<typeof gtMethods> = {
   undoGtEdit: ({ sampleId }, { project }) =>
     mapErrors(() => {
       moveGtCursor(project.db, sampleId, 'undo')
+      recomputeSampleProposals(project.db, sampleId)
       return getGroundTruth(project.db, sampleId, 'corrected')
     }),
 
   redoGtEdit: ({ sampleId }, { project }) =>
     mapErrors(() => {
       moveGtCursor(project.db, sampleId, 'redo')
+      recomputeSampleProposals(project.db, sampleId)
       return getGroundTruth(project.db, sampleId, 'corrected')
     }),
 
@@ -99,6 +103,7 @@ export const gtHandlers: HandlersFor<typeof gtMethods> = {
     mapErrors(() => {
       const { db } = project
       applyGtCommand(db, sampleId, { kind: 'reset' }, revisionAuthor(db, sampleId, osUserName()))
+      recomputeSampleProposals(db, sampleId)
       return getGroundTruth(db, sampleId, 'corrected')
     }),
 

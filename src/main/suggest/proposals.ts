@@ -63,11 +63,17 @@ interface InputRow {
   old_key: string | null
 }
 
+// The rules judge against the current ground truth: a sample's corrected revision where it has one (a fixed
+// label is what the reviewer believes), else the imported one. The GT is part of the evidence key, so a GT
+// edit makes the proposal stale.
 const INPUT_SQL = `
-  SELECT s.id AS sample_id, s.width, s.height, s.gt_rle, s.ignore_rle,
+  SELECT s.id AS sample_id, s.width, s.height,
+         COALESCE(gr.mask_rle, s.gt_rle) AS gt_rle,
+         CASE WHEN gr.sample_id IS NULL THEN s.ignore_rle ELSE gr.ignore_rle END AS ignore_rle,
          p.run_id IS NOT NULL AS predicted, p.parse_error, p.prompts_json, p.mask_rle,
          sl.oracle_iou, tp.evidence_key AS old_key
   FROM samples s
+  LEFT JOIN gt_revisions gr ON gr.sample_id = s.id AND gr.revised = 1
   LEFT JOIN predictions p ON p.run_id = @run AND p.sample_id = s.id
   LEFT JOIN stage_labels sl ON sl.run_id = @run AND sl.sample_id = s.id
   LEFT JOIN tag_proposals tp ON tp.run_id = @run AND tp.sample_id = s.id
