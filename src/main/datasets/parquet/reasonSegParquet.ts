@@ -21,6 +21,7 @@ import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
 import { compressors } from 'hyparquet-compressors'
 import type { Rle } from '../../../shared/domain/rle'
+import { BinaryColumnReader } from './binaryColumn'
 import { MaskColumnReader } from './maskColumn'
 import { PageStream, ParquetFormatError, columnChunkRange, decompress } from './pageStream'
 
@@ -293,7 +294,8 @@ export async function* readReasonSegParquet(file: string): AsyncGenerator<Reason
       for (const key of ['text', 'image_id', 'ann_id', 'img_height', 'img_width', 'image_path']) {
         if (cols[key]) small[key] = await flat(key).all(rows)
       }
-      const images = flat('image')
+      const img = stream('image')
+      const images = new BinaryColumnReader(img.pages, img.decoder, img.maxDef, file)
       const m = stream('mask')
       const maskInfo = cols.mask
       const leaf = maskInfo.decoder.element
