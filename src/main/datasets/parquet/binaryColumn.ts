@@ -2,13 +2,16 @@
  * Reads a flat BYTE_ARRAY column (the image bytes) one value at a time from streamed pages, so a page
  * holding hundreds of images (DuckDB writes one page per column chunk) never sits in memory: peak is one
  * image plus the stream buffers. PLAIN, dictionary (PLAIN_DICTIONARY / RLE_DICTIONARY) and
- * DELTA_LENGTH_BYTE_ARRAY values, data pages v1 and v2, every codec of pageBytes.ts.
+ * DELTA_LENGTH_BYTE_ARRAY values, data pages v1 and v2, every codec of pageBytes.ts. DuckDB
+ * dictionary-encodes an image column with repeated images, putting every distinct image in one
+ * dictionary page: a large dictionary is spilled to a temporary file and read back entry by entry.
  */
 import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import type { ColumnDecoder } from 'hyparquet/src/types.js'
-import { readPlain } from 'hyparquet/src/plain.js'
-import { openDataPage, type ByteCursor } from './pageBytes'
-import { ParquetFormatError, decompress, type PageStream } from './pageStream'
+import { ByteCursor, openDataPage, pageSource } from './pageBytes'
+import { ParquetFormatError, type PageLocation, type PageStream } from './pageStream'
 import { Growable32, HybridStream, readDeltaBinaryPacked } from './streamDecoders'
 
 interface PageState {
@@ -25,7 +28,7 @@ interface PageState {
 
 export class BinaryColumnReader {
   private page: PageState | null = null
-  private dictionary: Uint8Array[] | null = null
+  private dictionary: Dictionary | null = null
   private readonly pos = new Growable32(8)
   private readonly val = new Growable32(8)
 
@@ -48,13 +51,9 @@ export class BinaryColumnReader {
       this.guard(loc.offset, () => {
         const h = loc.header
         if (h.type === 'DICTIONARY_PAGE') {
-          const body = new Uint8Array(loc.bodyEnd - loc.bodyStart)
-          readFully(this.pages.fd, body, loc.bodyStart)
-          const page = decompress(body, h.uncompressed_page_size, this.decoder.codec)
-          const reader = { view: new DataView(page.buffer, page.byteOffset, page.byteLength), offset: 0 }
-          const n = h.dictionary_page_header?.num_values ?? 0
-          const plain = readPlain(reader, 'BYTE_ARRAY', n, undefined) as Uint8Array[]
-          this.dictionary = plain.map((v) => v.slice())
+          this.dictionary?.close()
+          this.dictionary = null
+          this.dictionary = readDictionary(this.pages.fd, loc, this.decoder.codec)
           this.page = null
         } else if (h.type === 'DATA_PAGE' || h.type === 'DATA_PAGE_V2') {
           this.page = this.open(loc)
@@ -100,10 +99,7 @@ export class BinaryColumnReader {
       this.pos.n = 0
       this.val.n = 0
       st.indices.scan(1, -1, this.pos, this.val, 0)
-      const dict = this.dictionary as Uint8Array[]
-      const k = this.val.a[0]
-      if (k >= dict.length) throw new RangeError(`dictionary index ${k} is past its ${dict.length} entries`)
-      return dict[k]
+      return (this.dictionary as Dictionary).get(this.val.a[0])
     }
     if (st.lengths) {
       if (st.li >= st.lengths.length) throw new RangeError('more values than declared lengths')
@@ -112,6 +108,12 @@ export class BinaryColumnReader {
       return st.values.take(len, 'a value')
     }
     return st.values.take(st.values.u32(), 'a value')
+  }
+
+  /** Removes the spilled dictionary, if any. */
+  close(): void {
+    this.dictionary?.close()
+    this.dictionary = null
   }
 
   private guard<T>(offset: number, f: () => T): T {
@@ -123,6 +125,72 @@ export class BinaryColumnReader {
         `${this.file}: corrupt page at byte ${offset} in column ${this.column}: ${(err as Error).message}`,
       )
     }
+  }
+}
+
+/** Dictionaries up to this size stay in memory; larger ones go to a temporary file. */
+const RESIDENT_DICTIONARY = 16 << 20
+
+interface Dictionary {
+  get(k: number): Uint8Array
+  close(): void
+}
+
+/** Streams a PLAIN byte-array dictionary page into memory or, when large, into a temporary file. */
+function readDictionary(fd: number, loc: PageLocation, codec: ColumnDecoder['codec']): Dictionary {
+  const size = loc.header.uncompressed_page_size
+  const n = loc.header.dictionary_page_header?.num_values ?? 0
+  const cur = new ByteCursor(pageSource(fd, loc.bodyStart, loc.bodyEnd, codec, size), size)
+  if (n < 0 || n > size / 4) throw new RangeError(`dictionary of ${n} entries in ${size} bytes`)
+  if (size <= RESIDENT_DICTIONARY) {
+    const entries: Uint8Array[] = []
+    for (let k = 0; k < n; k++) entries.push(cur.take(cur.u32(), 'a dictionary entry'))
+    return {
+      get: (k) => {
+        if (k >= entries.length)
+          throw new RangeError(`dictionary index ${k} is past its ${entries.length} entries`)
+        return entries[k]
+      },
+      close: () => undefined,
+    }
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-dict-'))
+  const file = path.join(dir, 'dictionary.bin')
+  const out = fs.openSync(file, 'w+')
+  const remove = () => {
+    fs.closeSync(out)
+    fs.rmSync(dir, { recursive: true, force: true })
+  }
+  try {
+    const offsets = new Float64Array(n + 1)
+    let pos = 0
+    for (let k = 0; k < n; k++) {
+      let len = cur.u32()
+      if (len > cur.left)
+        throw new RangeError(`dictionary entry ${k} claims ${len} bytes, the page has ${cur.left} left`)
+      offsets[k] = pos
+      while (len > 0) {
+        if (cur.i >= cur.end && !cur.refill()) throw new RangeError('dictionary page ends early')
+        const take = Math.min(len, cur.end - cur.i)
+        fs.writeSync(out, cur.buf, cur.i, take, pos)
+        cur.i += take
+        pos += take
+        len -= take
+      }
+    }
+    offsets[n] = pos
+    return {
+      get: (k) => {
+        if (k >= n) throw new RangeError(`dictionary index ${k} is past its ${n} entries`)
+        const b = new Uint8Array(offsets[k + 1] - offsets[k])
+        readFully(out, b, offsets[k])
+        return b
+      },
+      close: remove,
+    }
+  } catch (err) {
+    remove()
+    throw err
   }
 }
 

@@ -309,43 +309,47 @@ export async function* readReasonSegParquet(file: string): AsyncGenerator<Reason
         },
         file,
       )
-      for (let r = 0; r < rows; r++) {
-        const row = rowBase + r
-        const imageId = asString(small.image_id[r])
-        const fail = (message: string): never => {
-          throw new Error(`${file}: row ${row} (image_id ${imageId ?? 'null'}): ${message}`)
+      try {
+        for (let r = 0; r < rows; r++) {
+          const row = rowBase + r
+          const imageId = asString(small.image_id[r])
+          const fail = (message: string): never => {
+            throw new Error(`${file}: row ${row} (image_id ${imageId ?? 'null'}): ${message}`)
+          }
+          const image = await images.next()
+          const mask = await masks.next()
+          if ('message' in mask) {
+            const badRow = rowBase + mask.row
+            throw new Error(
+              `${file}: row ${badRow} (image_id ${asString(small.image_id[mask.row]) ?? 'null'}): ${mask.message}`,
+            )
+          }
+          const annId = asString(small.ann_id[r])
+          const query = asString(small.text[r])
+          const h = asInt(small.img_height[r])
+          const w = asInt(small.img_width[r])
+          if (imageId === null) fail('image_id is null')
+          if (annId === null) fail('ann_id is null')
+          if (query === null) fail('text is null')
+          if (h === null || w === null) fail('img_height/img_width is null')
+          if (!(image instanceof Uint8Array) || image.length === 0) fail('image bytes are missing')
+          if (mask.h !== h || mask.w !== w) {
+            fail(`mask is ${mask.h}x${mask.w} (rows x columns) but img_height x img_width is ${h}x${w}`)
+          }
+          yield {
+            row,
+            imageId: imageId as string,
+            annId: annId as string,
+            query: query as string,
+            imageBytes: image as Uint8Array,
+            imagePath: small.image_path ? asString(small.image_path[r]) : null,
+            imgHeight: h as number,
+            imgWidth: w as number,
+            mask,
+          }
         }
-        const image = await images.next()
-        const mask = await masks.next()
-        if ('message' in mask) {
-          const badRow = rowBase + mask.row
-          throw new Error(
-            `${file}: row ${badRow} (image_id ${asString(small.image_id[mask.row]) ?? 'null'}): ${mask.message}`,
-          )
-        }
-        const annId = asString(small.ann_id[r])
-        const query = asString(small.text[r])
-        const h = asInt(small.img_height[r])
-        const w = asInt(small.img_width[r])
-        if (imageId === null) fail('image_id is null')
-        if (annId === null) fail('ann_id is null')
-        if (query === null) fail('text is null')
-        if (h === null || w === null) fail('img_height/img_width is null')
-        if (!(image instanceof Uint8Array) || image.length === 0) fail('image bytes are missing')
-        if (mask.h !== h || mask.w !== w) {
-          fail(`mask is ${mask.h}x${mask.w} (rows x columns) but img_height x img_width is ${h}x${w}`)
-        }
-        yield {
-          row,
-          imageId: imageId as string,
-          annId: annId as string,
-          query: query as string,
-          imageBytes: image as Uint8Array,
-          imagePath: small.image_path ? asString(small.image_path[r]) : null,
-          imgHeight: h as number,
-          imgWidth: w as number,
-          mask,
-        }
+      } finally {
+        images.close()
       }
       rowBase += rows
     }

@@ -206,3 +206,29 @@ describe.each(DUCK)('DuckDB-written, %s, PARQUET_VERSION %s', (name, version, op
     }
   })
 })
+
+describe('an image dictionary over 16 MiB (DuckDB with repeated images) is spilled and read back', () => {
+  const file = path.join(tmp, 'big-dictionary.parquet')
+  const images = [0, 1, 2].map((i) => imageBytes(6_500_000 + i * 1000, 90 + i))
+  const rows: FixtureRow[] = [0, 1, 2, 1, 0, 2, 2].map((k, i) => ({
+    image: images[k],
+    text: `t${i}`,
+    imageId: `img${k}`,
+    annId: `a${i}`,
+    height: 3 + i,
+    width: 5,
+    mask: (y) => (y % 2 === 0 ? [1, 3] : []),
+  }))
+
+  it('every row gets its own image back, masks exact', async () => {
+    writeReasonSegParquet(file, rows, { imageDictionaryLimit: 64 << 20, codec: 'GZIP' })
+    const got = await readAll(file)
+    expect(got.map((g) => g.annId)).toEqual(rows.map((r) => r.annId))
+    for (const [i, g] of got.entries()) {
+      expect(Buffer.compare(Buffer.from(g.image), Buffer.from(rows[i].image))).toBe(0)
+      expect(g.counts).toEqual(Array.from(encodeRowMajor(dense(rows[i]), rows[i].height, 5).counts))
+    }
+    const left = fs.readdirSync(os.tmpdir()).filter((d) => d.startsWith('reseg-dict-'))
+    expect(left).toEqual([])
+  })
+})
