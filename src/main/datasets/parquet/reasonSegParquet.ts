@@ -73,10 +73,50 @@ export async function readFooter(
   }
   const footer = Buffer.alloc(metaLen + 8)
   await fh.read(footer, 0, metaLen + 8, size - 8 - metaLen)
+  let metadata: FileMetaData
   try {
-    return { metadata: parquetMetadata(footer), size }
+    // No GeoParquet pass: hyparquet's loops forever on a negative child count in a corrupt schema.
+    metadata = parquetMetadata(footer, { geoparquet: false })
   } catch (err) {
     throw new ParquetFormatError(`${file}: unreadable parquet footer: ${(err as Error).message}`)
+  }
+  checkSchemaShape(metadata, file)
+  return { metadata, size }
+}
+
+/**
+ * The flattened schema must describe one tree: every child count a non-negative integer and the
+ * children of each node present. hyparquet assumes so and fails obscurely (or not at all) otherwise.
+ */
+function checkSchemaShape(metadata: FileMetaData, file: string): void {
+  const schema = metadata.schema
+  if (!Array.isArray(schema) || schema.length === 0) {
+    throw new ParquetFormatError(`${file}: corrupt parquet footer: the schema is empty`)
+  }
+  // Children still expected at each open level, walked iteratively (no recursion on untrusted depth).
+  const open: number[] = []
+  for (let i = 0; i < schema.length; i++) {
+    const n = schema[i].num_children ?? 0
+    if (!Number.isInteger(n) || n < 0 || n > schema.length) {
+      throw new ParquetFormatError(
+        `${file}: corrupt parquet footer: schema element ${i} (${String(schema[i].name)}) claims ${n} children`,
+      )
+    }
+    if (i > 0) {
+      if (open.length === 0) {
+        throw new ParquetFormatError(
+          `${file}: corrupt parquet footer: schema element ${i} is outside the tree`,
+        )
+      }
+      open[open.length - 1]--
+    }
+    if (n > 0) open.push(n)
+    while (open.length > 0 && open[open.length - 1] === 0) open.pop()
+  }
+  if (open.length > 0) {
+    throw new ParquetFormatError(
+      `${file}: corrupt parquet footer: the schema ends before all of its children (${open.join(', ')} missing)`,
+    )
   }
 }
 
@@ -89,8 +129,29 @@ interface ColumnInfo {
   maxRep: number
 }
 
+/** Physical types each column may have (strings and image bytes are byte arrays, sizes integers). */
+const PHYSICAL: Record<string, string[]> = {
+  text: ['BYTE_ARRAY'],
+  image_id: ['BYTE_ARRAY'],
+  ann_id: ['BYTE_ARRAY', 'INT32', 'INT64'],
+  img_height: ['INT32', 'INT64'],
+  img_width: ['INT32', 'INT64'],
+  image: ['BYTE_ARRAY'],
+  image_path: ['BYTE_ARRAY'],
+}
+
 /** Locates the leaf columns we need and checks their shapes against the ReasonSeg schema. */
 function resolveColumns(metadata: FileMetaData, file: string): Record<string, ColumnInfo> {
+  try {
+    return resolveColumnsUnchecked(metadata, file)
+  } catch (err) {
+    if (err instanceof ParquetFormatError) throw err
+    // A footer that parses but does not hold together (a flipped bit in a path or a type).
+    throw new ParquetFormatError(`${file}: corrupt parquet footer: ${(err as Error).message}`)
+  }
+}
+
+function resolveColumnsUnchecked(metadata: FileMetaData, file: string): Record<string, ColumnInfo> {
   const tree = parquetSchema(metadata)
   const top = new Set(tree.children.map((c) => c.element.name))
   const missing = [...REQUIRED, 'image'].filter((c) => !top.has(c))
@@ -141,6 +202,12 @@ function resolveColumns(metadata: FileMetaData, file: string): Record<string, Co
     if (key !== 'mask' && out[key].maxRep !== 0) {
       throw new ParquetFormatError(
         `${file}: column ${leafPath.join('.')} is a list, expected one value per row`,
+      )
+    }
+    const allowed = PHYSICAL[key]
+    if (allowed && !allowed.includes(String(element.type))) {
+      throw new ParquetFormatError(
+        `${file}: column ${leafPath.join('.')} holds ${String(element.type)}, expected ${allowed.join(' or ')}`,
       )
     }
   }
