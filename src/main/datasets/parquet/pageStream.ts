@@ -118,7 +118,10 @@ export class PageStream {
     const size = header.compressed_page_size
     if (!(size >= 0) || offset + headerLen + size > this.end) {
       throw new ParquetFormatError(
-        `${this.file}: page at byte ${offset} claims ${size} bytes, past the end of its column chunk (corrupt file?)`,
+        `${this.file}: page at byte ${offset} claims ${size ?? 'no'} bytes` +
+          (size === undefined
+            ? ' (corrupt page header)'
+            : ', past the end of its column chunk (corrupt file?)'),
       )
     }
     if (!(header.uncompressed_page_size >= 0)) {
