@@ -86,8 +86,9 @@ class PushSource implements ByteSource {
         this.decoder.push(new Uint8Array(0), true)
         continue
       }
+      // Copies: a decoder may keep an incomplete block's input, and the file buffer is reused.
       for (let p = 0; p < chunk.length; p += PUSH_CHUNK) {
-        this.decoder.push(chunk.subarray(p, Math.min(chunk.length, p + PUSH_CHUNK)), false)
+        this.decoder.push(chunk.slice(p, Math.min(chunk.length, p + PUSH_CHUNK)), false)
       }
     }
     return this.queue.shift() as Uint8Array
