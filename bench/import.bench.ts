@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url'
 const self = fileURLToPath(import.meta.url)
 const mode = process.argv[2]
 
-
 async function childImport(file: string, projectDir: string): Promise<void> {
   const { openProject } = await import('../src/main/store/project')
   const { importRecords } = await import('../src/main/datasets/importRecords')

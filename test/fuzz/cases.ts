@@ -646,7 +646,9 @@ export async function generateCases(dir: string, seed: number): Promise<FuzzCase
       try {
         await duckFile(con, file, rowsSql(hex, h, w, s.over(hex, h, w)))
       } catch (err) {
-        throw new Error(`fuzz generator: DuckDB could not write '${s.what}': ${(err as Error).message}`)
+        throw new Error(`fuzz generator: DuckDB could not write '${s.what}': ${(err as Error).message}`, {
+          cause: err,
+        })
       }
       cases.push({
         kind: `parquet ${s.what}`,

@@ -40,7 +40,6 @@ const CocoDoc = z.looseObject({
   categories: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
 })
 
-type CocoImage = z.infer<typeof CocoDoc>['images'][number]
 type CocoAnnotation = z.infer<typeof CocoDoc>['annotations'][number]
 
 /** The first few zod issues as `path: message`, for an error that names the file. */
