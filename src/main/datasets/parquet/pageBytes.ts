@@ -394,6 +394,7 @@ export function openDataPage(
   codec: CompressionCodec,
   maxRep: number,
   maxDef: number,
+  residentLevels = RESIDENT_LEVELS,
 ): DataPageSections {
   const { header, bodyStart, bodyEnd } = loc
   const size = header.uncompressed_page_size
@@ -417,7 +418,7 @@ export function openDataPage(
       if (defLen > values.left) {
         throw new RangeError(`definition levels claim ${defLen} bytes, the page has ${values.left} left`)
       }
-      if (defLen <= RESIDENT_LEVELS) {
+      if (defLen <= residentLevels) {
         def = new ByteCursor(new BufferSource(values.take(defLen, 'definition levels')), defLen)
       } else {
         def = open()

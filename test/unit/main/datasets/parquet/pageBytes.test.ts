@@ -75,3 +75,51 @@ describe('streamed page bytes', () => {
     expect(Array.from(cur.take(3, 'a value'))).toEqual([9, 8, 7])
   })
 })
+
+describe('data page sections', () => {
+  it('definition levels read from their own stream equal the ones read into memory', async () => {
+    const { writeReasonSegParquet } = await import('../../../../fixtures/reasonsegParquet')
+    const { readFooter } = await import('../../../../../src/main/datasets/parquet/reasonSegParquet')
+    const { PageStream, columnChunkRange } =
+      await import('../../../../../src/main/datasets/parquet/pageStream')
+    const { openDataPage } = await import('../../../../../src/main/datasets/parquet/pageBytes')
+    const file = path.join(tmp, 'sections.parquet')
+    const rows = [0, 1, 2].map((i) => ({
+      image: noise(100, i),
+      text: `t${i}`,
+      imageId: `i${i}`,
+      annId: `${i}`,
+      height: 40,
+      width: 30 + i,
+      mask: (y: number) => (y % 3 === i ? [2, 9] : []),
+    }))
+    writeReasonSegParquet(file, rows, { codec: 'GZIP' })
+    const fh = await fs.promises.open(file, 'r')
+    try {
+      const { metadata, size } = await readFooter(fh, file)
+      const meta = metadata.row_groups[0].columns.find(
+        (c) => c.meta_data?.path_in_schema[0] === 'mask',
+      )?.meta_data
+      if (!meta) throw new Error('no mask column')
+      const { start, end } = columnChunkRange(meta)
+      const loc = await new PageStream(fh, file, size, start, end).nextHeader()
+      if (!loc) throw new Error('no page')
+      const drain = (c: ByteCursor | null, n: number) => {
+        const out = new Uint8Array(n)
+        c?.read(out, 0, n)
+        return Buffer.from(out)
+      }
+      const resident = openDataPage(fh.fd, loc, 'GZIP', 2, 5)
+      const streamed = openDataPage(fh.fd, loc, 'GZIP', 2, 5, 0)
+      // Our writer's definition levels: one RLE run of 40 x (30 + 31 + 32) = 3720 fives: a 2-byte varint
+      // header (7440) and the value byte.
+      const def = drain(resident.def, 3)
+      expect(Array.from(def)).toEqual([(7440 & 0x7f) | 0x80, 7440 >> 7, 5])
+      expect(Buffer.compare(drain(streamed.def, 3), def)).toBe(0)
+      expect(Buffer.compare(drain(streamed.values, 40), drain(resident.values, 40))).toBe(0)
+      expect(Buffer.compare(drain(streamed.rep, 40), drain(resident.rep, 40))).toBe(0)
+    } finally {
+      await fh.close()
+    }
+  })
+})
