@@ -93,9 +93,11 @@ async function writeFixture(
   files: Partial<Record<Layout, string>>,
   rows: number,
   images: number,
+  existingHf?: string,
 ): Promise<void> {
   const { syntheticRows, writeReasonSegParquet } = await import('../test/fixtures/reasonsegParquet')
-  const fixture = await syntheticRows({ rows, images, seed: 7 })
+  const needRows = Boolean(files.hf || files.polars || files.pyarrow64v2 || (files.duckdb && !existingHf))
+  const fixture = needRows ? await syntheticRows({ rows, images, seed: 7 }) : { rows: [] }
   if (files.hf) writeReasonSegParquet(files.hf, fixture.rows)
   if (files.polars) {
     writeReasonSegParquet(files.polars, fixture.rows, {
@@ -113,14 +115,20 @@ async function writeFixture(
   }
   if (files.duckdb) {
     // DuckDB's own writer, fed with the HF-layout file (written first, removed after when not benched).
-    const src = files.hf ?? `${files.duckdb}.src.parquet`
-    if (!files.hf) writeReasonSegParquet(src, fixture.rows)
+    const src = existingHf ?? files.hf ?? `${files.duckdb}.src.parquet`
+    if (!existingHf && !files.hf) writeReasonSegParquet(src, fixture.rows)
     const { DuckDBInstance } = await import('@duckdb/node-api')
-    const inst = await DuckDBInstance.create(':memory:', { threads: '2' })
+    // Bounded: by default DuckDB may take 80 % of RAM to build the one big row group (an OOM kill on a
+    // shared machine); with a limit it spills to its temporary directory instead.
+    const inst = await DuckDBInstance.create(':memory:', {
+      threads: '2',
+      memory_limit: '3GB',
+      temp_directory: path.join(path.dirname(files.duckdb), 'duckdb-tmp'),
+    })
     const con = await inst.connect()
     await con.run(`COPY (SELECT * FROM '${src}') TO '${files.duckdb}' (FORMAT parquet)`)
     con.closeSync()
-    if (!files.hf) fs.rmSync(src)
+    if (!existingHf && !files.hf) fs.rmSync(src)
   }
 }
 
@@ -128,7 +136,8 @@ async function main(): Promise<void> {
   const rowsN = Number(process.env.ROWS ?? 779)
   const imagesN = Number(process.env.IMAGES ?? 260)
   const chosen = (process.env.LAYOUTS ?? Object.keys(LAYOUTS).join(',')).split(',') as Layout[]
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-import-bench-'))
+  // REUSE=DIR: a folder kept by an earlier KEEP=1 run; only its missing or empty files are written.
+  const dir = process.env.REUSE ?? fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-import-bench-'))
   const files: Partial<Record<Layout, string>> = {}
   for (const l of chosen) {
     if (!(l in LAYOUTS)) throw new Error(`unknown layout ${l} (have ${Object.keys(LAYOUTS).join(', ')})`)
@@ -136,7 +145,15 @@ async function main(): Promise<void> {
   }
   try {
     const t = performance.now()
-    await writeFixture(files, rowsN, imagesN)
+    const missing = Object.fromEntries(
+      Object.entries(files).filter(([, f]) => !fs.existsSync(f) || fs.statSync(f).size === 0),
+    ) as Partial<Record<Layout, string>>
+    if (missing.duckdb && !missing.hf && files.hf) {
+      // DuckDB's copy reads the HF file: keep the one already there.
+      await writeFixture({ duckdb: missing.duckdb, hf: undefined }, rowsN, imagesN, files.hf)
+      delete missing.duckdb
+    }
+    if (Object.keys(missing).length) await writeFixture(missing, rowsN, imagesN)
     console.log(
       `fixture: ${rowsN} rows, ${imagesN} distinct JPEGs (0.3–4 MP), ${chosen.length} layouts written in ` +
         `${((performance.now() - t) / 1000).toFixed(1)} s`,
