@@ -121,8 +121,9 @@ async function writeFixture(
     // Bounded: by default DuckDB may take 80 % of RAM to build the one big row group (an OOM kill on a
     // shared machine); with a limit it spills to its temporary directory instead.
     const inst = await DuckDBInstance.create(':memory:', {
-      threads: '2',
-      memory_limit: '3GB',
+      threads: '1',
+      memory_limit: '10GB',
+      preserve_insertion_order: 'false',
       temp_directory: path.join(path.dirname(files.duckdb), 'duckdb-tmp'),
     })
     const con = await inst.connect()
