@@ -57,16 +57,17 @@ export function createDispatcher(ctx: ApiContext): Dispatch {
       const value = await handler(parsed, ctx)
       return { ok: true, value }
     } catch (err) {
-      return { ok: false, error: toWireError(err) }
+      return { ok: false, error: toWireError(err, method) }
     }
   }
 }
 
-function toWireError(err: unknown): { code: string; message: string } {
+function toWireError(err: unknown, method: string): { code: string; message: string } {
   if (err instanceof ApiError) return { code: err.code, message: err.message }
   if (err instanceof ZodError) {
+    // Named method and field paths, so a caller sees which call and which field was wrong.
     const issues = err.issues.map((i) => `${i.path.join('.') || '(input)'}: ${i.message}`).join('; ')
-    return { code: 'bad_request', message: `invalid request: ${issues}` }
+    return { code: 'bad_request', message: `invalid request to ${method}: ${issues}` }
   }
   return { code: 'internal', message: err instanceof Error ? err.message : String(err) }
 }

@@ -6,25 +6,56 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
+import { z } from 'zod'
 import { fromCoco, type Rle } from '../../shared/domain/rle'
 import { rleFromPolygon, unionRle } from './cocoPolygon'
 import type { DatasetRecord } from './importRecords'
 
-interface CocoImage {
-  id: number | string
-  file_name: string
-  width: number
-  height: number
-}
+const id = z.union([z.number(), z.string()])
+/** Image sides: positive integers up to 2^16 (no real image is larger; keeps h x w a safe integer). */
+const side = z.number().int().positive().max(65536)
 
-interface CocoAnnotation {
-  id: number | string
-  image_id: number | string
-  category_id?: number
-  segmentation?: number[][] | { size: number[]; counts: string | number[] }
-  caption?: string
-  sentence?: string
-  sentences?: (string | { sent?: string; raw?: string })[]
+/**
+ * The parts of an instances JSON we read, checked before use so that a wrong type is reported with its
+ * path instead of surfacing later as a TypeError (or a stack overflow when a deeply nested array is
+ * turned into a string). `segmentation` is checked by `cocoMask`.
+ */
+const CocoDoc = z.looseObject({
+  images: z.array(z.looseObject({ id, file_name: z.string().min(1), width: side, height: side })),
+  annotations: z.array(
+    z.looseObject({
+      id,
+      image_id: id,
+      category_id: z.number().optional(),
+      segmentation: z.unknown().optional(),
+      caption: z.string().optional(),
+      sentence: z.string().optional(),
+      sentences: z
+        .array(
+          z.union([z.string(), z.looseObject({ sent: z.string().optional(), raw: z.string().optional() })]),
+        )
+        .optional(),
+    }),
+  ),
+  categories: z.array(z.looseObject({ id: z.number(), name: z.string() })).optional(),
+})
+
+type CocoAnnotation = z.infer<typeof CocoDoc>['annotations'][number]
+
+/** The first few zod issues as `path: message`, for an error that names the file. */
+export function describeIssues(err: z.ZodError): string {
+  return err.issues
+    .slice(0, 3)
+    .map(
+      (i) =>
+        `${
+          i.path
+            .map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`))
+            .join('')
+            .replace(/^\./, '') || '(top level)'
+        }: ${i.message}`,
+    )
+    .join('; ')
 }
 
 export function isCocoJson(file: string): boolean {
@@ -66,7 +97,7 @@ function resolveImage(jsonFile: string, fileName: string): string | null {
 }
 
 export function cocoMask(ann: CocoAnnotation, h: number, w: number, where: string): Rle {
-  const seg = ann.segmentation
+  const seg = ann.segmentation as unknown[] | { size?: unknown; counts?: unknown } | null | undefined
   if (Array.isArray(seg)) {
     if (seg.length === 0) throw new Error(`${where}: empty polygon list`)
     return unionRle(
@@ -81,11 +112,21 @@ export function cocoMask(ann: CocoAnnotation, h: number, w: number, where: strin
     )
   }
   if (seg && typeof seg === 'object' && Array.isArray(seg.size)) {
-    if (seg.size[0] !== h || seg.size[1] !== w) {
-      throw new Error(`${where}: RLE size ${seg.size.join('x')} differs from the image entry ${h}x${w}`)
+    const size = seg.size
+    if (size.length !== 2 || size[0] !== h || size[1] !== w) {
+      const shown =
+        size.length === 2 && size.every((v) => typeof v === 'number') ? size.join('x') : 'malformed'
+      throw new Error(`${where}: RLE size ${shown} differs from the image entry ${h}x${w}`)
+    }
+    const counts = seg.counts
+    if (
+      typeof counts !== 'string' &&
+      !(Array.isArray(counts) && counts.every((c) => typeof c === 'number'))
+    ) {
+      throw new Error(`${where}: RLE 'counts' must be a string or a list of numbers`)
     }
     try {
-      return fromCoco({ size: seg.size, counts: seg.counts })
+      return fromCoco({ size: [h, w], counts })
     } catch (err) {
       throw new Error(`${where}: ${(err as Error).message}`, { cause: err })
     }
@@ -103,12 +144,17 @@ function queriesOf(ann: CocoAnnotation, category: string | undefined): string[] 
 }
 
 export async function* cocoRecords(jsonFile: string): AsyncGenerator<DatasetRecord> {
-  let doc: { images: CocoImage[]; annotations: CocoAnnotation[]; categories?: { id: number; name: string }[] }
+  let raw: unknown
   try {
-    doc = JSON.parse(fs.readFileSync(jsonFile, 'utf8'))
+    raw = JSON.parse(fs.readFileSync(jsonFile, 'utf8'))
   } catch (err) {
     throw new Error(`${jsonFile}: not valid JSON (${(err as Error).message})`, { cause: err })
   }
+  const parsed = CocoDoc.safeParse(raw)
+  if (!parsed.success) {
+    throw new Error(`${jsonFile}: not a COCO instances JSON as expected: ${describeIssues(parsed.error)}`)
+  }
+  const doc = parsed.data
   const images = new Map(doc.images.map((im) => [String(im.id), im]))
   const cats = new Map((doc.categories ?? []).map((c) => [c.id, c.name]))
   const byImage = new Map<string, { ann: CocoAnnotation; index: number }[]>()

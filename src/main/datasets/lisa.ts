@@ -52,10 +52,17 @@ export function parseLisaJson(raw: Buffer, file: string): LisaAnnotation {
       if (!Array.isArray(p) || p.length < 2 || typeof p[0] !== 'number' || typeof p[1] !== 'number') {
         throw new Error(`${file}: shapes[${i}].points[${j}] is not an [x, y] pair`)
       }
+      // labelme points may stray a little outside the image, never by millions of pixels.
+      if (!(Math.abs(p[0]) <= 1e7 && Math.abs(p[1]) <= 1e7)) {
+        throw new Error(`${file}: shapes[${i}].points[${j}] = [${p[0]}, ${p[1]}] is far outside any image`)
+      }
       return [p[0], p[1]] as [number, number]
     })
     return { label: sh.label, points }
   })
+  if (o.is_sentence !== undefined && o.is_sentence !== null && typeof o.is_sentence !== 'boolean') {
+    throw new Error(`${file}: 'is_sentence' must be true or false`)
+  }
   return {
     text: text as string[],
     isSentence: typeof o.is_sentence === 'boolean' ? o.is_sentence : null,

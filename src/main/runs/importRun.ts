@@ -164,6 +164,9 @@ function scoreRecord(
     s.ignoreRle ? fromCoco({ size: [s.height, s.width], counts: s.ignoreRle }) : null
   if (rec.counts) {
     const { intersection, union } = rec.counts
+    if (union > s.width * s.height) {
+      throw new Error(`union ${union} is more pixels than the image has (${s.height}x${s.width})`)
+    }
     // Only checkable without ignore regions: their evaluation counts the whole GT.
     if (!s.ignoreRle && (intersection > s.gtArea || union < s.gtArea)) {
       throw new Error(

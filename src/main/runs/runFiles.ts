@@ -184,6 +184,8 @@ function readEvalFile(file: string, out: ReadResult): void {
     if (bboxIou !== undefined && bboxIou !== null && typeof bboxIou !== 'number')
       return err('"bbox_iou" must be a number')
     const think = item.think
+    if (think !== undefined && think !== null && typeof think !== 'string')
+      return err('"think" must be a string (the model\'s reasoning)')
     out.records.push({
       file,
       line,
@@ -280,7 +282,9 @@ function promptsOf(obj: Record<string, unknown>): ObjectPrompt[] | null | string
   if (bbox != null) {
     if (isBox(bbox)) boxes = [bbox]
     else if (Array.isArray(bbox) && bbox.every(isBox)) boxes = bbox as [number, number, number, number][]
-    else return '"bbox" must be [x1, y1, x2, y2] or a list of such boxes (numbers, original pixels)'
+    else {
+      return '"bbox" must be [x1, y1, x2, y2] with x1 <= x2 and y1 <= y2, or a list of such boxes (numbers within ±1e7, original pixels)'
+    }
   }
   const pts: PromptPoint[] = []
   if (points != null) {
@@ -288,7 +292,7 @@ function promptsOf(obj: Record<string, unknown>): ObjectPrompt[] | null | string
     for (const p of points) {
       const ok = Array.isArray(p) && (p.length === 2 || p.length === 3) && p.slice(0, 2).every(isNum)
       if (!ok || (p.length === 3 && p[2] !== 0 && p[2] !== 1)) {
-        return '"points" must be a list of [x, y] or [x, y, label] with label 0 or 1'
+        return '"points" must be a list of [x, y] or [x, y, label] with label 0 or 1 (numbers within ±1e7)'
       }
       pts.push({ x: p[0], y: p[1], label: p.length === 3 ? (p[2] as 0 | 1) : 1 })
     }
@@ -339,14 +343,17 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v)
 }
 
+/** Prompt coordinates beyond this many pixels are absurd (no image is ten million pixels wide). */
+const MAX_COORD = 1e7
+
 function isNum(v: unknown): v is number {
-  return typeof v === 'number' && Number.isFinite(v)
+  return typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= MAX_COORD
 }
 
 function isCount(v: unknown): v is number {
-  return Number.isInteger(v) && (v as number) >= 0
+  return Number.isSafeInteger(v) && (v as number) >= 0
 }
 
 function isBox(v: unknown): v is [number, number, number, number] {
-  return Array.isArray(v) && v.length === 4 && v.every(isNum)
+  return Array.isArray(v) && v.length === 4 && v.every(isNum) && v[0] <= v[2] && v[1] <= v[3]
 }

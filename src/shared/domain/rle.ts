@@ -132,6 +132,17 @@ export function toCoco(rle: Rle): CocoRle {
 /** Accepts compressed (`counts` string) or uncompressed (`counts` list) COCO RLE and checks the total. */
 export function fromCoco(coco: { size: [number, number] | number[]; counts: string | number[] }): Rle {
   const [h, w] = coco.size
+  if (typeof coco.counts !== 'string') {
+    // Checked before the Uint32 conversion, which would silently wrap 2^32 + k or 1e308 to a small run.
+    let total = 0
+    for (const c of coco.counts) {
+      if (!Number.isSafeInteger(c) || c < 0 || c > 0xffffffff) {
+        throw new Error(`RLE run ${c} is not a pixel count (a non-negative integer below 2^32)`)
+      }
+      total += c
+    }
+    if (total !== h * w) throw new Error(`RLE runs cover ${total} pixels but size ${h}x${w} has ${h * w}`)
+  }
   const counts =
     typeof coco.counts === 'string' ? countsFromString(coco.counts) : Uint32Array.from(coco.counts)
   const total = sum(counts)

@@ -2,16 +2,20 @@
  * Streams a parquet `list<list<bool>>` mask column (outer list = image rows, `mask[y][x]`) straight into
  * COCO run-length encoding, page by page, without ever holding a mask as booleans.
  *
- * Levels are read from the RLE/bit-packed hybrid stream as runs (a run of "same line" repetition levels
+ * A page is walked in batches of 1 Mi slots from three streams (repetition levels, definition levels,
+ * values; pageBytes.ts), so memory does not follow the page size. Levels are read as runs (a run of "same line" repetition levels
  * costs one step, not one per pixel), values stay bit-packed, and each finished image row is XOR-ed with
  * the previous one to record, per column, the y where the value changes. At the end of a mask those
  * change points, bucketed by column, are exactly the column-major runs pycocotools wants. Memory per mask
  * is two row bitmaps plus the change points (about the mask's perimeter).
  */
-import type { Rle } from '../../../shared/domain/rle'
-import type { PageHeader } from 'hyparquet'
-import { decompress, ParquetFormatError, type PageStream } from './pageStream'
 import type { CompressionCodec } from 'hyparquet'
+import type { Rle } from '../../../shared/domain/rle'
+import { openDataPage } from './pageBytes'
+import { ParquetFormatError, type PageStream } from './pageStream'
+import { Growable32, HybridStream, PlainBits, copyBits } from './streamDecoders'
+
+export { copyBits }
 
 /** Levels layout of the mask column, derived from its schema path. */
 export interface MaskLevels {
@@ -28,23 +32,6 @@ export interface MaskRowError {
 }
 
 const U32 = (n: number) => new Uint32Array(n)
-
-/** Growable scratch arrays, reused across pages and masks. */
-class Growable32 {
-  a: Uint32Array
-  n = 0
-  constructor(cap = 1024) {
-    this.a = U32(cap)
-  }
-  push(v: number): void {
-    if (this.n === this.a.length) {
-      const b = U32(this.a.length * 2)
-      b.set(this.a)
-      this.a = b
-    }
-    this.a[this.n++] = v
-  }
-}
 
 /** Accumulates one mask, image row by image row, into column-major RLE. */
 export class MaskBuilder {
@@ -165,121 +152,22 @@ export class MaskBuilder {
   }
 }
 
-/** Copies `len` bits (LSB-first packing) from src at bit `sb` to dst at bit `db`. */
-export function copyBits(src: Uint8Array, sb: number, dst: Uint8Array, db: number, len: number): void {
-  while (len > 0 && (db & 7) !== 0) {
-    const bit = (src[sb >>> 3] >>> (sb & 7)) & 1
-    const m = 1 << (db & 7)
-    dst[db >>> 3] = bit ? dst[db >>> 3] | m : dst[db >>> 3] & ~m
-    sb++
-    db++
-    len--
-  }
-  if (len === 0) return
-  const nBytes = len >>> 3
-  const rem = len & 7
-  const s = sb & 7
-  const si = sb >>> 3
-  const di = db >>> 3
-  if (s === 0) {
-    dst.set(src.subarray(si, si + nBytes), di)
-    if (rem) dst[di + nBytes] = src[si + nBytes] & ((1 << rem) - 1)
-    return
-  }
-  const r = 8 - s
-  for (let i = 0; i < nBytes; i++) dst[di + i] = (src[si + i] >>> s) | (src[si + i + 1] << r)
-  if (rem)
-    dst[di + nBytes] = ((src[si + nBytes] >>> s) | ((src[si + nBytes + 1] ?? 0) << r)) & ((1 << rem) - 1)
-}
-
-/** Reads an unsigned LEB128 varint at `p`; returns value and next position. */
-function varint(b: Uint8Array, p: number, end: number): [number, number] {
-  let v = 0
-  let shift = 0
-  for (;;) {
-    if (p >= end) throw new RangeError('varint runs past the end of the level data')
-    const c = b[p++]
-    v += (c & 0x7f) * 2 ** shift
-    if ((c & 0x80) === 0) return [v, p]
-    shift += 7
-  }
-}
-
-/**
- * Walks a hybrid-encoded level stream of `n` values and records every position whose level is below
- * `skipLevel` (for repetition levels: the start of a new list at some depth). Runs of `skipLevel` are
- * skipped in one step.
- */
-function scanLevels(
-  b: Uint8Array,
-  p: number,
-  end: number,
-  width: number,
-  n: number,
-  skipLevel: number,
-  outPos: Growable32,
-  outLevel: Growable32,
-): void {
-  let i = 0
-  const byteWidth = (width + 7) >>> 3
-  const mask = (1 << width) - 1
-  while (i < n) {
-    let header: number
-    ;[header, p] = varint(b, p, end)
-    if ((header & 1) === 0) {
-      const count = Math.floor(header / 2)
-      let v = 0
-      for (let k = 0; k < byteWidth; k++) v |= b[p + k] << (8 * k)
-      p += byteWidth
-      if (v !== skipLevel) {
-        const stop = Math.min(n, i + count)
-        for (let j = i; j < stop; j++) {
-          outPos.push(j)
-          outLevel.push(v)
-        }
-      }
-      i += count
-    } else {
-      const values = Math.floor(header / 2) * 8
-      if (p + (values * width) / 8 > end)
-        throw new RangeError('bit-packed levels run past the end of the level data')
-      for (let k = 0; k < values && i < n; k++, i++) {
-        const bit = k * width
-        const byte = p + (bit >>> 3)
-        const v = ((b[byte] | (b[byte + 1] << 8)) >>> (bit & 7)) & mask
-        if (v !== skipLevel) {
-          outPos.push(i)
-          outLevel.push(v)
-        }
-      }
-      p += (values * width) / 8
-    }
-  }
-}
-
 function bitWidth(v: number): number {
   return 32 - Math.clz32(v)
 }
 
-/** Decodes the boolean RLE encoding (hybrid, width 1) into packed bits. */
-function rleBooleansToBits(b: Uint8Array, p: number, end: number, n: number, out: Uint8Array): void {
-  out.fill(0, 0, (n + 7) >>> 3)
-  let i = 0
-  while (i < n) {
-    let header: number
-    ;[header, p] = varint(b, p, end)
-    if ((header & 1) === 0) {
-      const count = Math.min(Math.floor(header / 2), n - i)
-      const v = b[p++] & 1
-      if (v) for (let j = i; j < i + count; j++) out[j >>> 3] |= 1 << (j & 7)
-      i += count
-    } else {
-      const values = Math.min(Math.floor(header / 2) * 8, n - i)
-      copyBits(b, p * 8, out, i, values)
-      p += Math.floor(header / 2)
-      i += values
-    }
-  }
+/** Slots decoded per step: bounds the scratch arrays whatever the page size. */
+const BATCH = 1 << 20
+
+/** The streams of the page being decoded and how far into it we are. */
+interface PageState {
+  n: number
+  done: number
+  offset: number
+  rep: HybridStream
+  def: HybridStream | null
+  plain: PlainBits | null
+  rle: HybridStream | null
 }
 
 /**
@@ -289,9 +177,13 @@ function rleBooleansToBits(b: Uint8Array, p: number, end: number, n: number, out
 export class MaskColumnReader {
   private readonly builder = new MaskBuilder()
   private readonly ready: Rle[] = []
-  private readonly pos = new Growable32()
-  private readonly lvl = new Growable32()
+  private readonly repPos = new Growable32()
+  private readonly repLvl = new Growable32()
+  private readonly defPos = new Growable32()
+  private readonly defLvl = new Growable32()
   private bitsBuf = new Uint8Array(0)
+  private spreadBuf = new Uint8Array(0)
+  private page: PageState | null = null
   private inRow = false
   private rowsStarted = 0
   private finished = false
@@ -314,164 +206,121 @@ export class MaskColumnReader {
   async next(): Promise<Rle | MaskRowError> {
     while (this.ready.length === 0) {
       if (this.rowError) return this.rowError
+      if (this.page) {
+        this.step(this.page)
+        continue
+      }
       if (this.finished)
         throw new ParquetFormatError(`${this.file}: mask column has fewer rows than the row group`)
-      const page = await this.pages.next()
-      if (!page) {
+      const loc = await this.pages.nextHeader()
+      if (!loc) {
         this.closeRow()
         this.finished = true
         continue
       }
-      this.onPage(page.header, page.body, page.offset)
+      const type = loc.header.type
+      if (type === 'DICTIONARY_PAGE') {
+        throw new ParquetFormatError(
+          `${this.file}: mask column is dictionary-encoded, which no known writer does for booleans`,
+        )
+      }
+      if (type !== 'DATA_PAGE' && type !== 'DATA_PAGE_V2') continue
+      this.page = this.guard(loc.offset, () => this.openPage(loc))
     }
     return this.ready.shift() as Rle
   }
 
-  private onPage(header: PageHeader, body: Uint8Array, offset: number): void {
-    const { maxRep, maxDef } = this.levels
-    let n: number
-    let repBytes: Uint8Array
-    let repStart: number
-    let repEnd: number
-    let defStart: number
-    let defEnd: number
-    let values: Uint8Array
-    let valuesStart: number
-    let encoding: string
-    if (header.type === 'DATA_PAGE') {
-      const dph = header.data_page_header
-      if (!dph) throw new ParquetFormatError(`${this.file}: data page at byte ${offset} has no header`)
-      n = dph.num_values
-      encoding = dph.encoding
-      const page = decompress(body, header.uncompressed_page_size, this.codec)
-      const view = new DataView(page.buffer, page.byteOffset, page.byteLength)
-      let p = 0
-      const repLen = view.getUint32(p, true)
-      repStart = p + 4
-      repEnd = repStart + repLen
-      p = repEnd
-      const defLen = maxDef > 0 ? view.getUint32(p, true) : 0
-      defStart = p + (maxDef > 0 ? 4 : 0)
-      defEnd = defStart + defLen
-      repBytes = page
-      values = page
-      valuesStart = defEnd
-      if (repEnd > page.length || defEnd > page.length) {
-        throw new ParquetFormatError(`${this.file}: data page at byte ${offset} has level data past its end`)
-      }
-    } else if (header.type === 'DATA_PAGE_V2') {
-      const h2 = header.data_page_header_v2
-      if (!h2) throw new ParquetFormatError(`${this.file}: data page v2 at byte ${offset} has no header`)
-      n = h2.num_values
-      encoding = h2.encoding
-      repBytes = body
-      repStart = 0
-      repEnd = h2.repetition_levels_byte_length
-      defStart = repEnd
-      defEnd = defStart + h2.definition_levels_byte_length
-      const rest = body.subarray(defEnd)
-      const restSize = header.uncompressed_page_size - defEnd
-      values = h2.is_compressed !== false && restSize > 0 ? decompress(rest, restSize, this.codec) : rest
-      valuesStart = 0
-    } else if (header.type === 'DICTIONARY_PAGE') {
-      throw new ParquetFormatError(
-        `${this.file}: mask column is dictionary-encoded, which no known writer does for booleans`,
-      )
-    } else {
-      return
-    }
+  private guard<T>(offset: number, f: () => T): T {
     try {
-      this.decodePage(
-        n,
-        repBytes,
-        repStart,
-        repEnd,
-        defStart,
-        defEnd,
-        values,
-        valuesStart,
-        encoding,
-        maxRep,
-        maxDef,
-      )
+      return f()
     } catch (err) {
-      if (err instanceof RangeError) {
+      if (err instanceof RangeError || (err instanceof Error && !(err instanceof ParquetFormatError))) {
         throw new ParquetFormatError(`${this.file}: corrupt mask page at byte ${offset}: ${err.message}`)
       }
       throw err
     }
   }
 
-  private decodePage(
-    n: number,
-    page: Uint8Array,
-    repStart: number,
-    repEnd: number,
-    defStart: number,
-    defEnd: number,
-    values: Uint8Array,
-    valuesStart: number,
-    encoding: string,
-    maxRep: number,
-    maxDef: number,
-  ): void {
-    // Definition levels: the common case is "every slot holds a value", found by a run scan that
-    // records nothing. Anything else is decoded per slot.
-    this.pos.n = 0
-    this.lvl.n = 0
-    if (maxDef > 0) scanLevels(page, defStart, defEnd, bitWidth(maxDef), n, maxDef, this.pos, this.lvl)
-    const nonValues = this.pos.n
-    const nValues = n - nonValues
-    let bits: Uint8Array
-    let bitStart: number
-    if (encoding === 'PLAIN') {
-      if (valuesStart + ((nValues + 7) >>> 3) > values.length) {
-        throw new RangeError(
-          `page holds ${values.length - valuesStart} value bytes, needs ${(nValues + 7) >>> 3}`,
-        )
-      }
-      bits = values
-      bitStart = valuesStart * 8
-    } else if (encoding === 'RLE') {
-      const len = new DataView(values.buffer, values.byteOffset, values.byteLength).getUint32(
-        valuesStart,
-        true,
-      )
-      bits = this.scratchBits(nValues)
-      rleBooleansToBits(values, valuesStart + 4, valuesStart + 4 + len, nValues, bits)
-      bitStart = 0
+  private openPage(loc: Parameters<typeof openDataPage>[1]): PageState {
+    const { maxRep, maxDef } = this.levels
+    const s = openDataPage(this.pages.fd, loc, this.codec, maxRep, maxDef)
+    let plain: PlainBits | null = null
+    let rle: HybridStream | null = null
+    if (s.encoding === 'PLAIN') plain = new PlainBits(s.values)
+    else if (s.encoding === 'RLE') {
+      s.values.u32() // length of the RLE stream: it is read to its end anyway
+      rle = new HybridStream(s.values, 1)
     } else {
       throw new ParquetFormatError(
-        `${this.file}: mask values use encoding ${encoding}, expected PLAIN or RLE`,
+        `${this.file}: mask values use encoding ${s.encoding}, expected PLAIN or RLE`,
       )
     }
+    return {
+      n: s.n,
+      done: 0,
+      offset: loc.offset,
+      rep: new HybridStream(s.rep as NonNullable<typeof s.rep>, bitWidth(maxRep)),
+      def: maxDef > 0 && s.def ? new HybridStream(s.def, bitWidth(maxDef)) : null,
+      plain,
+      rle,
+    }
+  }
+
+  /** Decodes the next batch of the current page. */
+  private step(st: PageState): void {
+    const count = Math.min(BATCH, st.n - st.done)
+    if (count <= 0) {
+      this.page = null
+      return
+    }
+    this.guard(st.offset, () => this.batch(st, count))
+    st.done += count
+    if (st.done >= st.n) this.page = null
+  }
+
+  private batch(st: PageState, n: number): void {
+    const { maxRep, maxDef } = this.levels
+    // Repetition levels: positions where a new image row (level 1) or a new parquet row (level 0) starts.
+    this.repPos.n = 0
+    this.repLvl.n = 0
+    st.rep.scan(n, maxRep, this.repPos, this.repLvl, 0)
+    // Definition levels: the common case is "every slot holds a value", a run scan that records nothing.
+    this.defPos.n = 0
+    this.defLvl.n = 0
+    if (st.def) st.def.scan(n, maxDef, this.defPos, this.defLvl, 0)
+    const nonValues = this.defPos.n
+    const nValues = n - nonValues
+    let bits = this.scratchBits(nValues)
+    bits.fill(0, 0, (nValues + 7) >>> 3)
+    if (st.plain) st.plain.read(nValues, bits, 0)
+    else (st.rle as HybridStream).bits(nValues, bits, 0)
     if (nonValues > 0) {
       // Spread values over slots: null leaves become background; a null or empty list is a row error.
-      const defs = this.defLevels(nonValues)
-      const spread = new Uint8Array((n + 7) >>> 3)
+      const bytes = (n + 7) >>> 3
+      if (this.spreadBuf.length < bytes) this.spreadBuf = new Uint8Array(bytes)
+      const spread = this.spreadBuf
+      spread.fill(0, 0, bytes)
       let v = 0
-      for (let i = 0, k = 0; i < n; i++) {
-        if (k < defs.length && defs[k][0] === i) {
-          const d = defs[k++][1]
-          if (d !== this.levels.nullLeafDef) this.markStructuralNull(i, page, repStart, repEnd, n)
+      let k = 0
+      for (let i = 0; i < n; i++) {
+        if (k < nonValues && this.defPos.a[k] === i) {
+          const d = this.defLvl.a[k++]
+          if (d !== this.levels.nullLeafDef) this.markStructuralNull(i)
           continue
         }
-        const sbit = bitStart + v++
-        if ((bits[sbit >>> 3] >>> (sbit & 7)) & 1) spread[i >>> 3] |= 1 << (i & 7)
+        if ((bits[v >>> 3] >>> (v & 7)) & 1) spread[i >>> 3] |= 1 << (i & 7)
+        v++
       }
       bits = spread
-      bitStart = 0
     }
-    // Repetition levels: positions where a new image row (level 1) or a new parquet row (level 0) starts.
-    this.pos.n = 0
-    this.lvl.n = 0
-    scanLevels(page, repStart, repEnd, bitWidth(maxRep), n, maxRep, this.pos, this.lvl)
     let cursor = 0
     const b = this.builder
-    for (let k = 0; k < this.pos.n; k++) {
-      const at = this.pos.a[k]
-      if (at > cursor) b.append(bits, bitStart + cursor, at - cursor)
-      if (this.lvl.a[k] === 0) {
+    for (let k = 0; k < this.repPos.n; k++) {
+      const at = this.repPos.a[k]
+      const level = this.repLvl.a[k]
+      if (level > maxRep) throw new RangeError(`repetition level ${level} is over the maximum ${maxRep}`)
+      if (at > cursor) b.append(bits, cursor, at - cursor)
+      if (level === 0) {
         this.closeRow()
         this.inRow = true
         this.rowsStarted++
@@ -482,28 +331,17 @@ export class MaskColumnReader {
       }
       cursor = at
     }
-    if (n > cursor) b.append(bits, bitStart + cursor, n - cursor)
+    if (n > cursor) {
+      if (!this.inRow) throw new RangeError('the first value of the column chunk does not start a row')
+      b.append(bits, cursor, n - cursor)
+    }
   }
 
-  private defLevels(count: number): [number, number][] {
-    const out: [number, number][] = []
-    for (let i = 0; i < count; i++) out.push([this.pos.a[i], this.lvl.a[i]])
-    return out
-  }
-
-  private markStructuralNull(
-    slot: number,
-    page: Uint8Array,
-    repStart: number,
-    repEnd: number,
-    n: number,
-  ): void {
+  /** Records a null/empty list at `slot` of the current batch as the error of its row. */
+  private markStructuralNull(slot: number): void {
     if (this.rowError) return
-    const p = new Growable32()
-    const l = new Growable32()
-    scanLevels(page, repStart, repEnd, bitWidth(this.levels.maxRep), n, this.levels.maxRep, p, l)
     let rows = this.rowsStarted - 1
-    for (let k = 0; k < p.n && p.a[k] <= slot; k++) if (l.a[k] === 0) rows++
+    for (let k = 0; k < this.repPos.n && this.repPos.a[k] <= slot; k++) if (this.repLvl.a[k] === 0) rows++
     this.rowError = { row: rows, message: 'mask is null or holds a null/empty list' }
   }
 

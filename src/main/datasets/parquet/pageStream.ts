@@ -21,6 +21,14 @@ export interface RawPage {
   offset: number
 }
 
+/** A page header and the file range of its (still compressed) body. */
+export interface PageLocation {
+  header: PageHeader
+  offset: number
+  bodyStart: number
+  bodyEnd: number
+}
+
 export class ParquetFormatError extends Error {
   constructor(message: string) {
     super(message)
@@ -64,7 +72,25 @@ export class PageStream {
     return this.pos >= this.end
   }
 
+  /** The file descriptor, for the page-body streams that read a large page piece by piece. */
+  get fd(): number {
+    return this.fh.fd
+  }
+
   async next(): Promise<RawPage | null> {
+    const page = await this.nextHeader()
+    if (!page) return null
+    await this.ensure(page.bodyStart, page.bodyEnd - page.bodyStart)
+    const start = page.bodyStart - this.bufPos
+    return {
+      header: page.header,
+      body: this.buf.subarray(start, start + page.bodyEnd - page.bodyStart),
+      offset: page.offset,
+    }
+  }
+
+  /** The next page's header and where its body lies, without reading the body. */
+  async nextHeader(): Promise<PageLocation | null> {
     if (this.pos >= this.end) return null
     const offset = this.pos
     let header: PageHeader
@@ -92,13 +118,19 @@ export class PageStream {
     const size = header.compressed_page_size
     if (!(size >= 0) || offset + headerLen + size > this.end) {
       throw new ParquetFormatError(
-        `${this.file}: page at byte ${offset} claims ${size} bytes, past the end of its column chunk (corrupt file?)`,
+        `${this.file}: page at byte ${offset} claims ${size ?? 'no'} bytes` +
+          (size === undefined
+            ? ' (corrupt page header)'
+            : ', past the end of its column chunk (corrupt file?)'),
       )
     }
-    await this.ensure(offset + headerLen, size)
-    const start = offset + headerLen - this.bufPos
+    if (!(header.uncompressed_page_size >= 0)) {
+      throw new ParquetFormatError(
+        `${this.file}: page at byte ${offset} claims ${header.uncompressed_page_size} uncompressed bytes (corrupt file?)`,
+      )
+    }
     this.pos = offset + headerLen + size
-    return { header, body: this.buf.subarray(start, start + size), offset }
+    return { header, offset, bodyStart: offset + headerLen, bodyEnd: this.pos }
   }
 
   /** Makes [at, at+len) resident in the buffer, reading ahead up to the chunk end. */

@@ -21,6 +21,7 @@ import { readPlain } from 'hyparquet/src/plain.js'
 import { getMaxDefinitionLevel, getMaxRepetitionLevel, getTreePath } from 'hyparquet/src/schema.js'
 import { compressors } from 'hyparquet-compressors'
 import type { Rle } from '../../../shared/domain/rle'
+import { BinaryColumnReader } from './binaryColumn'
 import { MaskColumnReader } from './maskColumn'
 import { PageStream, ParquetFormatError, columnChunkRange, decompress } from './pageStream'
 
@@ -72,10 +73,50 @@ export async function readFooter(
   }
   const footer = Buffer.alloc(metaLen + 8)
   await fh.read(footer, 0, metaLen + 8, size - 8 - metaLen)
+  let metadata: FileMetaData
   try {
-    return { metadata: parquetMetadata(footer), size }
+    // No GeoParquet pass: hyparquet's loops forever on a negative child count in a corrupt schema.
+    metadata = parquetMetadata(footer, { geoparquet: false })
   } catch (err) {
     throw new ParquetFormatError(`${file}: unreadable parquet footer: ${(err as Error).message}`)
+  }
+  checkSchemaShape(metadata, file)
+  return { metadata, size }
+}
+
+/**
+ * The flattened schema must describe one tree: every child count a non-negative integer and the
+ * children of each node present. hyparquet assumes so and fails obscurely (or not at all) otherwise.
+ */
+function checkSchemaShape(metadata: FileMetaData, file: string): void {
+  const schema = metadata.schema
+  if (!Array.isArray(schema) || schema.length === 0) {
+    throw new ParquetFormatError(`${file}: corrupt parquet footer: the schema is empty`)
+  }
+  // Children still expected at each open level, walked iteratively (no recursion on untrusted depth).
+  const open: number[] = []
+  for (let i = 0; i < schema.length; i++) {
+    const n = schema[i].num_children ?? 0
+    if (!Number.isInteger(n) || n < 0 || n > schema.length) {
+      throw new ParquetFormatError(
+        `${file}: corrupt parquet footer: schema element ${i} (${String(schema[i].name)}) claims ${n} children`,
+      )
+    }
+    if (i > 0) {
+      if (open.length === 0) {
+        throw new ParquetFormatError(
+          `${file}: corrupt parquet footer: schema element ${i} is outside the tree`,
+        )
+      }
+      open[open.length - 1]--
+    }
+    if (n > 0) open.push(n)
+    while (open.length > 0 && open[open.length - 1] === 0) open.pop()
+  }
+  if (open.length > 0) {
+    throw new ParquetFormatError(
+      `${file}: corrupt parquet footer: the schema ends before all of its children (${open.join(', ')} missing)`,
+    )
   }
 }
 
@@ -88,8 +129,29 @@ interface ColumnInfo {
   maxRep: number
 }
 
+/** Physical types each column may have (strings and image bytes are byte arrays, sizes integers). */
+const PHYSICAL: Record<string, string[]> = {
+  text: ['BYTE_ARRAY'],
+  image_id: ['BYTE_ARRAY'],
+  ann_id: ['BYTE_ARRAY', 'INT32', 'INT64'],
+  img_height: ['INT32', 'INT64'],
+  img_width: ['INT32', 'INT64'],
+  image: ['BYTE_ARRAY'],
+  image_path: ['BYTE_ARRAY'],
+}
+
 /** Locates the leaf columns we need and checks their shapes against the ReasonSeg schema. */
 function resolveColumns(metadata: FileMetaData, file: string): Record<string, ColumnInfo> {
+  try {
+    return resolveColumnsUnchecked(metadata, file)
+  } catch (err) {
+    if (err instanceof ParquetFormatError) throw err
+    // A footer that parses but does not hold together (a flipped bit in a path or a type).
+    throw new ParquetFormatError(`${file}: corrupt parquet footer: ${(err as Error).message}`)
+  }
+}
+
+function resolveColumnsUnchecked(metadata: FileMetaData, file: string): Record<string, ColumnInfo> {
   const tree = parquetSchema(metadata)
   const top = new Set(tree.children.map((c) => c.element.name))
   const missing = [...REQUIRED, 'image'].filter((c) => !top.has(c))
@@ -140,6 +202,12 @@ function resolveColumns(metadata: FileMetaData, file: string): Record<string, Co
     if (key !== 'mask' && out[key].maxRep !== 0) {
       throw new ParquetFormatError(
         `${file}: column ${leafPath.join('.')} is a list, expected one value per row`,
+      )
+    }
+    const allowed = PHYSICAL[key]
+    if (allowed && !allowed.includes(String(element.type))) {
+      throw new ParquetFormatError(
+        `${file}: column ${leafPath.join('.')} holds ${String(element.type)}, expected ${allowed.join(' or ')}`,
       )
     }
   }
@@ -293,7 +361,8 @@ export async function* readReasonSegParquet(file: string): AsyncGenerator<Reason
       for (const key of ['text', 'image_id', 'ann_id', 'img_height', 'img_width', 'image_path']) {
         if (cols[key]) small[key] = await flat(key).all(rows)
       }
-      const images = flat('image')
+      const img = stream('image')
+      const images = new BinaryColumnReader(img.pages, img.decoder, img.maxDef, file)
       const m = stream('mask')
       const maskInfo = cols.mask
       const leaf = maskInfo.decoder.element
@@ -307,43 +376,47 @@ export async function* readReasonSegParquet(file: string): AsyncGenerator<Reason
         },
         file,
       )
-      for (let r = 0; r < rows; r++) {
-        const row = rowBase + r
-        const imageId = asString(small.image_id[r])
-        const fail = (message: string): never => {
-          throw new Error(`${file}: row ${row} (image_id ${imageId ?? 'null'}): ${message}`)
+      try {
+        for (let r = 0; r < rows; r++) {
+          const row = rowBase + r
+          const imageId = asString(small.image_id[r])
+          const fail = (message: string): never => {
+            throw new Error(`${file}: row ${row} (image_id ${imageId ?? 'null'}): ${message}`)
+          }
+          const image = await images.next()
+          const mask = await masks.next()
+          if ('message' in mask) {
+            const badRow = rowBase + mask.row
+            throw new Error(
+              `${file}: row ${badRow} (image_id ${asString(small.image_id[mask.row]) ?? 'null'}): ${mask.message}`,
+            )
+          }
+          const annId = asString(small.ann_id[r])
+          const query = asString(small.text[r])
+          const h = asInt(small.img_height[r])
+          const w = asInt(small.img_width[r])
+          if (imageId === null) fail('image_id is null')
+          if (annId === null) fail('ann_id is null')
+          if (query === null) fail('text is null')
+          if (h === null || w === null) fail('img_height/img_width is null')
+          if (!(image instanceof Uint8Array) || image.length === 0) fail('image bytes are missing')
+          if (mask.h !== h || mask.w !== w) {
+            fail(`mask is ${mask.h}x${mask.w} (rows x columns) but img_height x img_width is ${h}x${w}`)
+          }
+          yield {
+            row,
+            imageId: imageId as string,
+            annId: annId as string,
+            query: query as string,
+            imageBytes: image as Uint8Array,
+            imagePath: small.image_path ? asString(small.image_path[r]) : null,
+            imgHeight: h as number,
+            imgWidth: w as number,
+            mask,
+          }
         }
-        const image = await images.next()
-        const mask = await masks.next()
-        if ('message' in mask) {
-          const badRow = rowBase + mask.row
-          throw new Error(
-            `${file}: row ${badRow} (image_id ${asString(small.image_id[mask.row]) ?? 'null'}): ${mask.message}`,
-          )
-        }
-        const annId = asString(small.ann_id[r])
-        const query = asString(small.text[r])
-        const h = asInt(small.img_height[r])
-        const w = asInt(small.img_width[r])
-        if (imageId === null) fail('image_id is null')
-        if (annId === null) fail('ann_id is null')
-        if (query === null) fail('text is null')
-        if (h === null || w === null) fail('img_height/img_width is null')
-        if (!(image instanceof Uint8Array) || image.length === 0) fail('image bytes are missing')
-        if (mask.h !== h || mask.w !== w) {
-          fail(`mask is ${mask.h}x${mask.w} (rows x columns) but img_height x img_width is ${h}x${w}`)
-        }
-        yield {
-          row,
-          imageId: imageId as string,
-          annId: annId as string,
-          query: query as string,
-          imageBytes: image as Uint8Array,
-          imagePath: small.image_path ? asString(small.image_path[r]) : null,
-          imgHeight: h as number,
-          imgWidth: w as number,
-          mask,
-        }
+      } finally {
+        images.close()
       }
       rowBase += rows
     }

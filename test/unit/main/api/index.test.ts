@@ -15,6 +15,27 @@ describe('api dispatcher', () => {
     }
   })
 
+  it('a payload of the wrong type is refused with the method and the field named', async () => {
+    const project = openProject(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-api-bad-')), 'p'), {
+      create: true,
+    })
+    const ctx = createApiContext(project)
+    try {
+      const r = await createDispatcher(ctx)('cancelJob', { jobId: [1, 2] })
+      expect(r).toEqual({
+        ok: false,
+        error: {
+          code: 'bad_request',
+          message: 'invalid request to cancelJob: jobId: Invalid input: expected string, received array',
+        },
+      })
+    } finally {
+      await ctx.dispose()
+      project.close()
+      fs.rmSync(path.dirname(project.dir), { recursive: true, force: true })
+    }
+  })
+
   it('runs background jobs with progress events and cancellation', async () => {
     const project = openProject(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-api-')), { create: true })
     const ctx = createApiContext(project)

@@ -112,3 +112,35 @@ describe('COCO import', () => {
     project.close()
   })
 })
+
+describe('COCO instances JSON of the wrong shape', () => {
+  it.each([
+    [
+      { images: [{ id: 1, file_name: 'a.png', width: 'wide', height: 6 }], annotations: [] },
+      /images\[0\]\.width: /,
+    ],
+    [
+      { images: [{ id: 1, file_name: 'a.png', width: 1e9, height: 6 }], annotations: [] },
+      /images\[0\]\.width: Too big/,
+    ],
+    [{ images: [], annotations: [null] }, /annotations\[0\]: /],
+    [
+      { images: [{ id: [[[1]]], file_name: 'a.png', width: 9, height: 6 }], annotations: [] },
+      /images\[0\]\.id: /,
+    ],
+    [{ images: [], annotations: [], categories: 'lamp' }, /categories: /],
+  ])('names the file and the field at fault (%#)', async (doc, field) => {
+    const dir = fs.mkdtempSync(path.join(tmp, 'shape-'))
+    fs.writeFileSync(path.join(dir, 'instances.json'), JSON.stringify(doc))
+    const p = openProject(path.join(dir, 'p'), { create: true })
+    try {
+      const err = (await importDataset(p, dir, { format: 'coco' }).catch((e: unknown) => e)) as Error
+      expect(err.message).toContain(
+        `${path.join(dir, 'instances.json')}: not a COCO instances JSON as expected: `,
+      )
+      expect(err.message).toMatch(field)
+    } finally {
+      p.close()
+    }
+  })
+})

@@ -216,6 +216,28 @@ describe('LISA folder import', () => {
     project.close()
   })
 
+  it('refuses a non-boolean is_sentence and points millions of pixels away', () => {
+    const bad = (o: object) => () => parseLisaJson(Buffer.from(JSON.stringify(o)), 'x.json')
+    expect(bad({ text: ['q'], is_sentence: {}, shapes: [] })).toThrow(
+      /x\.json: 'is_sentence' must be true or false/,
+    )
+    expect(
+      bad({
+        text: ['q'],
+        shapes: [
+          {
+            label: 't',
+            points: [
+              [1, 1],
+              [1e308, 2],
+              [3, 3],
+            ],
+          },
+        ],
+      }),
+    ).toThrow(/x\.json: shapes\[0\]\.points\[1\] = \[1e\+308, 2\] is far outside any image/)
+  })
+
   it('names the file for a malformed annotation', async () => {
     const dir = path.join(tmp, 'bad')
     fs.mkdirSync(dir)

@@ -182,6 +182,24 @@ describe('generic JSONL', () => {
     expect(runCount()).toBe(0)
   })
 
+  it('refuses inverted boxes, absurd coordinates and RLE runs that would wrap to fit', async () => {
+    const [a] = genericLines()
+    const file = write('absurd.jsonl', [
+      { ...a, mask: undefined, bbox: [3, 0, 1, 2] },
+      { ...a, ann_id: '2', mask: undefined, points: [[1, 1e308]] },
+      { image_id: 'img2', ann_id: '1', mask: { size: [3, 3], counts: [2 ** 32, 9] } },
+    ])
+    const err = (await importRun(project, { path: file, name: 'absurd' }).catch(
+      (e: unknown) => e,
+    )) as RunImportError
+    expect(err.errors.map((e) => [e.line, e.message.split(' (')[0].split(' with ')[0]])).toEqual([
+      [1, '"bbox" must be [x1, y1, x2, y2]'],
+      [2, '"points" must be a list of [x, y] or [x, y, label]'],
+      [3, 'RLE run 4294967296 is not a pixel count'],
+    ])
+    expect(runCount()).toBe(0)
+  })
+
   it('--skip-bad imports the rest and lists what it skipped', async () => {
     const [a, b] = genericLines()
     const file = write('bad.jsonl', [a, { image_id: 'img9', ann_id: '1' }, b])
@@ -302,6 +320,27 @@ describe('Seg-Zero / VisionReasoner evaluation output', () => {
     expect(err.errors.map(String)).toEqual([
       `${path.join(d, 'output_0.json')}:10: item 1: "intersection" must be a non-negative integer`,
       `${path.join(d, 'output_1.json')}:10: intersection 1 / union 1 cannot belong to this sample's ground truth of 10 pixels (were these outputs computed on another dataset?)`,
+    ])
+    expect(runCount()).toBe(0)
+  })
+
+  it('refuses a non-string think, unsafe counts and a union larger than the image', async () => {
+    const d = folder({
+      'output_0.json': [
+        { ...item('img1', '1', 2, 4), think: ['not', 'text'] },
+        item('img1', '2', 2 ** 53, 2 ** 53 + 2),
+        item('img2', '1', 0, 1000),
+      ],
+    })
+    const err = (await importRun(project, { path: d, name: 'x', format: 'segzero' }).catch(
+      (e: unknown) => e,
+    )) as RunImportError
+    const f = path.join(d, 'output_0.json')
+    expect(err.errors.map(String)).toEqual([
+      `${f}:2: item 0: "think" must be a string (the model's reasoning)`,
+      // Item 0 spans 11 lines (its think list is spread over four), so item 1 starts on 13, item 2 on 21.
+      `${f}:13: item 1: "intersection" must be a non-negative integer`,
+      `${f}:21: union 1000 is more pixels than the image has (3x3)`,
     ])
     expect(runCount()).toBe(0)
   })

@@ -139,6 +139,12 @@ describe('rle: hand-derived pycocotools strings', () => {
     expect(() => countsFromString('0P')).toThrow(/ends inside a count/)
     expect(() => countsFromString('0~')).toThrow(/invalid character/)
     expect(() => fromCoco({ size: [2, 2], counts: [1, 2] })).toThrow(/cover 3 pixels/)
+    // Runs a Uint32 conversion would wrap to a total that fits: 1e308 -> 0, 2^32 + 3 -> 3.
+    expect(() => fromCoco({ size: [2, 2], counts: [1e308, 4] })).toThrow(
+      /RLE run 1e\+308 is not a pixel count/,
+    )
+    expect(() => fromCoco({ size: [2, 2], counts: [2 ** 32 + 3, 1] })).toThrow(/is not a pixel count/)
+    expect(() => fromCoco({ size: [2, 2], counts: [1.5, 2.5] })).toThrow(/is not a pixel count/)
     expect(() => encodeRowMajor(new Uint8Array(5), 2, 2)).toThrow(/expected 2x2/)
   })
 
