@@ -10,6 +10,7 @@ import { registerSegmentCommands } from './segment'
 import { registerDatasetCommands } from './datasets'
 import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
+import { registerUserCommands } from './users'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
   registerDatasetCommands(program)
   registerModelCommands(program)
   registerReasonCommands(program)
+  registerUserCommands(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

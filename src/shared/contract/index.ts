@@ -15,6 +15,7 @@ import { reasonMethods } from './reason'
 import { segmentMethods } from './segment'
 import { datasetsMethods } from './datasets'
 import { runsMethods } from './runs'
+import { labMethods } from './lab'
 
 export const contract = {
   ...projectMethods,
@@ -28,6 +29,7 @@ export const contract = {
   ...segmentMethods,
   ...datasetsMethods,
   ...runsMethods,
+  ...labMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract
