@@ -1,5 +1,6 @@
 /** The serve host as a team server: personal tokens, roles per method class, audit, live sync, jobs. */
 import fs from 'node:fs'
+import http from 'node:http'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -55,6 +56,26 @@ function listen(h: ServeHandle, token: string): Promise<{ ws: WebSocket; events:
   return new Promise((resolve, reject) => {
     ws.on('open', () => resolve({ ws, events }))
     ws.on('error', reject)
+  })
+}
+
+/** fetch() cannot set Host; a reverse proxy does, so these requests go through node:http. */
+function raw(
+  h: ServeHandle,
+  method: string,
+  pathname: string,
+  headers: Record<string, string>,
+  body = '',
+): Promise<{ status: number; cookie: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port: h.port, method, path: pathname, headers }, (res) => {
+      res.resume()
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, cookie: String(res.headers['set-cookie'] ?? '') }),
+      )
+    })
+    req.on('error', reject)
+    req.end(body)
   })
 }
 
@@ -225,6 +246,43 @@ describe('lab server', () => {
     watcher.ws.close()
   })
 
+  it('--trust-proxy honours X-Forwarded-For/-Proto from a loopback proxy, and only then', async () => {
+    const proxied = await startServeHost({
+      project: bp.project,
+      rendererDir: path.join(dir, 'renderer'),
+      trustProxy: true,
+    })
+    const viaProxy = {
+      host: 'lab.example.org',
+      'x-forwarded-for': '203.0.113.9, 10.0.0.1',
+      'x-forwarded-proto': 'https',
+    }
+    try {
+      const page = await raw(proxied, 'GET', `/?token=${tokens.ana}`, viaProxy)
+      expect(page.status).toBe(200)
+      expect(page.cookie).toMatch(/; Secure$/)
+      const s = bp.specs[3].id
+      const res = await raw(
+        proxied,
+        'POST',
+        '/api/saveNote',
+        { ...viaProxy, authorization: `Bearer ${tokens.ana}` },
+        JSON.stringify({ runId: bp.runA, sampleId: s, text: 'via proxy' }),
+      )
+      expect(res.status).toBe(200)
+      const row = bp.project.db
+        .prepare("SELECT remote FROM audit_log WHERE method = 'saveNote' AND sample_id = ?")
+        .get(s) as { remote: string }
+      expect(row.remote).toBe('203.0.113.9')
+      // Without --trust-proxy the same headers are a foreign Host on a loopback server.
+      expect((await raw(served, 'GET', `/?token=${tokens.ana}`, viaProxy)).status).toBe(403)
+      // and without the proxy's headers, a foreign Host is refused by the proxied server too.
+      expect((await raw(proxied, 'GET', `/?token=${tokens.ana}`, { host: 'evil.example' })).status).toBe(403)
+    } finally {
+      await proxied.close()
+    }
+  })
+
   it('records every write with its author, and never a token', () => {
     const rows = bp.project.db.prepare('SELECT user_name, method, summary, remote FROM audit_log').all() as {
       user_name: string
@@ -234,7 +292,7 @@ describe('lab server', () => {
     }[]
     expect(rows.filter((r) => r.method === 'setSampleTag').map((r) => r.user_name)).toEqual(['ana', 'adm'])
     expect(rows.find((r) => r.method === 'startSegmentRun')).toMatchObject({ user_name: 'adm' })
-    expect(rows.every((r) => r.remote === '127.0.0.1' || r.remote === '::ffff:127.0.0.1')).toBe(true)
+    expect(rows.every((r) => ['127.0.0.1', '::ffff:127.0.0.1', '203.0.113.9'].includes(r.remote))).toBe(true)
     const dump = JSON.stringify(bp.project.db.prepare('SELECT * FROM audit_log').all())
     const history = JSON.stringify(bp.project.db.prepare('SELECT * FROM notes_history').all())
     for (const t of [...Object.values(tokens), served.token, readOnly.token]) {
