@@ -36,6 +36,8 @@ import { NotesBox } from './features/tags/NotesBox'
 import { TagBar } from './features/tags/TagBar'
 import { AnalysisSlot, ReasonSlot } from './slots'
 import { isTypingTarget } from './app/keyboard'
+import { HistoryPanel } from './features/history/HistoryPanel'
+import { useLiveSync } from './features/history/useLiveSync'
 
 type Theme = 'dark' | 'light'
 
@@ -241,6 +243,20 @@ export function App({ api }: { api: ApiClient }) {
       return n
     })
   }, [])
+
+  // Lab live sync: another person's write to this sample refetches it; other samples refetch when opened.
+  const sync = useLiveSync(api, {
+    runId,
+    sampleId,
+    refetchShown: async () => {
+      if (sampleId == null) return
+      const d = await api.getSampleDetail({ sampleId, runId, compareRunId }).catch(() => null)
+      if (!d) return
+      storeDetail(detailKey, d)
+      list.patch(d.sample.id, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' }))
+    },
+    dropSample: (sid) => setDetails((m) => new Map([...m].filter(([k]) => !k.startsWith(`${sid}:`)))),
+  })
 
   const hasDetail = details.has(detailKey)
   useEffect(() => {
@@ -811,12 +827,21 @@ export function App({ api }: { api: ApiClient }) {
               />
               {shown && runId != null && (
                 <NotesBox
-                  key={`${runId}:${shown.sample.id}`}
+                  key={`${runId}:${shown.sample.id}:${sync.rev}`}
                   api={api}
                   runId={runId}
                   sampleId={shown.sample.id}
                   initial={shown.note}
                   onSaved={noteSaved}
+                />
+              )}
+              {shown && runId != null && (
+                <HistoryPanel
+                  api={api}
+                  runId={runId}
+                  sampleId={shown.sample.id}
+                  rev={`${sync.rev}:${shown.note}`}
+                  notice={sync.lastRemote}
                 />
               )}
             </section>
