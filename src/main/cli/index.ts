@@ -10,7 +10,7 @@ import { registerSegmentCommands } from './segment'
 import { registerDatasetCommands } from './datasets'
 import { registerModelCommands } from './models'
 import { registerReasonCommands } from './reason'
-import { registerUserCommands } from './users'
+import { registerAuditCommand, registerUserCommands } from './users'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -29,6 +29,7 @@ export function buildProgram(): Command {
   registerModelCommands(program)
   registerReasonCommands(program)
   registerUserCommands(program)
+  registerAuditCommand(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

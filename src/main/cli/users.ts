@@ -66,3 +66,43 @@ function parseRole(value: string): Role {
     throw new InvalidArgument(`expected one of ${roles.join(', ')}, got '${value}'`)
   return value as Role
 }
+
+/** `reseg audit`: the audit log as CSV or JSON lines, filtered by author / method / run. */
+export function registerAuditCommand(program: Command): void {
+  program
+    .command('audit')
+    .description(
+      'prints the audit log of writes (CSV, or JSON lines): who tagged, noted, edited what and when',
+    )
+    .requiredOption('--project <dir>', 'project folder')
+    .option('--author <name>', 'only writes by this user')
+    .option('--method <name>', 'only this API method (e.g. setSampleTag, saveNote)')
+    .option('--run <id>', 'only this run id', (v: string) => Number(v))
+    .option('--json', 'one JSON object per line instead of CSV')
+    .action((opts: { project: string; author?: string; method?: string; run?: number; json?: boolean }) => {
+      const project = openProject(opts.project)
+      try {
+        const rows = project.db
+          .prepare(
+            `SELECT id, at, user_name AS user, role, method, run_id AS runId, sample_id AS sampleId, summary
+             FROM audit_log WHERE (@author IS NULL OR user_name = @author)
+               AND (@method IS NULL OR method = @method) AND (@run IS NULL OR run_id = @run) ORDER BY id`,
+          )
+          .all({ author: opts.author ?? null, method: opts.method ?? null, run: opts.run ?? null }) as Record<
+          string,
+          string | number | null
+        >[]
+        if (opts.json) {
+          for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`)
+          return
+        }
+        const cols = ['id', 'at', 'user', 'role', 'method', 'runId', 'sampleId', 'summary']
+        const cell = (v: string | number | null) =>
+          v == null ? '' : /[",\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v)
+        process.stdout.write(`${cols.join(',')}\n`)
+        for (const r of rows) process.stdout.write(`${cols.map((c) => cell(r[c])).join(',')}\n`)
+      } finally {
+        project.close()
+      }
+    })
+}

@@ -4,6 +4,8 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { createApiContext } from '../../../../src/main/api/context'
+import { createDispatcher } from '../../../../src/main/api/index'
 import { createTokenVerifier } from '../../../../src/main/lab/users'
 import { openProject } from '../../../../src/main/store/project'
 
@@ -48,6 +50,30 @@ describe('reseg users', () => {
 
     expect(reseg('users', 'revoke', '--project', dir, 'Mia').stdout).toBe('revoked Mia\n')
     expect(reseg('users', 'list', '--project', dir).stdout).toMatch(/revoked .*\n0 active\n$/)
+    // Writes by two authors, through the dispatcher as the serve host calls it; reads are not logged.
+    const p2 = openProject(dir)
+    const ctx = createApiContext(p2)
+    const dispatch = createDispatcher(ctx)
+    await dispatch('saveTag', { name: 'by-ana' }, { user: 'ana', role: 'admin' })
+    await dispatch('saveTag', { name: 'by-bo, "quoted"' }, { user: 'bo', role: 'admin' })
+    await dispatch('listTags', {}, { user: 'bo', role: 'admin' })
+    await ctx.dispose()
+    p2.close()
+    const csv = reseg('audit', '--project', dir, '--author', 'bo').stdout.trim().split('\n')
+    expect(csv[0]).toBe('id,at,user,role,method,runId,sampleId,summary')
+    expect(csv.length).toBe(2)
+    const summary = JSON.stringify({ name: 'by-bo, "quoted"' })
+    expect(csv[1]).toMatch(/^2,\S+,bo,admin,saveTag,,,/)
+    expect(csv[1].endsWith(`,"${summary.replace(/"/g, '""')}"`)).toBe(true)
+    const json = reseg('audit', '--project', dir, '--json')
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { user: string; summary: string })
+    expect(json.map((r) => [r.user, r.summary])).toEqual([
+      ['ana', '{"name":"by-ana"}'],
+      ['bo', summary],
+    ])
+
     const again = reseg('users', 'revoke', '--project', dir, 'Mia')
     expect(again.status).toBe(1)
     expect(again.stderr).toMatch(/no active user named 'Mia'/)
