@@ -1,0 +1,83 @@
+/**
+ * Two people on one served project in two Chromium contexts (separate cookies): a note one of them types
+ * appears in the other's open inspector within 1 s of being saved, and the other's History panel names the
+ * author. Then a viewer cannot save a note (the box reports it).
+ */
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, expect, it } from 'vitest'
+import { addUser } from '../../src/main/lab/users'
+import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
+
+let browser: Browser
+let served: Served
+const links: Record<string, string> = {}
+
+beforeAll(async () => {
+  const dir = await makeDemoProject({ images: 4 })
+  served = await startServe({ projectDir: dir })
+  for (const [name, role] of [
+    ['ana', 'annotator'],
+    ['bo', 'annotator'],
+    ['vic', 'viewer'],
+  ] as const)
+    links[name] = `${served.baseUrl}/?token=${(await addUser(served.project.db, name, role)).token}`
+  browser = await launchBrowser()
+})
+
+afterAll(async () => {
+  await browser?.close()
+  await served?.stop()
+})
+
+async function open(name: string): Promise<Page> {
+  const ctx = await browser.newContext({ viewport: { width: 1280, height: 800 } })
+  const p = await ctx.newPage()
+  p.on('pageerror', (e) => console.error(`${name} page error:`, e))
+  await p.goto(links[name])
+  await p.waitForSelector('[data-testid=notes]')
+  return p
+}
+
+it('shows a note saved in one browser in the other within 1 s, with its author in the history', async () => {
+  const ana = await open('ana')
+  const bo = await open('bo')
+  const sample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id')
+  expect(await sample(ana)).toBe(await sample(bo))
+  await bo.click('[data-testid=history] summary')
+
+  await ana.fill('[data-testid=notes]', 'ana: the mask misses the handle')
+  await ana.waitForFunction(
+    () => document.querySelector('[data-testid=note-state]')?.textContent === 'saved',
+    null,
+    {
+      timeout: 5000,
+    },
+  )
+  const t0 = Date.now()
+  await bo.waitForFunction(
+    () =>
+      (document.querySelector('[data-testid=notes]') as HTMLTextAreaElement | null)?.value ===
+      'ana: the mask misses the handle',
+    null,
+    { timeout: 3000 },
+  )
+  expect(Date.now() - t0).toBeLessThan(1000)
+  await bo.waitForFunction(
+    () => /ana\s+saveNote/.test(document.querySelector('[data-testid=history]')?.textContent ?? ''),
+    null,
+    {
+      timeout: 2000,
+    },
+  )
+
+  const vic = await open('vic')
+  await vic.fill('[data-testid=notes]', 'viewer text')
+  await vic.locator('[data-testid=notes]').blur()
+  await vic.waitForFunction(
+    () => document.querySelector('[data-testid=note-state]')?.textContent === 'not saved!',
+    null,
+    { timeout: 5000 },
+  )
+  const note = served.project.db.prepare('SELECT text FROM notes').all() as { text: string }[]
+  expect(note.map((n) => n.text)).toEqual(['ana: the mask misses the handle'])
+})
