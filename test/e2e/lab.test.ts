@@ -1,7 +1,8 @@
 /**
  * Two people on one served project in two Chromium contexts (separate cookies): a note one of them types
  * appears in the other's open inspector within 1 s of being saved, and the other's History panel names the
- * author. Then a viewer cannot save a note (the box reports it).
+ * author; a stale save by another person through the API tells the first author that her note was replaced
+ * (her text stays in the history). Then a viewer cannot save a note (the box reports it).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -11,6 +12,14 @@ import { launchBrowser, makeDemoProject, startServe, type Served } from './harne
 let browser: Browser
 let served: Served
 const links: Record<string, string> = {}
+const tokens: Record<string, string> = {}
+/** The run whose note ana wrote on this sample (the one her inspector shows). */
+const runOf = (sampleId: number) =>
+  (
+    served.project.db.prepare('SELECT run_id FROM notes WHERE sample_id = ?').get(sampleId) as {
+      run_id: number
+    }
+  ).run_id
 
 beforeAll(async () => {
   const dir = await makeDemoProject({ images: 4 })
@@ -19,8 +28,10 @@ beforeAll(async () => {
     ['ana', 'annotator'],
     ['bo', 'annotator'],
     ['vic', 'viewer'],
-  ] as const)
-    links[name] = `${served.baseUrl}/?token=${(await addUser(served.project.db, name, role)).token}`
+  ] as const) {
+    tokens[name] = (await addUser(served.project.db, name, role)).token
+    links[name] = `${served.baseUrl}/?token=${tokens[name]}`
+  }
   browser = await launchBrowser()
 })
 
@@ -70,6 +81,30 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
     },
   )
 
+  // bo saves from a stale copy (based on no note) through the API: ana is told hers was replaced.
+  const sid = Number(await sample(ana))
+  const res = await fetch(`${served.baseUrl}/api/saveNote`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.bo}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ runId: runOf(sid), sampleId: sid, text: 'bo: wrong object', basedOn: null }),
+  })
+  expect(((await res.json()) as { value: { overwrote: { user: string } } }).value.overwrote.user).toBe('ana')
+  await ana.waitForFunction(
+    () =>
+      /bo replaced your note/.test(
+        document.querySelector('[data-testid=history] summary')?.textContent ?? '',
+      ),
+    null,
+    { timeout: 2000 },
+  )
+  await ana.waitForFunction(
+    () =>
+      (document.querySelector('[data-testid=notes]') as HTMLTextAreaElement | null)?.value ===
+      'bo: wrong object',
+    null,
+    { timeout: 2000 },
+  )
+
   const vic = await open('vic')
   await vic.fill('[data-testid=notes]', 'viewer text')
   await vic.locator('[data-testid=notes]').blur()
@@ -79,5 +114,5 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
     { timeout: 5000 },
   )
   const note = served.project.db.prepare('SELECT text FROM notes').all() as { text: string }[]
-  expect(note.map((n) => n.text)).toEqual(['ana: the mask misses the handle'])
+  expect(note.map((n) => n.text)).toEqual(['bo: wrong object'])
 })
