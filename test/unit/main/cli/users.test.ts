@@ -74,6 +74,21 @@ describe('reseg users', () => {
       ['bo', summary],
     ])
 
+    // With users, serve keeps the launch token (an admin) off stdout; --check still passes through it.
+    const renderer = path.join(tmp, 'renderer')
+    fs.mkdirSync(renderer)
+    fs.writeFileSync(path.join(renderer, 'index.html'), '<!doctype html><div id="root"></div>')
+    // Every user revoked: back to single-user mode, the launch URL printed.
+    expect(reseg('serve', '--project', dir, '--renderer', renderer, '--check').stdout).toMatch(
+      /Open: .*\?token=/,
+    )
+    expect(reseg('users', 'add', '--project', dir, 'Noor').status).toBe(0)
+    const serve = reseg('serve', '--project', dir, '--renderer', renderer, '--check', '--read-only')
+    expect(serve.status).toBe(0)
+    expect(serve.stdout).toMatch(/serving .* to 1 users at http:\/\/127\.0\.0\.1:\d+ \(read-only\)\n/)
+    expect(serve.stdout).not.toContain('token=')
+    expect(serve.stdout).toMatch(/-> OK\n$/)
+
     const again = reseg('users', 'revoke', '--project', dir, 'Mia')
     expect(again.status).toBe(1)
     expect(again.stderr).toMatch(/no active user named 'Mia'/)
