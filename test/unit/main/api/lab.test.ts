@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { summarize, targetOf } from '../../../../src/main/lab/audit'
+import { createWriteRecorder, isWrite, summarize, targetOf } from '../../../../src/main/lab/audit'
 import { browsingApi } from './browsing.shared'
 
 let api: Awaited<ReturnType<typeof browsingApi>>
@@ -51,6 +51,19 @@ describe('lab API through createDispatcher', () => {
       entries: unknown[]
     }
     expect(other.entries).toEqual([])
+  })
+
+  it('a method nobody classified yet is admin-only and audited', () => {
+    const events: unknown[] = []
+    const w = createWriteRecorder(api.bp.project.db, (e) => events.push(e))
+    expect(() => w.authorize('editGroundTruth', { user: 'ana', role: 'annotator' })).toThrow(/may not call/)
+    expect(() => w.authorize('editGroundTruth', { user: 'adm', role: 'admin' })).not.toThrow()
+    expect(isWrite('editGroundTruth')).toBe(true)
+    expect(isWrite('getSampleDetail')).toBe(false)
+    w.record('editGroundTruth', { runId: 1, sampleId: 2 }, { ok: 1 }, { user: 'adm', role: 'admin' }, null)
+    expect(events).toEqual([
+      { type: 'changed', method: 'editGroundTruth', runId: 1, sampleId: 2, user: 'adm', overwrote: null },
+    ])
   })
 
   it('summaries cut long strings and redact secret-looking keys', () => {
