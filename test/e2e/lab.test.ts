@@ -1,7 +1,7 @@
 /**
  * Two people on one served project in two Chromium contexts (separate cookies): a note one of them types
  * appears in the other's open inspector within 1 s of being saved, and the other's History panel names the
- * author; a stale save by another person through the API tells the first author that her note was replaced
+ * author; a tag put on another sample shows in the other's list row; a stale save by another person through the API tells the first author that her note was replaced
  * (her text stays in the history). Then a viewer cannot save a note (the box reports it).
  */
 import type { Browser, Page } from 'playwright-core'
@@ -104,6 +104,26 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
     null,
     { timeout: 2000 },
   )
+
+  // ana tags another sample of the list: bo's row for it shows the tag without a reload.
+  const other = Number(
+    await bo.getAttribute(
+      '[data-testid=row][data-sample-id]:not([data-sample-id="' + sid + '"])',
+      'data-sample-id',
+    ),
+  )
+  // The page's listTags created the default taxonomy.
+  const tagId = (
+    served.project.db.prepare('SELECT id FROM tags ORDER BY position LIMIT 1').get() as { id: number }
+  ).id
+  const rowTags = `[data-testid=row][data-sample-id="${other}"] .tag-dot`
+  expect(await bo.locator(rowTags).count()).toBe(0)
+  await fetch(`${served.baseUrl}/api/setSampleTag`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${tokens.ana}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ runId: runOf(sid), sampleId: other, tagId, on: true }),
+  })
+  await bo.waitForSelector(rowTags, { timeout: 1000 })
 
   const vic = await open('vic')
   await vic.fill('[data-testid=notes]', 'viewer text')

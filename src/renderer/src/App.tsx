@@ -255,7 +255,16 @@ export function App({ api }: { api: ApiClient }) {
       storeDetail(detailKey, d)
       list.patch(d.sample.id, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' }))
     },
-    dropSample: (sid) => setDetails((m) => new Map([...m].filter(([k]) => !k.startsWith(`${sid}:`)))),
+    otherSample: (sid) => {
+      setDetails((m) => new Map([...m].filter(([k]) => !k.startsWith(`${sid}:`))))
+      let loaded = false
+      list.patch(sid, (r) => ((loaded = true), r))
+      if (loaded)
+        void api.getSampleDetail({ sampleId: sid, runId, compareRunId }).then(
+          (d) => list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' })),
+          () => undefined,
+        )
+    },
   })
 
   const hasDetail = details.has(detailKey)

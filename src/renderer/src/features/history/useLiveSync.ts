@@ -1,7 +1,7 @@
 /**
  * Live sync for a served project: other people's writes arrive as `changed` events; the sample on screen
- * is fetched again (and its list row patched) at once, other samples' cached details are dropped so they
- * are fetched fresh when opened. Our own writes are already applied locally and are skipped.
+ * is fetched again (and its list row patched) at once; another sample's loaded list row is fetched again and
+ * its cached details dropped, so it opens fresh. Our own writes are already applied locally and are skipped.
  */
 import { useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
@@ -11,8 +11,8 @@ export interface LiveSyncTarget {
   sampleId: number | null
   /** Fetches the shown sample again and stores the result. */
   refetchShown(): Promise<void>
-  /** Forgets cached details of another sample of this run. */
-  dropSample(sampleId: number): void
+  /** Another sample of this run changed: forget its cached details, refresh its list row if loaded. */
+  otherSample(sampleId: number): void
 }
 
 export function useLiveSync(
@@ -52,7 +52,7 @@ export function useLiveSync(
           setRev((r) => r + 1)
           setLastRemote(`${ev.user}: ${ev.method}`)
         })
-      } else if (ev.sampleId != null) t.dropSample(ev.sampleId)
+      } else if (ev.sampleId != null) t.otherSample(ev.sampleId)
     })
   }, [api, me])
   return { me, rev, lastRemote }
