@@ -23,6 +23,9 @@ import { exportDatasetHandlers } from './exportDataset'
 import { suggestHandlers } from './suggest'
 import { rolloutsHandlers } from './rollouts'
 import { maintenanceHandlers } from './maintenance'
+import { labHandlers } from './lab'
+import { createWriteRecorder, LOCAL_ADMIN } from '../lab/audit'
+import type { Caller } from '../../shared/contract/access'
 import type { ApiContext, HandlersFor } from './types'
 
 export const handlers: HandlersFor<Contract> = {
@@ -43,19 +46,24 @@ export const handlers: HandlersFor<Contract> = {
   ...suggestHandlers,
   ...rolloutsHandlers,
   ...maintenanceHandlers,
+  ...labHandlers,
 }
 
-export type Dispatch = (method: string, input: unknown) => Promise<WireResult>
+/** caller: who is asking (serve host); absent means the local desktop user, an admin. */
+export type Dispatch = (method: string, input: unknown, caller?: Caller) => Promise<WireResult>
 
 export function createDispatcher(ctx: ApiContext): Dispatch {
-  return async (method, input) => {
+  const writes = createWriteRecorder(ctx.project.db, (e) => ctx.emit(e))
+  return async (method, input, caller = LOCAL_ADMIN) => {
     try {
       if (!Object.hasOwn(contract, method)) throw new ApiError('not_found', `unknown API method '${method}'`)
       const name = method as keyof Contract
+      writes.authorize(name, caller)
       const parsed = contract[name].input.parse(input ?? {})
       const handler = handlers[name] as (i: unknown, c: ApiContext) => unknown
-      const value = await handler(parsed, ctx)
-      return { ok: true, value }
+      const before = writes.before(name, parsed)
+      const value = await handler(parsed, { ...ctx, caller })
+      return { ok: true, value: writes.record(name, parsed, value, caller, before) }
     } catch (err) {
       return { ok: false, error: toWireError(err, method) }
     }

@@ -2,6 +2,7 @@
 import type { z } from 'zod'
 import type { ApiEvent } from '../../shared/contract/events'
 import type { MethodSpec } from '../../shared/contract/define'
+import type { Caller } from '../../shared/contract/access'
 import type { Engine } from '../engine/registry'
 import type { JobRunner } from '../jobs/jobs'
 import type { Project } from '../store/project'
@@ -12,6 +13,8 @@ export interface ApiContext {
   /** Segmentation models; creating it is cheap, models load on first use. */
   engine: Engine
   emit(event: ApiEvent): void
+  /** Who made this call (set per call by the dispatcher). */
+  caller?: Caller
 }
 
 export type Handler<S extends MethodSpec> = (

@@ -16,6 +16,7 @@ import { registerExportDatasetCommands } from './exportDataset'
 import { registerSuggestCommands } from './suggest'
 import { registerRolloutCommands } from './rollouts'
 import { registerCheckCommands } from './check'
+import { registerAuditCommand, registerUserCommands } from './users'
 
 export function buildProgram(): Command {
   const program = new Command()
@@ -40,6 +41,8 @@ export function buildProgram(): Command {
   // After 'import' and 'analyze' exist: it adds 'import rollouts' and 'analyze rollouts' to them.
   registerRolloutCommands(program)
   registerCheckCommands(program)
+  registerUserCommands(program)
+  registerAuditCommand(program)
   for (const cmd of program.commands) inheritErrorHandling(cmd)
   return program
 }

@@ -5,6 +5,7 @@ import { defaultDemoDir, rendererDir, userDataDir } from '../appPaths'
 import { createDemoProject } from '../demo/demo'
 import { LOOPBACK_HOSTS, startServeHost } from '../hosts/serve/server'
 import { openProject } from '../store/project'
+import { activeUserCount } from '../lab/users'
 import { createProgress } from './progress'
 
 export function registerProjectCommands(program: Command): void {
@@ -41,8 +42,18 @@ export function registerProjectCommands(program: Command): void {
     )
     .option('--renderer <dir>', 'built renderer folder', rendererDir())
     .option('--check', 'start, check that the page and the API answer through the token, then exit')
+    .option('--read-only', 'serve everyone (users and the launch token) as a viewer')
+    .option('--trust-proxy', 'behind a reverse proxy on this machine: honour X-Forwarded-For/-Proto')
     .action(
-      async (opts: { project: string; port: number; host: string; renderer: string; check?: boolean }) => {
+      async (opts: {
+        project: string
+        port: number
+        host: string
+        renderer: string
+        check?: boolean
+        readOnly?: boolean
+        trustProxy?: boolean
+      }) => {
         if (!fs.existsSync(`${opts.renderer}/index.html`)) {
           throw new Error(
             `the renderer is not built (${opts.renderer}/index.html missing): run 'npm run build' first`,
@@ -59,8 +70,16 @@ export function registerProjectCommands(program: Command): void {
           rendererDir: opts.renderer,
           port: opts.port,
           host: opts.host,
+          readOnly: opts.readOnly,
+          trustProxy: opts.trustProxy,
         })
-        process.stdout.write(`ReSeg Inspector is serving ${opts.project}\nOpen: ${handle.url}\n`)
+        const users = activeUserCount(project.db)
+        // With users, the launch token (an admin) stays off stdout, which often ends up in a service log.
+        process.stdout.write(
+          users > 0
+            ? `ReSeg Inspector is serving ${opts.project} to ${users} users at ${handle.baseUrl}${opts.readOnly ? ' (read-only)' : ''}\nEach person opens their personal link (reseg users add).\n`
+            : `ReSeg Inspector is serving ${opts.project}${opts.readOnly ? ' (read-only)' : ''}\nOpen: ${handle.url}\n`,
+        )
         if (opts.check) {
           const ok = await selfCheck(handle.url, handle.baseUrl, handle.token)
           await handle.close()

@@ -432,4 +432,53 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 9,
+    name: 'lab users and audit log',
+    sql: `
+      -- People a served project knows (reseg users): only a salted scrypt hash of each personal token.
+      CREATE TABLE users (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE,
+        role TEXT NOT NULL CHECK (role IN ('viewer', 'annotator', 'admin')),
+        token_salt BLOB NOT NULL,
+        token_hash BLOB NOT NULL,
+        created_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        revoked_at TEXT
+      );
+
+      -- Every successful write through the API: who, when, which method on which run/sample, and a compact
+      -- summary of the input (secrets redacted). No foreign keys: the log outlives what it describes.
+      CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now')),
+        user_name TEXT NOT NULL,
+        role TEXT NOT NULL,
+        method TEXT NOT NULL,
+        run_id INTEGER,
+        sample_id INTEGER,
+        summary TEXT NOT NULL,
+        remote TEXT
+      );
+      CREATE INDEX audit_log_sample ON audit_log(sample_id, run_id, id);
+      CREATE INDEX audit_log_user ON audit_log(user_name, method);
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+
+      -- Earlier texts of notes, kept whenever a save replaces or deletes a different text.
+      CREATE TABLE notes_history (
+        id INTEGER PRIMARY KEY,
+        run_id INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL,
+        text TEXT NOT NULL,
+        author TEXT,
+        written_at TEXT,
+        replaced_by TEXT NOT NULL,
+        replaced_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+      );
+      CREATE INDEX notes_history_sample ON notes_history(sample_id, run_id, id);
+    `,
+  },
 ]

@@ -47,6 +47,8 @@ import { ExportDatasetButton } from './features/exportDataset/ExportDatasetButto
 import { CrashCheck } from './features/maintenance/CrashCheck'
 import { ReviewView } from './features/review/ReviewView'
 import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollouts'
+import { HistoryPanel } from './features/history/HistoryPanel'
+import { useLiveSync } from './features/history/useLiveSync'
 
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
@@ -98,6 +100,32 @@ export function App({ api }: { api: ApiClient }) {
   }
   const gtEdit = useGtEditing(api, gtSample, { onChanged: gtChanged })
   const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
+
+  // Lab live sync: another person's write to this sample refetches it; other samples refetch when opened.
+  const sync = useLiveSync(api, {
+    runId,
+    sampleId: nav.sampleId,
+    refetchShown: async () => {
+      const sid = nav.sampleId
+      if (sid == null) return
+      const key = details.detailKey
+      const d = await api.getSampleDetail({ sampleId: sid, runId, compareRunId }).catch(() => null)
+      if (!d) return
+      details.updateDetail(key, () => d)
+      nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' }))
+      gtView.reload()
+    },
+    otherSample: (sid) => {
+      details.invalidateSample(sid)
+      let loaded = false
+      nav.list.patch(sid, (r) => ((loaded = true), r))
+      if (loaded)
+        void api.getSampleDetail({ sampleId: sid, runId, compareRunId }).then(
+          (d) => nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' })),
+          () => undefined,
+        )
+    },
+  })
 
   // GRPO rollouts: a clicked rollout replaces the prediction and prompts on the canvas.
   const rollout = useRolloutView(api, runId, shown?.sample.id ?? null, tab === 'inspect' && !gtEdit.active)
@@ -365,12 +393,21 @@ export function App({ api }: { api: ApiClient }) {
                 />
                 {shown && runId != null && (
                   <NotesBox
-                    key={`${runId}:${shown.sample.id}`}
+                    key={`${runId}:${shown.sample.id}:${sync.rev}`}
                     api={api}
                     runId={runId}
                     sampleId={shown.sample.id}
                     initial={shown.note}
                     onSaved={sampleTags.noteSaved}
+                  />
+                )}
+                {shown && runId != null && (
+                  <HistoryPanel
+                    api={api}
+                    runId={runId}
+                    sampleId={shown.sample.id}
+                    rev={`${sync.rev}:${shown.note}`}
+                    notice={sync.lastRemote}
                   />
                 )}
               </section>

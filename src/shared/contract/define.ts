@@ -20,7 +20,8 @@ export function defineMethod<I extends z.ZodType, O extends z.ZodType>(
 /** An error a handler raises on purpose; hosts forward `code` and `message` to the renderer unchanged. */
 export class ApiError extends Error {
   constructor(
-    readonly code: 'bad_request' | 'not_found' | 'conflict' | 'unavailable' | 'cancelled' | 'internal',
+    readonly code:
+      'bad_request' | 'not_found' | 'conflict' | 'unavailable' | 'cancelled' | 'internal' | 'forbidden',
     message: string,
   ) {
     super(message)

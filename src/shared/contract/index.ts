@@ -21,6 +21,7 @@ import { exportDatasetMethods } from './exportDataset'
 import { suggestMethods } from './suggest'
 import { rolloutsMethods } from './rollouts'
 import { maintenanceMethods } from './maintenance'
+import { labMethods } from './lab'
 
 export const contract = {
   ...projectMethods,
@@ -40,6 +41,7 @@ export const contract = {
   ...suggestMethods,
   ...rolloutsMethods,
   ...maintenanceMethods,
+  ...labMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

@@ -2,7 +2,8 @@
  * The serve host: the built renderer and the API contract over HTTP + WebSocket for a browser.
  * Loopback only unless --host says otherwise; every request needs the per-launch token (query string
  * once, then an HttpOnly cookie or an Authorization header); Host is checked so a DNS-rebinding page
- * cannot reach us through a name that resolves to 127.0.0.1.
+ * cannot reach us through a name that resolves to 127.0.0.1. A project with users (`reseg users`) also
+ * accepts each person's own token, and the dispatcher gates every method by that person's role.
  */
 import crypto from 'node:crypto'
 import fs from 'node:fs'
@@ -15,6 +16,8 @@ import { createApiContext } from '../../api/context'
 import { createDispatcher } from '../../api/index'
 import { mediaPath } from '../../store/media'
 import type { Project } from '../../store/project'
+import type { Caller } from '../../../shared/contract/access'
+import { createTokenVerifier } from '../../lab/users'
 
 export interface ServeOptions {
   project: Project
@@ -22,6 +25,10 @@ export interface ServeOptions {
   port?: number
   host?: string
   token?: string
+  /** Everyone is served as a viewer. */
+  readOnly?: boolean
+  /** Behind a reverse proxy on this machine: honour X-Forwarded-For/-Proto from a loopback peer. */
+  trustProxy?: boolean
 }
 
 export interface ServeHandle {
@@ -76,8 +83,34 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     )
     return cookies[cookieName()] ?? null
   }
+  const verifyUser = createTokenVerifier(opts.project.db)
+  const fromProxy = (req: http.IncomingMessage) =>
+    !!opts.trustProxy && isLoopbackPeer(req.socket.remoteAddress)
+  /** The caller a presented token stands for: the per-launch token is the local owner, an admin. */
+  const authenticate = async (req: http.IncomingMessage, url: URL): Promise<Caller | null> => {
+    const presented = requestToken(req, url)
+    let caller: Caller | null = null
+    if (tokenOk(presented)) caller = { user: 'local', role: 'admin' }
+    else if (presented) {
+      const user = await verifyUser(presented)
+      if (user) caller = { user: user.name, role: user.role }
+    }
+    if (!caller) return null
+    const forwarded = fromProxy(req)
+      ? String(req.headers['x-forwarded-for'] ?? '')
+          .split(',')[0]
+          .trim()
+      : ''
+    return {
+      ...caller,
+      role: opts.readOnly ? 'viewer' : caller.role,
+      remote: forwarded || req.socket.remoteAddress || null,
+    }
+  }
   const hostHeaderOk = (req: http.IncomingMessage) => {
     if (!LOOPBACK_HOSTS.has(host)) return true
+    // The proxy checked the public name; the Host it forwards is that name, not ours.
+    if (fromProxy(req) && req.headers['x-forwarded-for']) return true
     const h = (req.headers.host ?? '').replace(/:\d+$/, '').replace(/^\[|\]$/g, '')
     return LOOPBACK_HOSTS.has(h)
   }
@@ -92,13 +125,20 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   async function handle(req: http.IncomingMessage, res: http.ServerResponse) {
     const url = new URL(req.url ?? '/', 'http://localhost')
     if (!hostHeaderOk(req)) return send(res, 403, 'text/plain', 'forbidden host')
-    const presented = requestToken(req, url)
-    if (!tokenOk(presented))
-      return send(res, 401, 'text/plain', 'missing or wrong token: use the URL printed by `reseg serve`')
-    if (url.searchParams.has('token')) {
+    const caller = await authenticate(req, url)
+    if (!caller)
+      return send(
+        res,
+        401,
+        'text/plain',
+        'missing or wrong token: use the URL printed by `reseg serve` or your personal link',
+      )
+    const linkToken = url.searchParams.get('token')
+    if (linkToken) {
+      const secure = fromProxy(req) && req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : ''
       res.setHeader(
         'set-cookie',
-        `${cookieName()}=${encodeURIComponent(token)}; HttpOnly; SameSite=Strict; Path=/`,
+        `${cookieName()}=${encodeURIComponent(linkToken)}; HttpOnly; SameSite=Strict; Path=/${secure}`,
       )
     }
 
@@ -130,14 +170,16 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
           JSON.stringify({ ok: false, error: { code: 'bad_request', message } }),
         )
       }
-      const result = await dispatch(method, body)
+      const result = await dispatch(method, body, caller)
       const status = result.ok
         ? 200
         : result.error.code === 'not_found'
           ? 404
           : result.error.code === 'bad_request'
             ? 400
-            : 200
+            : result.error.code === 'forbidden'
+              ? 403
+              : 200
       return send(res, status, 'application/json', JSON.stringify(result))
     }
     if (url.pathname.startsWith('/media/')) {
@@ -195,20 +237,26 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   const wss = new WebSocketServer({ noServer: true })
   server.on('upgrade', (req, socket, head) => {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    if (url.pathname !== '/events' || !hostHeaderOk(req) || !tokenOk(requestToken(req, url))) {
+    const refuse = () => {
       socket.write('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\n\r\n')
       socket.destroy()
-      return
     }
+    if (url.pathname !== '/events' || !hostHeaderOk(req)) return refuse()
     // Browsers send the page's origin with every WebSocket upgrade and do not apply the same-origin policy
     // to it: only our own page may listen to the project's events (clients without Origin are not browsers).
+    // Behind a trusted TLS proxy the page's origin is https and the proxy forwards its public Host.
     const origin = req.headers.origin
-    if (origin !== undefined && origin !== `http://${req.headers.host ?? ''}`) {
+    const scheme = fromProxy(req) && req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'
+    if (origin !== undefined && origin !== `${scheme}://${req.headers.host ?? ''}`) {
       socket.write('HTTP/1.1 403 Forbidden\r\nConnection: close\r\n\r\n')
       socket.destroy()
       return
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req))
+    authenticate(req, url).then(
+      (caller) =>
+        caller ? wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req)) : refuse(),
+      refuse,
+    )
   })
   const offEvents = ctx.onEvent((event) => {
     const text = JSON.stringify(event)
@@ -236,6 +284,10 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
       await new Promise<void>((r) => server.close(() => r()))
     },
   }
+}
+
+function isLoopbackPeer(address: string | undefined): boolean {
+  return address === '127.0.0.1' || address === '::1' || address === '::ffff:127.0.0.1'
 }
 
 /** Cookies on localhost are shared by every port: another app's malformed value must not throw here. */

@@ -30,6 +30,8 @@ export function NotesBox({
   const [text, setText] = useState(initial)
   const [state, setState] = useState<SaveState>('saved')
   const saver = useRef<DebouncedSaver<Key> | null>(null)
+  // The version this box started from (lab server): a save based on an older one tells whom it overwrote.
+  const basedOn = useRef<string | null | undefined>(undefined)
   const onSavedRef = useRef(onSaved)
   useEffect(() => {
     onSavedRef.current = onSaved
@@ -40,7 +42,13 @@ export function NotesBox({
       async (k, v) => {
         setState('saving')
         try {
-          await api.saveNote({ runId: k.runId, sampleId: k.sampleId, text: v })
+          const r = await api.saveNote({
+            runId: k.runId,
+            sampleId: k.sampleId,
+            text: v,
+            basedOn: basedOn.current,
+          })
+          basedOn.current = r.updatedAt
           onSavedRef.current(k, v)
           setState('saved')
         } catch {
@@ -51,6 +59,11 @@ export function NotesBox({
       (k) => `${k.runId}:${k.sampleId}`,
     )
     s.markSaved({ runId, sampleId }, initial)
+    basedOn.current = undefined
+    api.getNote({ runId, sampleId }).then(
+      (n) => basedOn.current === undefined && (basedOn.current = n.updatedAt),
+      () => undefined,
+    )
     saver.current = s
     const flush = () => void s.flush()
     const onVis = () => document.visibilityState === 'hidden' && flush()
