@@ -2,13 +2,15 @@
 import { ApiError } from '../../shared/contract/define'
 import type { editsMethods } from '../../shared/contract/edits'
 import {
+  type EditState,
   listPromptEdits,
   redoPromptEdit,
   resetPromptEdits,
   saveRunVariant,
   undoPromptEdit,
 } from '../store/edits'
-import type { HandlersFor } from './types'
+import { getSample } from '../store/samples'
+import type { ApiContext, HandlersFor } from './types'
 
 function notFound<T>(f: () => T): T {
   try {
@@ -18,15 +20,47 @@ function notFound<T>(f: () => T): T {
   }
 }
 
+/**
+ * After undo, redo or reset the shown prompts changed without a decode: the engine's per-object state
+ * follows, so the next click refines the mask now on screen (or starts afresh for the model's own).
+ */
+function followEngine(ctx: ApiContext, runId: number, sampleId: number, state: EditState): EditState {
+  const e = state.current
+  const hash = getSample(ctx.project.db, sampleId)?.media_hash
+  ctx.engine.objects.restore(
+    `${runId}:${sampleId}`,
+    e?.model ?? '',
+    hash ?? '',
+    e?.model ? e.prompts : [],
+    e?.objects?.map((o) => o.id),
+  )
+  return state
+}
+
 export const editsHandlers: HandlersFor<typeof editsMethods> = {
   listPromptEdits: ({ runId, sampleId }, { project }) =>
     notFound(() => listPromptEdits(project.db, runId, sampleId)),
-  undoPromptEdit: ({ runId, sampleId }, { project }) =>
-    notFound(() => undoPromptEdit(project.db, runId, sampleId)),
-  redoPromptEdit: ({ runId, sampleId }, { project }) =>
-    notFound(() => redoPromptEdit(project.db, runId, sampleId)),
-  resetPromptEdits: ({ runId, sampleId }, { project }) =>
-    notFound(() => resetPromptEdits(project.db, runId, sampleId)),
+  undoPromptEdit: ({ runId, sampleId }, ctx) =>
+    followEngine(
+      ctx,
+      runId,
+      sampleId,
+      notFound(() => undoPromptEdit(ctx.project.db, runId, sampleId)),
+    ),
+  redoPromptEdit: ({ runId, sampleId }, ctx) =>
+    followEngine(
+      ctx,
+      runId,
+      sampleId,
+      notFound(() => redoPromptEdit(ctx.project.db, runId, sampleId)),
+    ),
+  resetPromptEdits: ({ runId, sampleId }, ctx) =>
+    followEngine(
+      ctx,
+      runId,
+      sampleId,
+      notFound(() => resetPromptEdits(ctx.project.db, runId, sampleId)),
+    ),
   saveRunVariant: ({ runId, name }, { project }) => {
     try {
       return saveRunVariant(project.db, runId, name)

@@ -3,7 +3,10 @@ import { ApiError } from '../../shared/contract/define'
 import type { segmentMethods } from '../../shared/contract/segment'
 import { maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
-import { segmentObjects, segmentRun } from '../engine/batch'
+import { gtPieces } from '../../shared/domain/objectMatching'
+import { scoreObjects } from '../engine/batch'
+import { segmentRun } from '../engine/batch'
+import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
 import { precomputeEmbeddings, type EmbeddingSource } from '../engine/cache/precompute'
 import type { RgbImage, Segmenter } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
@@ -36,7 +39,7 @@ function imageOf(project: Project, hash: string): Promise<RgbImage> {
 }
 
 export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
-  segmentSample: async ({ runId, sampleId, prompts, modelId }, { project, engine }) => {
+  segmentSample: async ({ runId, sampleId, prompts, objectIds, refine, modelId }, { project, engine }) => {
     const { db } = project
     const sample = getSample(db, sampleId)
     if (!sample) throw new ApiError('not_found', `no sample with id ${sampleId} in this project`)
@@ -45,10 +48,10 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     if (run.dataset_id !== sample.dataset_id) {
       throw new ApiError('bad_request', `sample ${sampleId} is not in the dataset of run '${run.name}'`)
     }
-    return engine.interactive.run(`${runId}:${sampleId}`, async (signal) => {
+    const sampleKey = `${runId}:${sampleId}`
+    return engine.interactive.run(sampleKey, async (signal) => {
       const segmenter = await engine.getSegmenter(modelId)
-      let mask = emptyRle(sample.height, sample.width)
-      let score = 0
+      let seg: SampleSegmentation = { objects: [], union: emptyRle(sample.height, sample.width), score: 0 }
       if (prompts.length > 0) {
         const image = await imageOf(project, sample.media_hash)
         if (image.width !== sample.width || image.height !== sample.height) {
@@ -57,7 +60,15 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
             `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
           )
         }
-        ;({ mask, score } = await segmentObjects(segmenter, sample.media_hash, image, prompts, signal))
+        seg = await segmentSampleObjects(engine.objects, segmenter, {
+          sampleKey,
+          imageKey: sample.media_hash,
+          image,
+          prompts,
+          ids: objectIds,
+          refine,
+          signal,
+        })
       }
       // A stale result must not enter the edit history either.
       if (signal.aborted) throw new ApiError('cancelled', 'superseded by a newer segmentation request')
@@ -65,20 +76,35 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       const ignore = sample.ignore_rle
         ? fromCoco({ size: [sample.height, sample.width], counts: sample.ignore_rle })
         : null
+      const mask = seg.union
       const { intersection, union } = maskCounts(mask, gt, ignore)
       const iou = sampleIou(intersection, union)
+      const objects = scoreObjects(seg.objects, gtPieces(gt), ignore)
+      const refined = refine && segmenter.refines === true
       const editId = recordPromptEdit(db, {
         runId,
         sampleId,
         prompts,
         model: segmenter.info.id,
         mask,
-        score,
+        score: seg.score,
         intersection,
         union,
         iou,
+        refine: segmenter.refines ? refine : null,
+        objects: objects.map(({ decoded: _decoded, ...o }) => o),
       })
-      return { mask: toCoco(mask), score, intersection, union, iou, model: segmenter.info, editId }
+      return {
+        mask: toCoco(mask),
+        score: seg.score,
+        intersection,
+        union,
+        iou,
+        model: segmenter.info,
+        editId,
+        refine: refined,
+        objects,
+      }
     })
   },
 

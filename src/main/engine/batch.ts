@@ -9,10 +9,14 @@ import type { PromptSource } from '../../shared/contract/segment'
 import { aggregate, maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { oraclePrompts } from '../../shared/domain/oraclePrompts'
 import type { ObjectPrompt } from '../../shared/domain/prompts'
-import { decodeRowMajor, emptyRle, encodeRowMajor, fromCoco, type Rle } from '../../shared/domain/rle'
+import type { ObjectResult } from '../../shared/contract/samples'
+import { gtPieces, matchObjects } from '../../shared/domain/objectMatching'
+import { emptyRle, fromCoco, toCoco, type Rle } from '../../shared/domain/rle'
+import { objectsToJson } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { createRun, getRun, getRunByName, upsertPrediction, type RunRow } from '../store/runs'
+import { unionOf } from './objects'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
 
@@ -25,11 +29,9 @@ export async function segmentObjects(
   image: RgbImage,
   prompts: readonly ObjectPrompt[],
   signal?: AbortSignal,
-): Promise<{ mask: Rle; score: number }> {
+): Promise<{ mask: Rle; score: number; objects: { mask: Rle; score: number }[] }> {
   const { width: w, height: h } = image
-  if (prompts.length === 0) return { mask: emptyRle(h, w), score: 0 }
-  const masks: Rle[] = []
-  let scoreSum = 0
+  const objects: { mask: Rle; score: number }[] = []
   for (const p of prompts) {
     const r = await segmenter.segment(imageKey, image, p, signal)
     if (r.mask.h !== h || r.mask.w !== w) {
@@ -37,16 +39,42 @@ export async function segmentObjects(
         `${segmenter.info.id} returned a ${r.mask.h}x${r.mask.w} mask for a ${h}x${w} image (h x w)`,
       )
     }
-    masks.push(r.mask)
-    scoreSum += r.score
+    objects.push({ mask: r.mask, score: r.score })
   }
-  if (masks.length === 1) return { mask: masks[0], score: scoreSum }
-  const acc = new Uint8Array(h * w)
-  for (const m of masks) {
-    const d = decodeRowMajor(m)
-    for (let i = 0; i < d.length; i++) acc[i] |= d[i]
+  const score = objects.length ? objects.reduce((a, o) => a + o.score, 0) / objects.length : 0
+  return {
+    mask: unionOf(
+      objects.map((o) => o.mask),
+      h,
+      w,
+    ),
+    score,
+    objects,
   }
-  return { mask: encodeRowMajor(acc, h, w), score: scoreSum / masks.length }
+}
+
+/**
+ * Per-object results: each object's mask scored against the GT piece it matches one-to-one on mask IoU
+ * (see shared/domain/objectMatching). `pieces` are the GT's objects, else its connected components.
+ */
+export function scoreObjects<T extends { mask: Rle; score: number; id?: string; refined?: boolean }>(
+  objects: readonly T[],
+  pieces: readonly Rle[],
+  ignore: Rle | null,
+): (Omit<T, 'mask'> & ObjectResult)[] {
+  const matches = matchObjects(
+    objects.map((o) => o.mask),
+    pieces,
+    ignore,
+  )
+  return objects.map((o, i) => ({
+    ...o,
+    id: o.id ?? String(i),
+    mask: toCoco(o.mask),
+    score: o.score,
+    refined: o.refined ?? false,
+    ...matches[i],
+  }))
 }
 
 /** Stored prompts use `box: null` for "no box"; the engine wants it absent. */
@@ -198,9 +226,9 @@ export async function segmentRun(
     const gt = fromCoco({ size: [row.height, row.width], counts: row.gt_rle })
     const ignore = row.ignore_rle ? fromCoco({ size: [row.height, row.width], counts: row.ignore_rle }) : null
     const prompts = mode === 'run' ? parseStoredPrompts(row.prompts_json) : oraclePrompts(gt, mode)
-    let result: { mask: Rle; score: number }
+    let result: { mask: Rle; score: number; objects: { mask: Rle; score: number }[] }
     if (prompts.length === 0) {
-      result = { mask: emptyRle(row.height, row.width), score: 0 }
+      result = { mask: emptyRle(row.height, row.width), score: 0, objects: [] }
       empty++
     } else {
       const rgb = await imageOf(row.media_hash)
@@ -240,6 +268,7 @@ export async function segmentRun(
       intersection: counts.intersection,
       union: counts.union,
       iou: sampleIou(counts.intersection, counts.union),
+      objectsJson: objectsToJson(scoreObjects(result.objects, gtPieces(gt), ignore)),
     })
     segmented++
     opts.onProgress?.({ done: resumed + segmented, total, resumed })

@@ -18,6 +18,16 @@ export interface SegmentResult {
   mask: Rle
   /** The model's own quality estimate (SAM's predicted IoU); baselines report 0. */
   score: number
+  /**
+   * The chosen mask's low-resolution logits (model space, row-major, 256x256 for 1024 px models): fed
+   * back as the next step's `maskInput`. Only models whose decoder takes a mask input return them.
+   */
+  lowRes?: Float32Array
+}
+
+export interface SegmentOptions {
+  /** The previous step's `lowRes` of the same object (SAM's iterative refinement); ignored by the baseline. */
+  maskInput?: Float32Array
 }
 
 export interface ModelInfo {
@@ -41,6 +51,9 @@ export interface Segmenter {
     image: RgbImage,
     prompt: ObjectPrompt,
     signal?: AbortSignal,
+    options?: SegmentOptions,
   ): Promise<SegmentResult>
+  /** Whether `maskInput` is used (a decoder with `mask_input`); false for the baseline. */
+  readonly refines?: boolean
   dispose(): Promise<void>
 }

@@ -247,4 +247,20 @@ export const migrations: Migration[] = [
       CREATE UNIQUE INDEX thumbnails_key ON thumbnails(sample_id, IFNULL(run_id, 0));
     `,
   },
+  {
+    version: 6,
+    name: 'object-level edits and predictions, refinement flag, thumbnail source',
+    sql: `
+      -- Whether an interactive edit fed the previous low-resolution logits back as SAM's mask_input
+      -- (1 on, 0 off; NULL for edits made before this was recorded).
+      ALTER TABLE prompt_edits ADD COLUMN refine INTEGER;
+      -- Per-object results of an edit or a prediction, a JSON list in prompt order:
+      -- [{"id", "mask" (COCO counts), "score", "refined", "gtIndex", "intersection", "union", "iou"}].
+      ALTER TABLE prompt_edits ADD COLUMN objects_json TEXT;
+      ALTER TABLE predictions ADD COLUMN objects_json TEXT;
+      -- What a thumbnail's overlay shows ('' the run's own prediction, 'edit:<id>' a prompt edit), so a
+      -- newer edit makes the cached thumbnail stale.
+      ALTER TABLE thumbnails ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ]

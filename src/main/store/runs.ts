@@ -78,14 +78,16 @@ export interface NewPrediction {
   union: number
   iou: number
   bboxIou?: number | null
+  /** Per-object results as stored by store/edits `objectsToJson` (multi-object answers). */
+  objectsJson?: string | null
 }
 
 export function upsertPrediction(db: Db, p: NewPrediction): void {
   db.prepare(
     `INSERT OR REPLACE INTO predictions
        (run_id, sample_id, raw_output, reasoning, answer, parse_error, prompts_json, mask_rle, score,
-        intersection, union_px, iou, bbox_iou)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        intersection, union_px, iou, bbox_iou, objects_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     p.runId,
     p.sampleId,
@@ -100,5 +102,6 @@ export function upsertPrediction(db: Db, p: NewPrediction): void {
     p.union,
     p.iou,
     p.bboxIou ?? null,
+    p.objectsJson ?? null,
   )
 }

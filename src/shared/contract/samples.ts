@@ -111,6 +111,22 @@ export const predictionSchema = z.object({
 })
 export type Prediction = z.infer<typeof predictionSchema>
 
+/** One object of a multi-object answer: its own mask and its IoU against the GT piece it matched. */
+export const objectResultSchema = z.object({
+  /** The caller's object id (stable across deletions), else the object's position as text. */
+  id: z.string(),
+  mask: cocoRleSchema,
+  score: z.number(),
+  /** SAM's iterative refinement: the previous step's logits of this object were sent as mask_input. */
+  refined: z.boolean(),
+  /** Index of the GT piece matched one-to-one on mask IoU (GT objects, else its connected components). */
+  gtIndex: z.number().int().nullable(),
+  intersection: z.number().int(),
+  union: z.number().int(),
+  iou: z.number(),
+})
+export type ObjectResult = z.infer<typeof objectResultSchema>
+
 export const promptEditSchema = z.object({
   id: z.number().int(),
   prompts: z.array(objectPromptSchema),
@@ -120,6 +136,10 @@ export const promptEditSchema = z.object({
   intersection: z.number().nullable(),
   union: z.number().nullable(),
   iou: z.number().nullable(),
+  /** Whether refinement (mask_input from the previous step) was on; null for edits recorded before. */
+  refine: z.boolean().nullable().optional(),
+  /** Per-object masks and IoU; null for edits recorded before objects were kept. */
+  objects: z.array(objectResultSchema).nullable().optional(),
   createdAt: z.string(),
 })
 export type PromptEdit = z.infer<typeof promptEditSchema>

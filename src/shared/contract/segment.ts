@@ -5,7 +5,7 @@
  */
 import { z } from 'zod'
 import { defineMethod } from './define'
-import { cocoRleSchema, objectPromptSchema } from './samples'
+import { cocoRleSchema, objectPromptSchema, objectResultSchema } from './samples'
 
 export const modelInfoSchema = z.object({
   id: z.string(),
@@ -41,11 +41,30 @@ export const segmentMethods = {
         runId: z.number().int(),
         sampleId: z.number().int(),
         prompts: z.array(objectPromptSchema),
+        /**
+         * Stable ids of the objects, one per prompt (the object list's ids, so deleting an object does not
+         * hand its refinement state to the next one). Default: the positions "0", "1", …
+         */
+        objectIds: z.array(z.string().min(1).max(100)).optional(),
+        /**
+         * SAM's iterative refinement: a changed object is decoded with its previous low-resolution logits as
+         * mask_input (has_mask_input = 1). Recorded with the edit. Models without a mask input ignore it.
+         */
+        refine: z.boolean().default(true),
         /** Defaults to the selected model. */
         modelId: z.string().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => !v.objectIds || v.objectIds.length === v.prompts.length, {
+        message: 'objectIds must have one id per prompt',
+        path: ['objectIds'],
+      })
+      .refine((v) => !v.objectIds || new Set(v.objectIds).size === v.objectIds.length, {
+        message: 'objectIds must be distinct',
+        path: ['objectIds'],
+      }),
     output: z.object({
+      /** The union of the objects' masks: the sample's prediction. */
       mask: cocoRleSchema,
       /** Mean of the model's per-object quality estimates (0 for the baseline and for no prompts). */
       score: z.number(),
@@ -54,6 +73,10 @@ export const segmentMethods = {
       iou: z.number(),
       model: modelInfoSchema,
       editId: z.number().int(),
+      /** Whether refinement was applied for this edit (false when off or the model has no mask input). */
+      refine: z.boolean(),
+      /** Per object, in prompt order; `decoded` is false when its prompt was unchanged (mask from memory). */
+      objects: z.array(objectResultSchema.extend({ decoded: z.boolean() })),
     }),
   }),
   listModels: defineMethod({

@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs'
 import { emptyRle } from '../../../shared/domain/rle'
 import { EmbeddingCache, type CacheStats, type Embedding } from '../cache/embeddingCache'
 import type { EmbeddingSource } from '../cache/precompute'
-import type { ModelInfo, ObjectPrompt, RgbImage, Segmenter, SegmentResult } from '../types'
+import type { ModelInfo, ObjectPrompt, RgbImage, Segmenter, SegmentOptions, SegmentResult } from '../types'
 import { assertSignature, embeddingNames, type Flavour, type SessionMeta } from './flavours'
 import { modelFingerprint, type InstalledModel } from './manifest'
-import { decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from './pipeline'
+import { acceptsMaskInput, decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from './pipeline'
 import { providerCandidates, type ProviderRequest } from './providers'
 import { abortError, MissingEmbeddingError, SessionClient } from './sessionClient'
 import type { WireFeeds } from './sessionProtocol'
@@ -96,6 +96,7 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     image: RgbImage,
     prompt: ObjectPrompt,
     signal?: AbortSignal,
+    options: SegmentOptions = {},
   ): Promise<SegmentResult> {
     signal?.throwIfAborted()
     if (!prompt.box && prompt.points.length === 0)
@@ -106,7 +107,8 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
       embedding = await this.encode(imageKey, () => image)
     }
     const geometry = modelGeometry(image.width, image.height, this.model.preprocess)
-    const request = decoderFeeds(this.model.family, prompt, geometry, this.meta.decoder)
+    const maskInput = this.refines ? options.maskInput : undefined
+    const request = decoderFeeds(this.model.family, prompt, geometry, this.meta.decoder, maskInput)
     signal?.throwIfAborted()
     const run = (withTensors: boolean) => {
       this.client.pinnedKey = imageKey
@@ -122,7 +124,11 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     }
     this.decoderRuns++
     const decoded = masksFromOutputs(this.model.family, outputs, request.pointCount, geometry)
-    return { mask: decoded.mask, score: decoded.score }
+    return { mask: decoded.mask, score: decoded.score, lowRes: decoded.lowRes }
+  }
+
+  get refines(): boolean {
+    return acceptsMaskInput(this.model.family, this.meta.decoder)
   }
 
   async dispose(): Promise<void> {

@@ -255,3 +255,118 @@ describe('precomputeRun', () => {
     }
   })
 })
+
+interface ObjectOut {
+  id: string
+  mask: { size: [number, number]; counts: string }
+  refined: boolean
+  decoded: boolean
+  gtIndex: number | null
+  intersection: number
+  union: number
+  iou: number
+}
+
+describe('segmentSample with several objects', () => {
+  it('returns per-object masks, each scored against the GT piece it matches, and re-decodes only the edited object', async () => {
+    const s = fx.samples[2]
+    const { width: W, height: H } = s.scene.image
+    // The scene's two GT objects lie either side of x = W/2 (see fixtures/segmentProject.ts).
+    const side = (left: boolean) => s.scene.object.map((v, i) => (v && i % W < W / 2 === left ? 1 : 0))
+    const pieces = [side(true), side(false)]
+    const areas = pieces.map((p) => p.reduce((a, b) => a + b, 0))
+    // gtPieces lists the GT's components largest first.
+    const indexOf = (k: number) => (areas[k] >= areas[1 - k] ? 0 : 1)
+    const out = await call<SegmentOut & { objects: ObjectOut[]; refine: boolean }>('segmentSample', {
+      runId: fx.runId,
+      sampleId: s.id,
+      prompts: s.prompts,
+      objectIds: ['left', 'right'],
+    })
+    expect(out.refine).toBe(false) // the baseline has no mask input
+    expect(out.objects.map((o) => [o.id, o.decoded, o.gtIndex])).toEqual([
+      ['left', true, indexOf(0)],
+      ['right', true, indexOf(1)],
+    ])
+    const union = new Uint8Array(W * H)
+    for (const [k, o] of out.objects.entries()) {
+      const c = denseCounts(o.mask, pieces[k])
+      expect([o.intersection, o.union]).toEqual([c.intersection, c.union])
+      expect(o.iou).toBeCloseTo(c.intersection / c.union, 12)
+      expect(o.iou).toBeGreaterThan(0.8)
+      decodeRowMajor(fromCoco(o.mask)).forEach((v, i) => (union[i] |= v))
+    }
+    expect(Array.from(decodeRowMajor(fromCoco(out.mask)))).toEqual(Array.from(union))
+
+    // Move only the right object's box: the left one comes from memory.
+    const right = s.prompts[1].box!
+    const moved = [s.prompts[0], { box: [right[0] + 2, right[1], right[2], right[3]], points: [] }]
+    const again = await call<SegmentOut & { objects: ObjectOut[] }>('segmentSample', {
+      runId: fx.runId,
+      sampleId: s.id,
+      prompts: moved,
+      objectIds: ['left', 'right'],
+    })
+    expect(again.objects.map((o) => o.decoded)).toEqual([false, true])
+    expect(again.objects[0].mask).toEqual(out.objects[0].mask)
+    const edits = await call<{ id: number; objects: ObjectOut[] | null; refine: boolean | null }[]>(
+      'listPromptEdits',
+      { runId: fx.runId, sampleId: s.id },
+    )
+    expect(edits.at(-1)).toMatchObject({ id: again.editId, refine: null })
+    expect(edits.at(-1)!.objects!.map((o) => [o.id, o.gtIndex, o.iou])).toEqual(
+      again.objects.map((o) => [o.id, o.gtIndex, o.iou]),
+    )
+  })
+
+  it('rejects object ids that do not pair with the prompts', async () => {
+    const s = fx.samples[2]
+    await expect(
+      call('segmentSample', { runId: fx.runId, sampleId: s.id, prompts: s.prompts, objectIds: ['a'] }),
+    ).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('one id per prompt') })
+    await expect(
+      call('segmentSample', { runId: fx.runId, sampleId: s.id, prompts: s.prompts, objectIds: ['a', 'a'] }),
+    ).rejects.toMatchObject({ code: 'bad_request', message: expect.stringContaining('distinct') })
+  })
+
+  it('records whether SAM refinement was on with each edit, and refines only when on', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'reseg-refine-'))
+    const restoreEnv = useTestModelCatalogue(root, [tinySamManifestEntry('tiny-refine')])
+    writeTinyModel(join(root, 'weights', 'tiny-refine'), 'sam-refine')
+    const ctx2 = createApiContext(fx.project)
+    const d2 = createDispatcher(ctx2)
+    const seg = async (prompts: unknown, refine?: boolean) => {
+      const r = await d2('segmentSample', {
+        runId: fx.runId,
+        sampleId: fx.samples[0].id,
+        prompts,
+        modelId: 'tiny-refine',
+        ...(refine === undefined ? {} : { refine }),
+      })
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value as SegmentOut & { objects: ObjectOut[]; refine: boolean }
+    }
+    try {
+      const box = { box: [30, 20, 110, 90], points: [] }
+      const click = { box: box.box, points: [{ x: 120, y: 50, label: 1 }] }
+      const first = await seg([box])
+      expect([first.refine, first.objects[0].refined]).toEqual([true, false])
+      const second = await seg([click])
+      expect([second.refine, second.objects[0].refined]).toEqual([true, true])
+      const off = await seg([{ box: box.box, points: [{ x: 121, y: 50, label: 1 }] }], false)
+      expect([off.refine, off.objects[0].refined]).toEqual([false, false])
+      const r = await d2('listPromptEdits', { runId: fx.runId, sampleId: fx.samples[0].id })
+      if (!r.ok) throw new Error(r.error.message)
+      const edits = r.value as { id: number; refine: boolean | null }[]
+      expect(edits.slice(-3).map((e) => [e.id, e.refine])).toEqual([
+        [first.editId, true],
+        [second.editId, true],
+        [off.editId, false],
+      ])
+    } finally {
+      await ctx2.dispose()
+      restoreEnv()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
