@@ -6,6 +6,7 @@
 import { imageSizeBucket, objectSizeBucket, queryKind } from '../../shared/domain/breakdowns'
 import { sampleIou } from '../../shared/domain/metrics'
 import { TAG_SEPARATOR, requireRun } from '../analysis/results'
+import type { StoredObject } from '../store/edits'
 import type { Db } from '../store/project'
 
 export interface ExportRow {
@@ -37,6 +38,11 @@ export interface ExportRow {
   answer: string | null
   raw_output: string | null
   mask_rle: string | null
+  /**
+   * Multi-object answers: per object (prompt order) its id, the GT piece it matched one-to-one on mask
+   * IoU and its IoU against that piece; null where only the union mask is stored (imported runs).
+   */
+  objects: { id: string; gt_index: number | null; iou: number }[] | null
   compare_missing?: boolean
   compare_iou?: number
   compare_intersection?: number
@@ -70,6 +76,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'stage_label',
     'oracle_iou',
     'pred_box_iou',
+    'objects',
   ]
   if (withCompare)
     cols.push('compare_missing', 'compare_intersection', 'compare_union', 'compare_iou', 'iou_delta')
@@ -97,6 +104,7 @@ interface RawRow {
   answer: string | null
   raw_output: string | null
   mask_rle: string | null
+  objects_json: string | null
   tags: string | null
   note: string | null
   stage_label: string | null
@@ -131,7 +139,7 @@ export function* exportRows(
   const stmt = db.prepare(
     `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height, s.gt_area,
             p.sample_id IS NOT NULL AS has_pred, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
-            p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle,
+            p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle, p.objects_json,
             (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
               WHERE st.run_id = @run AND st.sample_id = s.id) AS tags,
             (SELECT text FROM notes n WHERE n.run_id = @run AND n.sample_id = s.id) AS note,
@@ -192,6 +200,13 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     answer: r.answer,
     raw_output: r.raw_output,
     mask_rle: r.mask_rle,
+    objects: r.objects_json
+      ? (JSON.parse(r.objects_json) as StoredObject[]).map((o) => ({
+          id: o.id,
+          gt_index: o.gtIndex,
+          iou: o.iou,
+        }))
+      : null,
   }
   if (withCompare) {
     const bHas = r.b_has === 1
