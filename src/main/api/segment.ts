@@ -7,8 +7,9 @@ import { gtPieces } from '../../shared/domain/objectMatching'
 import { scoreObjects } from '../engine/batch'
 import { segmentRun } from '../engine/batch'
 import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
-import { precomputeEmbeddings, type EmbeddingSource } from '../engine/cache/precompute'
-import type { RgbImage, Segmenter } from '../engine/types'
+import { precomputeEmbeddings } from '../engine/cache/precompute'
+import { isEmbeddingSource, prepareEmbedding } from '../engine/prepare'
+import type { RgbImage } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
@@ -108,6 +109,28 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     })
   },
 
+  prepareSample: async ({ runId, sampleId, modelId }, { project, engine }) => {
+    const sample = getSample(project.db, sampleId)
+    if (!sample) throw new ApiError('not_found', `no sample with id ${sampleId} in this project`)
+    if (!getRun(project.db, runId)) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    // One key for every sample: only the sample now on screen is worth an encoder run.
+    return engine.interactive.run('prepare', async (signal) => {
+      const segmenter = await engine.getSegmenter(modelId)
+      try {
+        const r = await prepareEmbedding(
+          segmenter,
+          sample.media_hash,
+          () => imageOf(project, sample.media_hash),
+          signal,
+        )
+        return { modelId: segmenter.info.id, ...r }
+      } catch (err) {
+        if (signal.aborted) throw new ApiError('cancelled', 'superseded by a newer sample')
+        throw err
+      }
+    })
+  },
+
   listModels: async (_input, { engine }) => {
     await engine.ready
     return {
@@ -192,9 +215,4 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     )
     return { jobId, images: images.length }
   },
-}
-
-function isEmbeddingSource(s: Segmenter): s is Segmenter & EmbeddingSource {
-  const c = s as Partial<EmbeddingSource>
-  return typeof c.hasEmbedding === 'function' && typeof c.embed === 'function'
 }

@@ -79,6 +79,22 @@ export const segmentMethods = {
       objects: z.array(objectResultSchema.extend({ decoded: z.boolean() })),
     }),
   }),
+  prepareSample: defineMethod({
+    description:
+      'Warms the image embedding of the sample being shown so its first prompt edit costs only the decoder. ' +
+      'Latest-wins across all samples: switching samples quickly cancels the superseded encodes still waiting ' +
+      "(their calls fail with code 'cancelled'), so at most the running one and the newest are computed.",
+    input: z
+      .object({ runId: z.number().int(), sampleId: z.number().int(), modelId: z.string().optional() })
+      .strict(),
+    output: z.object({
+      modelId: z.string(),
+      /** False for models without embeddings (the GrabCut baseline): nothing to warm. */
+      embeds: z.boolean(),
+      /** The embedding was already cached (memory or disk) or being computed before this call. */
+      cached: z.boolean(),
+    }),
+  }),
   listModels: defineMethod({
     description: 'Segmentation models: the GrabCut baseline always, SAM-family ONNX models when installed.',
     input: z.object({}).strict(),

@@ -25,7 +25,12 @@ export interface OnnxSegmenterOptions {
 }
 
 export interface OnnxSegmenterStats {
+  /** Encoder results received and cached. */
   encoderRuns: number
+  /** Encoder runs the worker executed, including ones whose caller had gone by the time they finished. */
+  workerEncoderRuns: number
+  /** The worker is executing a run now. */
+  workerBusy: boolean
   decoderRuns: number
   cache: CacheStats
 }
@@ -42,11 +47,18 @@ export class ModelFileMissingError extends Error {
   }
 }
 
+interface InflightEncode {
+  promise: Promise<Embedding>
+  controller: AbortController
+  /** Callers still waiting; when the last one gives up the encode is cancelled. */
+  waiters: number
+}
+
 export class OnnxSegmenter implements Segmenter, EmbeddingSource {
   readonly info: ModelInfo
   private encoderRuns = 0
   private decoderRuns = 0
-  private inflight = new Map<string, Promise<Embedding>>()
+  private inflight = new Map<string, InflightEncode>()
 
   constructor(
     private readonly model: InstalledModel,
@@ -67,14 +79,26 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
   }
 
   stats(): OnnxSegmenterStats {
-    return { encoderRuns: this.encoderRuns, decoderRuns: this.decoderRuns, cache: this.cache.stats() }
+    return {
+      encoderRuns: this.encoderRuns,
+      decoderRuns: this.decoderRuns,
+      workerEncoderRuns: this.client.executed.encoder,
+      workerBusy: this.client.running > 0,
+      cache: this.cache.stats(),
+    }
   }
 
   hasEmbedding(imageKey: string): boolean {
     return this.inflight.has(imageKey) || this.cache.has(this.model.id, imageKey)
   }
 
-  /** The image's embedding: from cache, or one encoder run (concurrent calls for one image share it). */
+  /**
+   * The image's embedding: from cache, or one encoder run (concurrent calls for one image share it).
+   * An encode nobody waits for any more (every caller's signal aborted, e.g. the user switched samples
+   * again) is cancelled while it still waits in the worker's queue, so quick switching never leaves a
+   * queue of stale encoder runs; one the worker has started finishes and is cached (it is half paid for,
+   * and a drag that restarts on the same image then reuses it).
+   */
   async embed(
     imageKey: string,
     load: () => Promise<RgbImage> | RgbImage,
@@ -83,12 +107,42 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     signal?.throwIfAborted()
     const cached = await this.cache.get(this.model.id, imageKey)
     if (cached) return cached
+    signal?.throwIfAborted()
     let job = this.inflight.get(imageKey)
     if (!job) {
-      job = this.encode(imageKey, load).finally(() => this.inflight.delete(imageKey))
-      this.inflight.set(imageKey, job)
+      const controller = new AbortController()
+      const created: InflightEncode = {
+        controller,
+        waiters: 0,
+        promise: this.encode(imageKey, load, controller.signal).finally(() => {
+          if (this.inflight.get(imageKey) === created) this.inflight.delete(imageKey)
+        }),
+      }
+      // Its rejection is reported to the waiters; an abandoned one must not be an unhandled rejection.
+      created.promise.catch(() => undefined)
+      this.inflight.set(imageKey, created)
+      job = created
     }
-    return raceAbort(job, signal)
+    if (!signal) {
+      // A caller that cannot abort keeps the encode alive for good.
+      job.waiters = Infinity
+      return job.promise
+    }
+    const entry = job
+    entry.waiters++
+    const leave = () => {
+      entry.waiters--
+      if (entry.waiters <= 0) entry.controller.abort(signal.reason)
+    }
+    signal.addEventListener('abort', leave, { once: true })
+    try {
+      return await raceAbort(entry.promise, signal)
+    } finally {
+      if (!signal.aborted) {
+        signal.removeEventListener('abort', leave)
+        entry.waiters--
+      }
+    }
   }
 
   async segment(
@@ -135,12 +189,23 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     await this.client.close()
   }
 
-  private async encode(imageKey: string, load: () => Promise<RgbImage> | RgbImage): Promise<Embedding> {
+  private async encode(
+    imageKey: string,
+    load: () => Promise<RgbImage> | RgbImage,
+    signal?: AbortSignal,
+  ): Promise<Embedding> {
     const image = await load()
+    signal?.throwIfAborted()
     const { feeds } = encoderFeeds(image, this.model.preprocess, this.meta.encoder)
     const rename = embeddingNames(this.model.family, this.meta.encoder)
-    // Encoder runs are not cancelled mid-way: an embedding is worth keeping even if its request died.
-    const outputs = await this.client.run('encoder', feeds, { pinOutputs: { key: imageKey, rename } })
+    // Cancelled only while queued (see embed); a run the worker has started completes there.
+    const outputs = await this.client.run(
+      'encoder',
+      feeds,
+      { pinOutputs: { key: imageKey, rename } },
+      signal,
+      true,
+    )
     this.encoderRuns++
     this.client.pinnedKey = imageKey
     const tensors: Embedding['tensors'] = {}

@@ -37,5 +37,7 @@ export type WorkerRequest =
   | { kind: 'close'; id: number }
 
 export type WorkerResponse =
+  /** A queued run has begun executing (it can no longer be dropped from the queue). */
+  | { id: number; started: true }
   | { id: number; ok: true; value: OpenResult | WireFeeds | null }
   | { id: number; ok: false; error: string; cancelled?: boolean; missingEmbedding?: boolean }

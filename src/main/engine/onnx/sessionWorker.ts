@@ -131,7 +131,12 @@ async function pump(): Promise<void> {
   if (busy) return
   busy = true
   while (queue.length) {
-    const req = queue.shift()!
+    // ONNX Runtime's run blocks this thread, so 'cancel' messages sent meanwhile are still unread: let
+    // them in before taking the next request, or a superseded encode would start anyway.
+    await new Promise((resolve) => setImmediate(resolve))
+    const req = queue.shift()
+    if (!req) break
+    reply({ id: req.id, started: true })
     try {
       const value = await run(req)
       reply(

@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createApiContext } from '../../../../src/main/api/context'
 import { createDispatcher, type Dispatch } from '../../../../src/main/api/index'
+import type { OnnxSegmenter } from '../../../../src/main/engine/onnx/segmenter'
 import type { Job } from '../../../../src/shared/contract/events'
 import { decodeRowMajor, fromCoco } from '../../../../src/shared/domain/rle'
 import { tinySamManifestEntry, useTestModelCatalogue, writeTinyModel } from '../../../fixtures/onnxModels'
@@ -370,3 +371,58 @@ describe('segmentSample with several objects', () => {
     }
   })
 })
+
+describe('prepareSample', () => {
+  it('is a no-op for the baseline', async () => {
+    expect(
+      await call('prepareSample', {
+        runId: fx.runId,
+        sampleId: fx.samples[0].id,
+        modelId: 'grabcut-baseline',
+      }),
+    ).toEqual({ modelId: 'grabcut-baseline', embeds: false, cached: false })
+  })
+
+  it('switching samples quickly runs at most two encoder passes: the running one and the newest', async () => {
+    const root = mkdtempSync(join(tmpdir(), 'reseg-prepare-'))
+    const restoreEnv = useTestModelCatalogue(root, [tinySamManifestEntry('tiny-slow')])
+    // An encoder with extra matrix products: slow enough that the 20 switches arrive while one runs.
+    writeTinyModel(join(root, 'weights', 'tiny-slow'), 'sam-slow')
+    const ctx2 = createApiContext(fx.project)
+    const d2 = createDispatcher(ctx2)
+    try {
+      const seg = (await ctx2.engine.getSegmenter('tiny-slow')) as OnnxSegmenter
+      const before = seg.stats().workerEncoderRuns
+      const switches = Array.from({ length: 20 }, (_, i) =>
+        d2('prepareSample', { runId: fx.runId, sampleId: fx.samples[i % 5].id, modelId: 'tiny-slow' }),
+      )
+      const results = await Promise.all(switches)
+      expect(results.slice(0, 19).every((r) => !r.ok && r.error.code === 'cancelled')).toBe(true)
+      expect(results[19]).toEqual({ ok: true, value: { modelId: 'tiny-slow', embeds: true, cached: false } })
+      expect(seg.hasEmbedding(getMediaHash(fx.samples[4].id))).toBe(true)
+      // The newest sample's first edit needs no encoder run. The worker runs requests in arrival order,
+      // so once this decoder run is answered every encode queued before it has run or been dropped.
+      const r = await d2('segmentSample', {
+        runId: fx.runId,
+        sampleId: fx.samples[4].id,
+        prompts: [{ box: [10, 10, 60, 60], points: [] }],
+        modelId: 'tiny-slow',
+      })
+      expect(r.ok).toBe(true)
+      // Five distinct images were asked for; without cancelling, all five would have been encoded.
+      expect(seg.stats().workerEncoderRuns - before).toBeLessThanOrEqual(2)
+    } finally {
+      await ctx2.dispose()
+      restoreEnv()
+      rmSync(root, { recursive: true, force: true })
+    }
+  })
+})
+
+function getMediaHash(sampleId: number): string {
+  return (
+    fx.project.db.prepare('SELECT media_hash FROM samples WHERE id = ?').get(sampleId) as {
+      media_hash: string
+    }
+  ).media_hash
+}
