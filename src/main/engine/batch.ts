@@ -17,6 +17,7 @@ import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { createRun, getRun, getRunByName, upsertPrediction, type RunRow } from '../store/runs'
 import { unionOf } from './objects'
+import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
 
@@ -41,16 +42,19 @@ export async function segmentObjects(
     }
     objects.push({ mask: r.mask, score: r.score })
   }
-  const score = objects.length ? objects.reduce((a, o) => a + o.score, 0) / objects.length : 0
   return {
     mask: unionOf(
       objects.map((o) => o.mask),
       h,
       w,
     ),
-    score,
+    score: meanOf(objects.map((o) => o.score)),
     objects,
   }
+}
+
+function meanOf(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0
 }
 
 /**
@@ -133,6 +137,7 @@ export interface SegmentedRunMeta {
 
 interface SourceRow {
   sample_id: number
+  query: string
   image_id: string
   ann_id: string
   media_hash: string
@@ -175,6 +180,12 @@ export async function segmentRun(
     .prepare('SELECT COUNT(*) FROM predictions WHERE run_id = ? AND prompts_json IS NOT NULL')
     .pluck()
     .get(from.id) as number
+  if (mode === 'text' && !isTextSegmenter(segmenter)) {
+    throw new ApiError(
+      'bad_request',
+      `--prompts text needs a text-prompt model (SAM 3); ${model.label} takes boxes and points`,
+    )
+  }
   if (mode === 'run' && ids.length > 0 && withPrompts === 0) {
     throw new ApiError(
       'bad_request',
@@ -183,7 +194,7 @@ export async function segmentRun(
     )
   }
   const readRow = db.prepare(
-    `SELECT s.id AS sample_id, s.image_id, s.ann_id, s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle,
+    `SELECT s.id AS sample_id, s.query, s.image_id, s.ann_id, s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle,
             p.prompts_json, p.raw_output, p.reasoning, p.answer, p.parse_error, p.bbox_iou
      FROM predictions p JOIN samples s ON s.id = p.sample_id
      WHERE p.run_id = ? AND p.sample_id = ?`,
@@ -225,9 +236,17 @@ export async function segmentRun(
     const row = readRow.get(from.id, sampleId) as SourceRow
     const gt = fromCoco({ size: [row.height, row.width], counts: row.gt_rle })
     const ignore = row.ignore_rle ? fromCoco({ size: [row.height, row.width], counts: row.ignore_rle }) : null
-    const prompts = mode === 'run' ? parseStoredPrompts(row.prompts_json) : oraclePrompts(gt, mode)
+    let prompts =
+      mode === 'run' ? parseStoredPrompts(row.prompts_json) : mode === 'text' ? [] : oraclePrompts(gt, mode)
     let result: { mask: Rle; score: number; objects: { mask: Rle; score: number }[] }
-    if (prompts.length === 0) {
+    if (mode === 'text' && isTextSegmenter(segmenter)) {
+      const rgb = await imageOf(row.media_hash)
+      const r = await segmenter.segmentText(row.media_hash, rgb, row.query, opts.signal)
+      // The detections' boxes become the stored prompts, so a SAM model can re-segment or refine them.
+      prompts = r.objects.map((o) => ({ box: o.box, points: [] }))
+      result = { mask: r.union, score: meanOf(r.objects.map((o) => o.score)), objects: r.objects }
+      if (r.objects.length === 0) empty++
+    } else if (prompts.length === 0) {
       result = { mask: emptyRle(row.height, row.width), score: 0, objects: [] }
       empty++
     } else {

@@ -235,6 +235,10 @@ export function onnxModelSource(opts: { projectDir?: string; provider?: string }
     async create(id) {
       const model = installed.get(id)
       if (!model) throw new ApiError('not_found', `ONNX model '${id}' is not installed`)
+      if (model.family === 'sam3') {
+        const { createSam3Segmenter } = await import('./sam3/segmenter')
+        return createSam3Segmenter(model, { provider: validRequest() })
+      }
       const onnx = await import('./onnx/index')
       return onnx.createOnnxSegmenter(model, { provider: validRequest(), cacheDir })
     },

@@ -34,7 +34,7 @@ export interface ModelInfo {
   id: string
   /** Shown wherever the model's masks appear; a baseline says so in its label. */
   label: string
-  family: 'sam' | 'sam2' | 'hf-sam' | 'hf-sam2' | 'grabcut'
+  family: 'sam' | 'sam2' | 'hf-sam' | 'hf-sam2' | 'sam3' | 'grabcut'
   isBaseline: boolean
   /** Execution provider actually in use, e.g. 'cpu', 'cuda', or 'wasm' for the baseline. */
   provider: string

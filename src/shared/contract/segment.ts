@@ -11,7 +11,7 @@ export const modelInfoSchema = z.object({
   id: z.string(),
   /** Shown wherever the model's masks appear; a baseline says so in its label. */
   label: z.string(),
-  family: z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'grabcut']),
+  family: z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'sam3', 'grabcut']),
   isBaseline: z.boolean(),
   /** Execution provider in use: 'cpu', 'cuda', … or 'wasm' for the GrabCut baseline. */
   provider: z.string(),
@@ -26,7 +26,8 @@ export const engineStatusSchema = z.object({
 })
 export type EngineStatusDto = z.infer<typeof engineStatusSchema>
 
-export const promptSourceSchema = z.enum(['run', 'gt-box', 'gt-box+points'])
+/** 'text': each sample's query as a text prompt (SAM 3 models only): the no-reasoning-model baseline. */
+export const promptSourceSchema = z.enum(['run', 'gt-box', 'gt-box+points', 'text'])
 export type PromptSource = z.infer<typeof promptSourceSchema>
 
 export const segmentMethods = {

@@ -54,6 +54,9 @@ interface InflightEncode {
   waiters: number
 }
 
+/** A model of one of the point/box flavours (not SAM 3). */
+export type SamModel = InstalledModel & { family: Flavour }
+
 export class OnnxSegmenter implements Segmenter, EmbeddingSource {
   readonly info: ModelInfo
   private encoderRuns = 0
@@ -61,7 +64,7 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
   private inflight = new Map<string, InflightEncode>()
 
   constructor(
-    private readonly model: InstalledModel,
+    private readonly model: SamModel,
     private readonly client: SessionClient,
     private readonly meta: { encoder: SessionMeta; decoder: SessionMeta },
     private readonly cache: EmbeddingCache,
@@ -72,7 +75,7 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     this.info = {
       id: model.id,
       label: model.label,
-      family: model.family as Flavour,
+      family: model.family,
       isBaseline: false,
       provider,
     }
@@ -248,9 +251,12 @@ function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
 
 /** Loads a model's sessions (provider fallback, signature check) and returns its segmenter. */
 export async function createOnnxSegmenter(
-  model: InstalledModel,
+  installed: InstalledModel,
   opts: OnnxSegmenterOptions = {},
 ): Promise<OnnxSegmenter> {
+  const family = installed.family
+  if (family === 'sam3') throw new Error(`model '${installed.id}' is SAM 3: load it with createSam3Segmenter`)
+  const model: SamModel = { ...installed, family }
   for (const p of [model.encoderPath, model.decoderPath])
     if (!existsSync(p)) throw new ModelFileMissingError(model.id, p)
   const note = opts.onNote ?? ((n: string) => process.stderr.write(`reseg: ${n}\n`))

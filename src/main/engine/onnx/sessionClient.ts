@@ -4,7 +4,7 @@
  * pending request is rejected with the reason; later calls fail fast instead of hanging).
  */
 import type { Worker } from 'node:worker_threads'
-import type { OpenResult, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
+import type { OpenResult, SessionName, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
 import { startSessionWorker } from './workerLocation'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -28,9 +28,9 @@ export class SessionClient {
   /** Key of the embedding last sent to or computed by the worker (a hint; the worker has the last word). */
   pinnedKey: string | undefined
   /** Runs the worker executed per session (answered with a result, whether or not still wanted). */
-  readonly executed = { encoder: 0, decoder: 0 }
+  readonly executed: Record<SessionName, number> = { encoder: 0, decoder: 0, language: 0 }
   /** Session of each run request not yet answered by the worker, aborted ones included. */
-  private runSession = new Map<number, 'encoder' | 'decoder'>()
+  private runSession = new Map<number, SessionName>()
   /** Runs the worker has begun executing and not yet answered. */
   private started = new Set<number>()
 
@@ -71,10 +71,11 @@ export class SessionClient {
     encoderPath: string,
     decoderPath: string,
     providers: string[],
+    languagePath?: string,
   ): Promise<{ client: SessionClient; info: OpenResult }> {
     const client = new SessionClient(startSessionWorker())
     try {
-      const res = await client.request({ kind: 'open', encoderPath, decoderPath, providers })
+      const res = await client.request({ kind: 'open', encoderPath, decoderPath, providers, languagePath })
       return { client, info: res.value as OpenResult }
     } catch (e) {
       await client.terminate()
@@ -83,7 +84,7 @@ export class SessionClient {
   }
 
   run(
-    session: 'encoder' | 'decoder',
+    session: SessionName,
     feeds: WireFeeds,
     extra: {
       fetch?: string[]
