@@ -185,3 +185,15 @@ describe('reseg segment --prompts text', () => {
     }
   })
 })
+
+describe('reseg models add on a SAM 3 export', () => {
+  it('detects SAM 3 from its tensor names and says where its files go', async () => {
+    const { addUserModel } = await import('../../../../../src/main/engine/onnx/register')
+    const restore = useTestModelCatalogue(join(root, 'cat-add'), [])
+    try {
+      await expect(addUserModel(dir)).rejects.toThrow(/sam3_decoder\.onnx is a SAM 3 decoder .*sam3-text/)
+    } finally {
+      restore()
+    }
+  })
+})
