@@ -5,7 +5,7 @@ import { maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
 import { gtPieces } from '../../shared/domain/objectMatching'
 import { scoreObjects } from '../engine/batch'
-import { segmentRun } from '../engine/batch'
+import { segmentRun, segmentRunInPlace } from '../engine/batch'
 import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
 import { precomputeEmbeddings } from '../engine/cache/precompute'
 import { isEmbeddingSource, prepareEmbedding } from '../engine/prepare'
@@ -13,7 +13,7 @@ import type { RgbImage } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
-import { getRun, getRunByName } from '../store/runs'
+import { countNotSegmented, getRun, getRunByName } from '../store/runs'
 import { getSample } from '../store/samples'
 import type { HandlersFor } from './types'
 
@@ -180,6 +180,45 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       },
     )
     return { jobId }
+  },
+
+  segmentRun: async ({ runId, modelId, outRun }, { project, engine, jobs }) => {
+    const run = getRun(project.db, runId)
+    if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    await engine.ready
+    const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
+    if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
+    const pending = countNotSegmented(project.db, runId)
+    if (outRun) {
+      const existing = getRunByName(project.db, outRun)
+      if (existing && existing.kind !== 'segmented')
+        throw new ApiError(
+          'conflict',
+          `run '${outRun}' already exists and is not a segmented run; pick another name`,
+        )
+      const jobId = jobs.start(`Segment '${run.name}' → '${outRun}' (${model.label})`, async (ctl) => {
+        const r = await segmentRun(project, engine, {
+          fromRun: runId,
+          modelId: model.id,
+          prompts: 'run',
+          outRun,
+          signal: ctl.signal,
+          onProgress: (p) => ctl.progress(p.done, p.total),
+        })
+        return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
+      })
+      return { jobId, samples: pending }
+    }
+    const jobId = jobs.start(`Segment '${run.name}' in place (${model.label})`, async (ctl) => {
+      const r = await segmentRunInPlace(project, engine, {
+        runId,
+        modelId: model.id,
+        signal: ctl.signal,
+        onProgress: (p) => ctl.progress(p.done, p.total),
+      })
+      return `${r.segmented} samples segmented with ${r.model.label}`
+    })
+    return { jobId, samples: pending }
   },
 
   precomputeRun: async ({ runId, modelId }, { project, engine, jobs }) => {

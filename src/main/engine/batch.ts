@@ -15,7 +15,14 @@ import { emptyRle, fromCoco, toCoco, type Rle } from '../../shared/domain/rle'
 import { objectsToJson } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
-import { createRun, getRun, getRunByName, upsertPrediction, type RunRow } from '../store/runs'
+import {
+  createRun,
+  getRun,
+  getRunByName,
+  notSegmentedSql,
+  upsertPrediction,
+  type RunRow,
+} from '../store/runs'
 import { unionOf } from './objects'
 import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
@@ -312,6 +319,82 @@ export async function segmentRun(
     gIoU: agg.gIoU,
     cIoU: agg.cIoU,
   }
+}
+
+/**
+ * Segments, in place, every prediction of a run that holds prompts but no mask (a run imported from raw
+ * model outputs): mask, I, U, IoU and per-object results are written into the same rows, one sample per
+ * statement, so a cancelled or crashed job keeps what it finished and the next call does the rest.
+ */
+export async function segmentRunInPlace(
+  project: Project,
+  engine: Engine,
+  opts: {
+    runId: number
+    modelId?: string
+    signal?: AbortSignal
+    onProgress?: (p: { done: number; total: number }) => void
+  },
+): Promise<{ runId: number; segmented: number; model: ModelInfo }> {
+  const { db } = project
+  const run = getRun(db, opts.runId)
+  if (!run) throw new ApiError('not_found', `no run with id ${opts.runId} in ${project.dir}`)
+  const segmenter = await engine.getSegmenter(opts.modelId ?? engine.selectedModelId)
+  const ids = db
+    .prepare(
+      `SELECT p.sample_id FROM predictions p WHERE p.run_id = ? AND ${notSegmentedSql('p')} ORDER BY p.sample_id`,
+    )
+    .pluck()
+    .all(run.id) as number[]
+  const read = db.prepare(
+    `SELECT s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle, p.prompts_json
+     FROM predictions p JOIN samples s ON s.id = p.sample_id WHERE p.run_id = ? AND p.sample_id = ?`,
+  )
+  const write = db.prepare(
+    `UPDATE predictions SET mask_rle = @mask, score = @score, intersection = @i, union_px = @u, iou = @iou,
+       objects_json = @objects WHERE run_id = @run AND sample_id = @sample`,
+  )
+  opts.onProgress?.({ done: 0, total: ids.length })
+  let image = null as { hash: string; rgb: RgbImage } | null
+  for (const [k, sampleId] of ids.entries()) {
+    if (opts.signal?.aborted)
+      throw new ApiError(
+        'cancelled',
+        `segmentation of run '${run.name}' stopped after ${k} of ${ids.length} samples`,
+      )
+    const row = read.get(run.id, sampleId) as {
+      media_hash: string
+      width: number
+      height: number
+      gt_rle: string
+      ignore_rle: string | null
+      prompts_json: string
+    }
+    if (image?.hash !== row.media_hash)
+      image = { hash: row.media_hash, rgb: await loadRgb(project, row.media_hash) }
+    const r = await segmentObjects(
+      segmenter,
+      row.media_hash,
+      image.rgb,
+      parseStoredPrompts(row.prompts_json),
+      opts.signal,
+    )
+    const gt = fromCoco({ size: [row.height, row.width], counts: row.gt_rle })
+    const ignore = row.ignore_rle ? fromCoco({ size: [row.height, row.width], counts: row.ignore_rle }) : null
+    const c = maskCounts(r.mask, gt, ignore)
+    write.run({
+      run: run.id,
+      sample: sampleId,
+      mask: toCoco(r.mask).counts,
+      score: r.score,
+      i: c.intersection,
+      u: c.union,
+      iou: sampleIou(c.intersection, c.union),
+      objects: objectsToJson(scoreObjects(r.objects, gtPieces(gt), ignore)),
+    })
+    opts.onProgress?.({ done: k + 1, total: ids.length })
+  }
+  return { runId: run.id, segmented: ids.length, model: segmenter.info }
 }
 
 function openOutputRun(project: Project, from: RunRow, name: string, meta: SegmentedRunMeta): RunRow {

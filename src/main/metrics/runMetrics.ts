@@ -6,7 +6,7 @@
 import { aggregate, maskCounts, sampleIou, type IouConvention } from '../../shared/domain/metrics'
 import { fromCoco } from '../../shared/domain/rle'
 import type { Db } from '../store/project'
-import { getRun, getRunByName, listRuns, type RunRow } from '../store/runs'
+import { getRun, getRunByName, listRuns, notSegmentedSql, type RunRow } from '../store/runs'
 
 export interface SampleMetric {
   sampleId: number
@@ -16,6 +16,8 @@ export interface SampleMetric {
   union: number
   iou: number
   missing: boolean
+  /** Prompts but no mask: not segmented, so `iou` (0) is no score. */
+  notSegmented: boolean
 }
 
 export interface RunMetrics {
@@ -25,8 +27,10 @@ export interface RunMetrics {
   convention: IouConvention
   n: number
   missing: number
-  gIoU: number
-  cIoU: number
+  /** Predictions with prompts but no mask. While any remain, gIoU and cIoU are null: not 0. */
+  notSegmented: number
+  gIoU: number | null
+  cIoU: number | null
   samples: SampleMetric[]
 }
 
@@ -38,6 +42,7 @@ interface Row {
   height: number
   gt_area: number
   missing: number
+  not_segmented: number | null
   intersection: number | null
   union_px: number | null
   gt_rle: string | null
@@ -50,7 +55,7 @@ export function runMetrics(db: Db, run: RunRow | number, convention: IouConventi
   const rows = db
     .prepare(
       `SELECT s.id AS sample_id, s.image_id, s.ann_id, s.width, s.height, s.gt_area,
-              p.run_id IS NULL AS missing, p.intersection, p.union_px,
+              p.run_id IS NULL AS missing, ${notSegmentedSql('p')} AS not_segmented, p.intersection, p.union_px,
               CASE WHEN p.run_id IS NULL AND s.ignore_rle IS NOT NULL THEN s.gt_rle END AS gt_rle,
               CASE WHEN p.run_id IS NULL THEN s.ignore_rle END AS ignore_rle
        FROM samples s LEFT JOIN predictions p ON p.sample_id = s.id AND p.run_id = ?
@@ -80,9 +85,11 @@ export function runMetrics(db: Db, run: RunRow | number, convention: IouConventi
       union: u,
       iou: sampleIou(i, u, convention),
       missing: row.missing === 1,
+      notSegmented: row.not_segmented === 1,
     }
   })
   const agg = aggregate(samples, convention)
+  const notSegmented = samples.filter((s) => s.notSegmented).length
   return {
     runId: r.id,
     run: r.name,
@@ -90,8 +97,9 @@ export function runMetrics(db: Db, run: RunRow | number, convention: IouConventi
     convention,
     n: agg.n,
     missing: samples.filter((s) => s.missing).length,
-    gIoU: agg.gIoU,
-    cIoU: agg.cIoU,
+    notSegmented,
+    gIoU: notSegmented ? null : agg.gIoU,
+    cIoU: notSegmented ? null : agg.cIoU,
     samples,
   }
 }

@@ -8,6 +8,7 @@ import { sampleIou } from '../../shared/domain/metrics'
 import { TAG_SEPARATOR, requireRun } from '../analysis/results'
 import type { StoredObject } from '../store/edits'
 import type { Db } from '../store/project'
+import { notSegmentedSql } from '../store/runs'
 
 export interface ExportRow {
   sample_id: number
@@ -22,9 +23,11 @@ export interface ExportRow {
   object_size: string
   image_size: string
   missing: boolean
+  /** Prompts but no mask: no IoU (null, never 0) until the run is segmented. */
+  not_segmented: boolean
   intersection: number
   union: number
-  iou: number
+  iou: number | null
   bbox_iou: number | null
   score: number | null
   parse_error: string | null
@@ -65,6 +68,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'object_size',
     'image_size',
     'missing',
+    'not_segmented',
     'intersection',
     'union',
     'iou',
@@ -94,6 +98,7 @@ interface RawRow {
   height: number
   gt_area: number
   has_pred: number
+  not_segmented: number
   intersection: number | null
   union_px: number | null
   bbox_iou: number | null
@@ -138,7 +143,7 @@ export function* exportRows(
     throw new Error(`runs '${run.name}' and '${cmp.name}' are on different datasets`)
   const stmt = db.prepare(
     `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height, s.gt_area,
-            p.sample_id IS NOT NULL AS has_pred, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
+            p.sample_id IS NOT NULL AS has_pred, ${notSegmentedSql('p')} AS not_segmented, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
             p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle, p.objects_json,
             (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
               WHERE st.run_id = @run AND st.sample_id = s.id) AS tags,
@@ -184,9 +189,10 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     object_size: objectSizeBucket(r.gt_area, r.width, r.height),
     image_size: imageSizeBucket(r.width, r.height),
     missing: !has,
+    not_segmented: r.not_segmented === 1,
     intersection,
     union,
-    iou: sampleIou(intersection, union),
+    iou: r.not_segmented === 1 ? null : sampleIou(intersection, union),
     bbox_iou: r.bbox_iou,
     score: r.score,
     parse_error: r.parse_error,
@@ -216,7 +222,7 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     row.compare_intersection = bi
     row.compare_union = bu
     row.compare_iou = sampleIou(bi, bu)
-    row.iou_delta = row.compare_iou - row.iou
+    if (row.iou != null) row.iou_delta = row.compare_iou - row.iou
   }
   return row
 }

@@ -64,6 +64,23 @@ export function deleteRun(db: Db, id: number): void {
   db.prepare('DELETE FROM runs WHERE id = ?').run(id)
 }
 
+/**
+ * SQL over a predictions row aliased `alias`: it holds prompts but no mask (e.g. a raw model output parsed
+ * into boxes and points that nobody has segmented yet). Its stored I = 0 is not a score: such a prediction
+ * is "not segmented" and shows no IoU until it is segmented.
+ */
+export function notSegmentedSql(alias: string): string {
+  return `(${alias}.mask_rle IS NULL AND ${alias}.prompts_json IS NOT NULL AND ${alias}.prompts_json <> '[]')`
+}
+
+/** How many predictions of a run are not segmented (see notSegmentedSql). */
+export function countNotSegmented(db: Db, runId: number): number {
+  return db
+    .prepare(`SELECT COUNT(*) FROM predictions p WHERE p.run_id = ? AND ${notSegmentedSql('p')}`)
+    .pluck()
+    .get(runId) as number
+}
+
 export interface NewPrediction {
   runId: number
   sampleId: number

@@ -88,6 +88,8 @@ export const sampleRowSchema = z.object({
   compareIou: z.number().nullable(),
   deltaIou: z.number().nullable(),
   missing: z.boolean(),
+  /** The prediction holds prompts but no mask: not segmented yet; `iou` is then null, not 0. */
+  notSegmented: z.boolean(),
   parseError: z.boolean(),
   edited: z.boolean(),
   hasNote: z.boolean(),

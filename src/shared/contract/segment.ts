@@ -133,6 +133,21 @@ export const segmentMethods = {
       .strict(),
     output: z.object({ jobId: z.string() }),
   }),
+  segmentRun: defineMethod({
+    description:
+      'Segments a run whose predictions hold prompts but no masks ("not segmented") as a background job with ' +
+      'progress and cancel (cancelJob): in place by default (each finished sample is saved at once, so starting ' +
+      'again continues), or into a new segmented run when outRun is given (as startSegmentRun with the run prompts).',
+    input: z
+      .object({
+        runId: z.number().int(),
+        /** Defaults to the selected model. */
+        modelId: z.string().optional(),
+        outRun: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: z.object({ jobId: z.string(), samples: z.number().int() }),
+  }),
   precomputeRun: defineMethod({
     description:
       'Computes and caches the image embeddings of every image of a run in the background, so the first prompt ' +

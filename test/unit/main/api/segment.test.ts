@@ -426,3 +426,76 @@ function getMediaHash(sampleId: number): string {
     }
   ).media_hash
 }
+
+describe('a run holding prompts but no masks', () => {
+  it('is "not segmented" everywhere (no IoU 0), and segmentRun segments it in place as a job', async () => {
+    // The fixture's run is parsed raw output: prompts for four samples, none for the unparseable one.
+    const f = await createSegmentProject('raw-run')
+    const c = createApiContext(f.project)
+    const done: Job[] = []
+    c.onEvent((e) => e.type === 'job' && done.push(e.job))
+    const d = createDispatcher(c)
+    const get = async <T>(m: string, input: unknown): Promise<T> => {
+      const r = await d(m, input)
+      if (!r.ok) throw new Error(r.error.message)
+      return r.value as T
+    }
+    try {
+      const info = await get<{ runs: { id: number; notSegmented: number }[] }>('getProjectInfo', {})
+      expect(info.runs.find((r) => r.id === f.runId)!.notSegmented).toBe(4)
+      const page = await get<{ rows: { id: number; iou: number | null; notSegmented: boolean }[] }>(
+        'listSamples',
+        {
+          runId: f.runId,
+        },
+      )
+      const unparseable = f.samples[3].id
+      for (const row of page.rows) {
+        if (row.id === unparseable) expect([row.notSegmented, row.iou]).toEqual([false, 0])
+        else expect([row.notSegmented, row.iou]).toEqual([true, null])
+      }
+      // An IoU filter does not treat them as 0.
+      const low = await get<{ total: number }>('listSamples', { runId: f.runId, filter: { iouMax: 0.5 } })
+      expect(low.total).toBe(1)
+      const before = await get<{ gIoU: number | null; notSegmented: number }>('getRunMetrics', {
+        runId: f.runId,
+      })
+      expect(before).toMatchObject({ gIoU: null, cIoU: null, notSegmented: 4 })
+
+      const { jobId, samples } = await get<{ jobId: string; samples: number }>('segmentRun', {
+        runId: f.runId,
+        modelId: 'grabcut-baseline',
+      })
+      expect(samples).toBe(4)
+      for (let i = 0; i < 600 && !done.some((j) => j.id === jobId && j.status !== 'running'); i++)
+        await new Promise((r) => setTimeout(r, 50))
+      expect(done.filter((j) => j.id === jobId).at(-1)).toMatchObject({ status: 'done', done: 4, total: 4 })
+      const after = await get<{
+        gIoU: number | null
+        notSegmented: number
+        samples: { sampleId: number; iou: number }[]
+      }>('getRunMetrics', { runId: f.runId })
+      expect(after.notSegmented).toBe(0)
+      // Each segmented sample now scores its mask against the GT, counted densely here.
+      const stored = f.project.db
+        .prepare('SELECT sample_id, mask_rle FROM predictions WHERE run_id = ? AND mask_rle IS NOT NULL')
+        .all(f.runId) as { sample_id: number; mask_rle: string }[]
+      expect(stored).toHaveLength(4)
+      let sum = 0
+      for (const s of f.samples) {
+        const row = stored.find((x) => x.sample_id === s.id)
+        const { width: W, height: H } = s.scene.image
+        const cnt = row
+          ? denseCounts({ size: [H, W], counts: row.mask_rle }, s.scene.object)
+          : { intersection: 0, union: s.scene.object.reduce((a, b) => a + b, 0) }
+        const iou = cnt.intersection / cnt.union
+        expect(after.samples.find((x) => x.sampleId === s.id)!.iou).toBeCloseTo(iou, 12)
+        sum += iou
+      }
+      expect(after.gIoU).toBeCloseTo(sum / 5, 12)
+    } finally {
+      await c.dispose()
+      f.project.close()
+    }
+  })
+})
