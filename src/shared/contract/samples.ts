@@ -199,13 +199,23 @@ export const samplesMethods = {
   }),
   getThumbnails: defineMethod({
     description:
-      'Thumbnails (image with the prediction filled and the GT outlined) as media hashes for api.mediaUrl; generated once, then cached.',
+      'Thumbnails (image with the prediction filled and the GT outlined) as media hashes for api.mediaUrl; generated once, then cached. ' +
+      'Where the current state of a sample is a prompt edit, the thumbnail shows the edit (regenerated after each edit, undo or redo).',
     input: z
       .object({
         runId: z.number().int().nullable().optional(),
         sampleIds: z.array(z.number().int()).max(200),
       })
       .strict(),
-    output: z.object({ items: z.array(z.object({ sampleId: z.number().int(), hash: z.string() })) }),
+    output: z.object({
+      items: z.array(
+        z.object({
+          sampleId: z.number().int(),
+          hash: z.string(),
+          /** The thumbnail shows the sample's current prompt edit, not the run's own prediction (badge). */
+          edited: z.boolean(),
+        }),
+      ),
+    }),
   }),
 }
