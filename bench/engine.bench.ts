@@ -7,6 +7,8 @@
  * 2. End-to-end decoder call (segment() on a cached image, tiny model, through the worker) p50/p95,
  *    against a bare ONNX Runtime decoder run on the main thread.
  * 3. Embedding cache hit ratio while browsing a sequence of samples, against no cache.
+ * 4. 20 sample switches in 2 s, each warming the new sample's embedding: encoder runs actually executed,
+ *    against the same burst without cancelling superseded encodes.
  */
 import { mkdtempSync, rmSync } from 'node:fs'
 import os, { tmpdir } from 'node:os'
@@ -17,6 +19,8 @@ import { FLAVOURS } from '../src/main/engine/onnx/flavours'
 import type { InstalledModel } from '../src/main/engine/onnx/manifest'
 import { decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from '../src/main/engine/onnx/pipeline'
 import { createOnnxSegmenter } from '../src/main/engine/onnx/segmenter'
+import { prepareEmbedding } from '../src/main/engine/prepare'
+import { LatestWinsScheduler } from '../src/main/engine/scheduler'
 import type { WireFeeds } from '../src/main/engine/onnx/sessionProtocol'
 import type { ObjectPrompt, RgbImage } from '../src/main/engine/types'
 import { writeTinyModel } from '../test/fixtures/onnxModels'
@@ -207,7 +211,68 @@ async function main(): Promise<void> {
   console.log(
     `   hit ratio ${((st.cache.memoryHits + st.cache.diskHits) / lookups).toFixed(2)} (memory ${st.cache.memoryHits}, disk ${st.cache.diskHits}, misses ${st.cache.misses}); encoder runs ${st.encoderRuns} vs ${visits.length} without a cache`,
   )
+
+  // 4. Quick sample switching: 20 switches in 2 s, each warming the new sample's embedding as the
+  // prepareSample handler does (latest-wins key 'prepare', prepareEmbedding), on an encoder
+  // slowed by extra matrix products so that switches arrive while it runs, as with a real ViT encoder.
+  const slowDir = join(root, 'slow')
+  const sf = writeTinyModel(slowDir, 'sam-slow')
+  const slowModel: InstalledModel = {
+    ...model,
+    id: 'tiny-slow',
+    encoderPath: join(slowDir, sf.encoder),
+    decoderPath: join(slowDir, sf.decoder),
+  }
+  const switching = async (cancel: boolean) => {
+    const slow = await createOnnxSegmenter(slowModel, { provider: 'cpu' })
+    const t = performance.now()
+    await slow.embed('probe', () => small)
+    const encodeMs = performance.now() - t
+    const before = slow.stats().workerEncoderRuns
+    const sched = new LatestWinsScheduler()
+    const calls: Promise<unknown>[] = []
+    const start = performance.now()
+    for (let i = 0; i < 20; i++) {
+      calls.push(
+        sched
+          // Before: every switch started its encode at once and an abandoned one stayed queued.
+          .run('prepare', (signal): Promise<unknown> =>
+            cancel
+              ? prepareEmbedding(slow, `s${i}`, () => small, signal)
+              : raceAbort(
+                  slow.embed(`s${i}`, () => small),
+                  signal,
+                ),
+          )
+          .catch(() => undefined),
+      )
+      await new Promise((r) => setTimeout(r, 100))
+    }
+    await Promise.all(calls)
+    const lastReady = performance.now() - start
+    // A decoder run queued behind everything: once it answers, every earlier encode has run or been dropped.
+    await slow.segment('s19', small, prompt(0))
+    const runs = slow.stats().workerEncoderRuns - before
+    await slow.dispose()
+    return { runs, encodeMs, lastReady }
+  }
+  const withCancel = await switching(true)
+  const without = await switching(false)
+  console.log('4. 20 sample switches in 2 s, each warming its embedding (slow tiny encoder):')
+  console.log(
+    `   encoder runs ${withCancel.runs} (one encode ${withCancel.encodeMs.toFixed(0)} ms; last sample ready after ${withCancel.lastReady.toFixed(0)} ms)` +
+      ` vs ${without.runs} without cancelling superseded encodes (last ready after ${without.lastReady.toFixed(0)} ms); target: at most 2`,
+  )
   rmSync(root, { recursive: true, force: true })
+}
+
+function raceAbort<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  return Promise.race([
+    p,
+    new Promise<T>((_, reject) =>
+      signal.addEventListener('abort', () => reject(signal.reason), { once: true }),
+    ),
+  ])
 }
 
 main().catch((e: unknown) => {

@@ -34,7 +34,7 @@ describe('AnalysisView', () => {
   it('shows the headline gIoU of the selected run as `reseg metrics` computes it', async () => {
     const runs = listRuns(served.project.db)
     const shown = Number(await page.locator('[data-metric="gIoU"]').first().textContent())
-    const candidates = runs.map((r) => Number(runMetrics(served.project.db, r.id).gIoU.toFixed(4)))
+    const candidates = runs.map((r) => Number(runMetrics(served.project.db, r.id).gIoU?.toFixed(4)))
     expect(candidates).toContain(shown)
   })
 
@@ -42,7 +42,7 @@ describe('AnalysisView', () => {
     const gIoU = Number(await page.locator('[data-metric="gIoU"]').first().textContent())
     const m = listRuns(served.project.db)
       .map((r) => runMetrics(served.project.db, r.id))
-      .find((x) => Number(x.gIoU.toFixed(4)) === gIoU)!
+      .find((x) => Number(x.gIoU?.toFixed(4)) === gIoU)!
     // Expected per-bin counts straight from the metrics: bin = floor(IoU × 10), IoU 1 in the last bin.
     const bins = Array(10).fill(0)
     for (const s of m.samples) bins[Math.min(9, Math.floor(s.iou * 10))]++

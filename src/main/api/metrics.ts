@@ -19,6 +19,7 @@ export const metricsHandlers: HandlersFor<typeof metricsMethods> = {
       convention: m.convention,
       n: m.n,
       missing: m.missing,
+      notSegmented: m.notSegmented,
       gIoU: m.gIoU,
       cIoU: m.cIoU,
       samples: m.samples,

@@ -3,13 +3,16 @@ import path from 'node:path'
 import type { projectMethods } from '../../shared/contract/project'
 import { listDatasets } from '../store/datasets'
 import { schemaVersion } from '../store/project'
+import { notSegmentedSql } from '../store/runs'
 import type { HandlersFor } from './types'
 
 export const projectHandlers: HandlersFor<typeof projectMethods> = {
   getProjectInfo: (_input, { project }) => {
     const runs = project.db
       .prepare(
-        `SELECT r.*, (SELECT COUNT(*) FROM predictions p WHERE p.run_id = r.id) AS n FROM runs r ORDER BY r.id`,
+        `SELECT r.*, (SELECT COUNT(*) FROM predictions p WHERE p.run_id = r.id) AS n,
+           (SELECT COUNT(*) FROM predictions p WHERE p.run_id = r.id AND ${notSegmentedSql('p')}) AS unseg
+         FROM runs r ORDER BY r.id`,
       )
       .all() as {
       id: number
@@ -19,6 +22,7 @@ export const projectHandlers: HandlersFor<typeof projectMethods> = {
       model: string | null
       parent_run_id: number | null
       n: number
+      unseg: number
       created_at: string
     }[]
     return {
@@ -40,6 +44,7 @@ export const projectHandlers: HandlersFor<typeof projectMethods> = {
         model: r.model,
         parentRunId: r.parent_run_id,
         predictions: r.n,
+        notSegmented: r.unseg,
         createdAt: r.created_at,
       })),
     }

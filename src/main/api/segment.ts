@@ -3,14 +3,18 @@ import { ApiError } from '../../shared/contract/define'
 import type { segmentMethods } from '../../shared/contract/segment'
 import { maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
-import { segmentObjects, segmentRun } from '../engine/batch'
-import { precomputeEmbeddings, type EmbeddingSource } from '../engine/cache/precompute'
-import type { RgbImage, Segmenter } from '../engine/types'
+import { gtPieces } from '../../shared/domain/objectMatching'
+import { scoreObjects } from '../engine/batch'
+import { segmentRun, segmentRunInPlace } from '../engine/batch'
+import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
+import { precomputeEmbeddings } from '../engine/cache/precompute'
+import { isEmbeddingSource, prepareEmbedding } from '../engine/prepare'
+import type { RgbImage } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
 import { recomputeProposal } from '../suggest/proposals'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
-import { getRun, getRunByName } from '../store/runs'
+import { countNotSegmented, getRun, getRunByName } from '../store/runs'
 import { getSample } from '../store/samples'
 import type { HandlersFor } from './types'
 
@@ -37,7 +41,7 @@ function imageOf(project: Project, hash: string): Promise<RgbImage> {
 }
 
 export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
-  segmentSample: async ({ runId, sampleId, prompts, modelId }, { project, engine }) => {
+  segmentSample: async ({ runId, sampleId, prompts, objectIds, refine, modelId }, { project, engine }) => {
     const { db } = project
     const sample = getSample(db, sampleId)
     if (!sample) throw new ApiError('not_found', `no sample with id ${sampleId} in this project`)
@@ -46,10 +50,10 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     if (run.dataset_id !== sample.dataset_id) {
       throw new ApiError('bad_request', `sample ${sampleId} is not in the dataset of run '${run.name}'`)
     }
-    return engine.interactive.run(`${runId}:${sampleId}`, async (signal) => {
+    const sampleKey = `${runId}:${sampleId}`
+    return engine.interactive.run(sampleKey, async (signal) => {
       const segmenter = await engine.getSegmenter(modelId)
-      let mask = emptyRle(sample.height, sample.width)
-      let score = 0
+      let seg: SampleSegmentation = { objects: [], union: emptyRle(sample.height, sample.width), score: 0 }
       if (prompts.length > 0) {
         const image = await imageOf(project, sample.media_hash)
         if (image.width !== sample.width || image.height !== sample.height) {
@@ -58,7 +62,15 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
             `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
           )
         }
-        ;({ mask, score } = await segmentObjects(segmenter, sample.media_hash, image, prompts, signal))
+        seg = await segmentSampleObjects(engine.objects, segmenter, {
+          sampleKey,
+          imageKey: sample.media_hash,
+          image,
+          prompts,
+          ids: objectIds,
+          refine,
+          signal,
+        })
       }
       // A stale result must not enter the edit history either.
       if (signal.aborted) throw new ApiError('cancelled', 'superseded by a newer segmentation request')
@@ -66,21 +78,58 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       const ignore = sample.ignore_rle
         ? fromCoco({ size: [sample.height, sample.width], counts: sample.ignore_rle })
         : null
+      const mask = seg.union
       const { intersection, union } = maskCounts(mask, gt, ignore)
       const iou = sampleIou(intersection, union)
+      const objects = scoreObjects(seg.objects, gtPieces(gt), ignore)
+      const refined = refine && segmenter.refines === true
       const editId = recordPromptEdit(db, {
         runId,
         sampleId,
         prompts,
         model: segmenter.info.id,
         mask,
-        score,
+        score: seg.score,
         intersection,
         union,
         iou,
+        refine: segmenter.refines ? refine : null,
+        objects: objects.map(({ decoded: _decoded, ...o }) => o),
       })
       recomputeProposal(db, runId, sampleId) // the edit is the suggested tag's evidence now
-      return { mask: toCoco(mask), score, intersection, union, iou, model: segmenter.info, editId }
+      return {
+        mask: toCoco(mask),
+        score: seg.score,
+        intersection,
+        union,
+        iou,
+        model: segmenter.info,
+        editId,
+        refine: refined,
+        objects,
+      }
+    })
+  },
+
+  prepareSample: async ({ runId, sampleId, modelId }, { project, engine }) => {
+    const sample = getSample(project.db, sampleId)
+    if (!sample) throw new ApiError('not_found', `no sample with id ${sampleId} in this project`)
+    if (!getRun(project.db, runId)) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    // One key for every sample: only the sample now on screen is worth an encoder run.
+    return engine.interactive.run('prepare', async (signal) => {
+      const segmenter = await engine.getSegmenter(modelId)
+      try {
+        const r = await prepareEmbedding(
+          segmenter,
+          sample.media_hash,
+          () => imageOf(project, sample.media_hash),
+          signal,
+        )
+        return { modelId: segmenter.info.id, ...r }
+      } catch (err) {
+        if (signal.aborted) throw new ApiError('cancelled', 'superseded by a newer sample')
+        throw err
+      }
     })
   },
 
@@ -135,6 +184,45 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     return { jobId }
   },
 
+  segmentRun: async ({ runId, modelId, outRun }, { project, engine, jobs }) => {
+    const run = getRun(project.db, runId)
+    if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
+    await engine.ready
+    const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
+    if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
+    const pending = countNotSegmented(project.db, runId)
+    if (outRun) {
+      const existing = getRunByName(project.db, outRun)
+      if (existing && existing.kind !== 'segmented')
+        throw new ApiError(
+          'conflict',
+          `run '${outRun}' already exists and is not a segmented run; pick another name`,
+        )
+      const jobId = jobs.start(`Segment '${run.name}' → '${outRun}' (${model.label})`, async (ctl) => {
+        const r = await segmentRun(project, engine, {
+          fromRun: runId,
+          modelId: model.id,
+          prompts: 'run',
+          outRun,
+          signal: ctl.signal,
+          onProgress: (p) => ctl.progress(p.done, p.total),
+        })
+        return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
+      })
+      return { jobId, samples: pending }
+    }
+    const jobId = jobs.start(`Segment '${run.name}' in place (${model.label})`, async (ctl) => {
+      const r = await segmentRunInPlace(project, engine, {
+        runId,
+        modelId: model.id,
+        signal: ctl.signal,
+        onProgress: (p) => ctl.progress(p.done, p.total),
+      })
+      return `${r.segmented} samples segmented with ${r.model.label}`
+    })
+    return { jobId, samples: pending }
+  },
+
   precomputeRun: async ({ runId, modelId }, { project, engine, jobs }) => {
     const run = getRun(project.db, runId)
     if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
@@ -168,9 +256,4 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
     )
     return { jobId, images: images.length }
   },
-}
-
-function isEmbeddingSource(s: Segmenter): s is Segmenter & EmbeddingSource {
-  const c = s as Partial<EmbeddingSource>
-  return typeof c.hasEmbedding === 'function' && typeof c.embed === 'function'
 }

@@ -113,6 +113,7 @@ export function metricsJson(runs: RunMetrics[]) {
       run: r.run,
       n: r.n,
       missing: r.missing,
+      not_segmented: r.notSegmented,
       gIoU: r.gIoU,
       cIoU: r.cIoU,
       gt: r.gt.gt,
@@ -123,7 +124,7 @@ export function metricsJson(runs: RunMetrics[]) {
         ann_id: s.annId,
         intersection: s.intersection,
         union: s.union,
-        iou: s.iou,
+        iou: s.notSegmented ? null : s.iou,
       })),
     })),
   }
@@ -132,7 +133,10 @@ export function metricsJson(runs: RunMetrics[]) {
 function metricsTable(runs: RunMetrics[], convention: IouConvention): string {
   if (runs.length === 0) return 'no runs in this project\n'
   const header = ['run', 'n', 'missing', 'gIoU', 'cIoU']
-  const rows = runs.map((r) => [r.run, String(r.n), String(r.missing), r.gIoU.toFixed(4), r.cIoU.toFixed(4)])
+  // A run whose predictions hold prompts but no masks has no score yet: say so instead of printing 0.
+  const score = (r: RunMetrics, v: number | null) =>
+    v == null ? `not segmented (${r.notSegmented})` : v.toFixed(4)
+  const rows = runs.map((r) => [r.run, String(r.n), String(r.missing), score(r, r.gIoU), score(r, r.cIoU)])
   const widths = header.map((h, c) => Math.max(h.length, ...rows.map((row) => row[c].length)))
   const fmt = (row: string[]) =>
     row.map((v, c) => (c === 0 ? v.padEnd(widths[c]) : v.padStart(widths[c]))).join('  ')

@@ -9,10 +9,22 @@ import type { PromptSource } from '../../shared/contract/segment'
 import { aggregate, maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { oraclePrompts } from '../../shared/domain/oraclePrompts'
 import type { ObjectPrompt } from '../../shared/domain/prompts'
-import { decodeRowMajor, emptyRle, encodeRowMajor, fromCoco, type Rle } from '../../shared/domain/rle'
+import type { ObjectResult } from '../../shared/contract/samples'
+import { gtPieces, matchObjects } from '../../shared/domain/objectMatching'
+import { emptyRle, fromCoco, toCoco, type Rle } from '../../shared/domain/rle'
+import { objectsToJson } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
-import { createRun, getRun, getRunByName, upsertPrediction, type RunRow } from '../store/runs'
+import {
+  createRun,
+  getRun,
+  getRunByName,
+  notSegmentedSql,
+  upsertPrediction,
+  type RunRow,
+} from '../store/runs'
+import { unionOf } from './objects'
+import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
 
@@ -25,11 +37,9 @@ export async function segmentObjects(
   image: RgbImage,
   prompts: readonly ObjectPrompt[],
   signal?: AbortSignal,
-): Promise<{ mask: Rle; score: number }> {
+): Promise<{ mask: Rle; score: number; objects: { mask: Rle; score: number }[] }> {
   const { width: w, height: h } = image
-  if (prompts.length === 0) return { mask: emptyRle(h, w), score: 0 }
-  const masks: Rle[] = []
-  let scoreSum = 0
+  const objects: { mask: Rle; score: number }[] = []
   for (const p of prompts) {
     const r = await segmenter.segment(imageKey, image, p, signal)
     if (r.mask.h !== h || r.mask.w !== w) {
@@ -37,16 +47,45 @@ export async function segmentObjects(
         `${segmenter.info.id} returned a ${r.mask.h}x${r.mask.w} mask for a ${h}x${w} image (h x w)`,
       )
     }
-    masks.push(r.mask)
-    scoreSum += r.score
+    objects.push({ mask: r.mask, score: r.score })
   }
-  if (masks.length === 1) return { mask: masks[0], score: scoreSum }
-  const acc = new Uint8Array(h * w)
-  for (const m of masks) {
-    const d = decodeRowMajor(m)
-    for (let i = 0; i < d.length; i++) acc[i] |= d[i]
+  return {
+    mask: unionOf(
+      objects.map((o) => o.mask),
+      h,
+      w,
+    ),
+    score: meanOf(objects.map((o) => o.score)),
+    objects,
   }
-  return { mask: encodeRowMajor(acc, h, w), score: scoreSum / masks.length }
+}
+
+function meanOf(xs: readonly number[]): number {
+  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0
+}
+
+/**
+ * Per-object results: each object's mask scored against the GT piece it matches one-to-one on mask IoU
+ * (see shared/domain/objectMatching). `pieces` are the GT's objects, else its connected components.
+ */
+export function scoreObjects<T extends { mask: Rle; score: number; id?: string; refined?: boolean }>(
+  objects: readonly T[],
+  pieces: readonly Rle[],
+  ignore: Rle | null,
+): (Omit<T, 'mask'> & ObjectResult)[] {
+  const matches = matchObjects(
+    objects.map((o) => o.mask),
+    pieces,
+    ignore,
+  )
+  return objects.map((o, i) => ({
+    ...o,
+    id: o.id ?? String(i),
+    mask: toCoco(o.mask),
+    score: o.score,
+    refined: o.refined ?? false,
+    ...matches[i],
+  }))
 }
 
 /** Stored prompts use `box: null` for "no box"; the engine wants it absent. */
@@ -105,6 +144,7 @@ export interface SegmentedRunMeta {
 
 interface SourceRow {
   sample_id: number
+  query: string
   image_id: string
   ann_id: string
   media_hash: string
@@ -147,6 +187,12 @@ export async function segmentRun(
     .prepare('SELECT COUNT(*) FROM predictions WHERE run_id = ? AND prompts_json IS NOT NULL')
     .pluck()
     .get(from.id) as number
+  if (mode === 'text' && !isTextSegmenter(segmenter)) {
+    throw new ApiError(
+      'bad_request',
+      `--prompts text needs a text-prompt model (SAM 3); ${model.label} takes boxes and points`,
+    )
+  }
   if (mode === 'run' && ids.length > 0 && withPrompts === 0) {
     throw new ApiError(
       'bad_request',
@@ -155,7 +201,7 @@ export async function segmentRun(
     )
   }
   const readRow = db.prepare(
-    `SELECT s.id AS sample_id, s.image_id, s.ann_id, s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle,
+    `SELECT s.id AS sample_id, s.query, s.image_id, s.ann_id, s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle,
             p.prompts_json, p.raw_output, p.reasoning, p.answer, p.parse_error, p.bbox_iou
      FROM predictions p JOIN samples s ON s.id = p.sample_id
      WHERE p.run_id = ? AND p.sample_id = ?`,
@@ -197,10 +243,18 @@ export async function segmentRun(
     const row = readRow.get(from.id, sampleId) as SourceRow
     const gt = fromCoco({ size: [row.height, row.width], counts: row.gt_rle })
     const ignore = row.ignore_rle ? fromCoco({ size: [row.height, row.width], counts: row.ignore_rle }) : null
-    const prompts = mode === 'run' ? parseStoredPrompts(row.prompts_json) : oraclePrompts(gt, mode)
-    let result: { mask: Rle; score: number }
-    if (prompts.length === 0) {
-      result = { mask: emptyRle(row.height, row.width), score: 0 }
+    let prompts =
+      mode === 'run' ? parseStoredPrompts(row.prompts_json) : mode === 'text' ? [] : oraclePrompts(gt, mode)
+    let result: { mask: Rle; score: number; objects: { mask: Rle; score: number }[] }
+    if (mode === 'text' && isTextSegmenter(segmenter)) {
+      const rgb = await imageOf(row.media_hash)
+      const r = await segmenter.segmentText(row.media_hash, rgb, row.query, opts.signal)
+      // The detections' boxes become the stored prompts, so a SAM model can re-segment or refine them.
+      prompts = r.objects.map((o) => ({ box: o.box, points: [] }))
+      result = { mask: r.union, score: meanOf(r.objects.map((o) => o.score)), objects: r.objects }
+      if (r.objects.length === 0) empty++
+    } else if (prompts.length === 0) {
+      result = { mask: emptyRle(row.height, row.width), score: 0, objects: [] }
       empty++
     } else {
       const rgb = await imageOf(row.media_hash)
@@ -240,6 +294,7 @@ export async function segmentRun(
       intersection: counts.intersection,
       union: counts.union,
       iou: sampleIou(counts.intersection, counts.union),
+      objectsJson: objectsToJson(scoreObjects(result.objects, gtPieces(gt), ignore)),
     })
     segmented++
     opts.onProgress?.({ done: resumed + segmented, total, resumed })
@@ -264,6 +319,82 @@ export async function segmentRun(
     gIoU: agg.gIoU,
     cIoU: agg.cIoU,
   }
+}
+
+/**
+ * Segments, in place, every prediction of a run that holds prompts but no mask (a run imported from raw
+ * model outputs): mask, I, U, IoU and per-object results are written into the same rows, one sample per
+ * statement, so a cancelled or crashed job keeps what it finished and the next call does the rest.
+ */
+export async function segmentRunInPlace(
+  project: Project,
+  engine: Engine,
+  opts: {
+    runId: number
+    modelId?: string
+    signal?: AbortSignal
+    onProgress?: (p: { done: number; total: number }) => void
+  },
+): Promise<{ runId: number; segmented: number; model: ModelInfo }> {
+  const { db } = project
+  const run = getRun(db, opts.runId)
+  if (!run) throw new ApiError('not_found', `no run with id ${opts.runId} in ${project.dir}`)
+  const segmenter = await engine.getSegmenter(opts.modelId ?? engine.selectedModelId)
+  const ids = db
+    .prepare(
+      `SELECT p.sample_id FROM predictions p WHERE p.run_id = ? AND ${notSegmentedSql('p')} ORDER BY p.sample_id`,
+    )
+    .pluck()
+    .all(run.id) as number[]
+  const read = db.prepare(
+    `SELECT s.media_hash, s.width, s.height, s.gt_rle, s.ignore_rle, p.prompts_json
+     FROM predictions p JOIN samples s ON s.id = p.sample_id WHERE p.run_id = ? AND p.sample_id = ?`,
+  )
+  const write = db.prepare(
+    `UPDATE predictions SET mask_rle = @mask, score = @score, intersection = @i, union_px = @u, iou = @iou,
+       objects_json = @objects WHERE run_id = @run AND sample_id = @sample`,
+  )
+  opts.onProgress?.({ done: 0, total: ids.length })
+  let image = null as { hash: string; rgb: RgbImage } | null
+  for (const [k, sampleId] of ids.entries()) {
+    if (opts.signal?.aborted)
+      throw new ApiError(
+        'cancelled',
+        `segmentation of run '${run.name}' stopped after ${k} of ${ids.length} samples`,
+      )
+    const row = read.get(run.id, sampleId) as {
+      media_hash: string
+      width: number
+      height: number
+      gt_rle: string
+      ignore_rle: string | null
+      prompts_json: string
+    }
+    if (image?.hash !== row.media_hash)
+      image = { hash: row.media_hash, rgb: await loadRgb(project, row.media_hash) }
+    const r = await segmentObjects(
+      segmenter,
+      row.media_hash,
+      image.rgb,
+      parseStoredPrompts(row.prompts_json),
+      opts.signal,
+    )
+    const gt = fromCoco({ size: [row.height, row.width], counts: row.gt_rle })
+    const ignore = row.ignore_rle ? fromCoco({ size: [row.height, row.width], counts: row.ignore_rle }) : null
+    const c = maskCounts(r.mask, gt, ignore)
+    write.run({
+      run: run.id,
+      sample: sampleId,
+      mask: toCoco(r.mask).counts,
+      score: r.score,
+      i: c.intersection,
+      u: c.union,
+      iou: sampleIou(c.intersection, c.union),
+      objects: objectsToJson(scoreObjects(r.objects, gtPieces(gt), ignore)),
+    })
+    opts.onProgress?.({ done: k + 1, total: ids.length })
+  }
+  return { runId: run.id, segmented: ids.length, model: segmenter.info }
 }
 
 function openOutputRun(project: Project, from: RunRow, name: string, meta: SegmentedRunMeta): RunRow {

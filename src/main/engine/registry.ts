@@ -12,6 +12,7 @@ import path from 'node:path'
 import { ApiError } from '../../shared/contract/define'
 import { createGrabCutSegmenter, GRABCUT_INFO } from './grabcut'
 import { listOnnxModels, type InstalledModel } from './onnx/manifest'
+import { ObjectStateCache } from './objects'
 import { LatestWinsScheduler } from './scheduler'
 import type { ModelInfo, Segmenter } from './types'
 
@@ -59,6 +60,8 @@ export interface Engine {
   /** Lists the models again (after `reseg models add`); keeps live segmenters of models still present. */
   refresh(): Promise<void>
   readonly interactive: LatestWinsScheduler
+  /** Per-object decode state of interactive edits (refinement logits, unchanged objects' masks). */
+  readonly objects: ObjectStateCache
   dispose(): Promise<void>
 }
 
@@ -74,6 +77,7 @@ export function createEngine(opts: EngineOptions = {}): Engine {
   // A live segmenter's own info wins over the listed one: it names the provider it actually got.
   const resolvedInfo = new Map<string, ModelInfo>()
   const interactive = new LatestWinsScheduler()
+  const objects = new ObjectStateCache()
 
   const scan = () => {
     const found: { info: ModelInfo; source: ModelSource | null }[] = [{ info: GRABCUT_INFO, source: null }]
@@ -173,6 +177,7 @@ export function createEngine(opts: EngineOptions = {}): Engine {
       scan()
     },
     interactive,
+    objects,
     async dispose() {
       interactive.cancelAll()
       const all = [...live.values()]
@@ -230,6 +235,10 @@ export function onnxModelSource(opts: { projectDir?: string; provider?: string }
     async create(id) {
       const model = installed.get(id)
       if (!model) throw new ApiError('not_found', `ONNX model '${id}' is not installed`)
+      if (model.family === 'sam3') {
+        const { createSam3Segmenter } = await import('./sam3/segmenter')
+        return createSam3Segmenter(model, { provider: validRequest() })
+      }
       const onnx = await import('./onnx/index')
       return onnx.createOnnxSegmenter(model, { provider: validRequest(), cacheDir })
     },

@@ -18,13 +18,23 @@ export interface SegmentResult {
   mask: Rle
   /** The model's own quality estimate (SAM's predicted IoU); baselines report 0. */
   score: number
+  /**
+   * The chosen mask's low-resolution logits (model space, row-major, 256x256 for 1024 px models): fed
+   * back as the next step's `maskInput`. Only models whose decoder takes a mask input return them.
+   */
+  lowRes?: Float32Array
+}
+
+export interface SegmentOptions {
+  /** The previous step's `lowRes` of the same object (SAM's iterative refinement); ignored by the baseline. */
+  maskInput?: Float32Array
 }
 
 export interface ModelInfo {
   id: string
   /** Shown wherever the model's masks appear; a baseline says so in its label. */
   label: string
-  family: 'sam' | 'sam2' | 'hf-sam' | 'hf-sam2' | 'grabcut'
+  family: 'sam' | 'sam2' | 'hf-sam' | 'hf-sam2' | 'sam3' | 'grabcut'
   isBaseline: boolean
   /** Execution provider actually in use, e.g. 'cpu', 'cuda', or 'wasm' for the baseline. */
   provider: string
@@ -41,6 +51,9 @@ export interface Segmenter {
     image: RgbImage,
     prompt: ObjectPrompt,
     signal?: AbortSignal,
+    options?: SegmentOptions,
   ): Promise<SegmentResult>
+  /** Whether `maskInput` is used (a decoder with `mask_input`); false for the baseline. */
+  readonly refines?: boolean
   dispose(): Promise<void>
 }

@@ -8,7 +8,7 @@ import { fromCoco } from '../../shared/domain/rle'
 import type { GtWhich } from '../../shared/contract/gt'
 import { correctedMasks, flaggedSampleIds } from '../store/groundTruth'
 import type { Db } from '../store/project'
-import { getRun, getRunByName, listRuns, type RunRow } from '../store/runs'
+import { getRun, getRunByName, listRuns, notSegmentedSql, type RunRow } from '../store/runs'
 
 /** Which ground truth the numbers use, and whether flagged samples are left out. */
 export interface GtOptions {
@@ -39,6 +39,8 @@ export interface SampleMetric {
   union: number
   iou: number
   missing: boolean
+  /** Prompts but no mask: not segmented, so `iou` (0) is no score. */
+  notSegmented: boolean
 }
 
 export interface RunMetrics {
@@ -48,8 +50,10 @@ export interface RunMetrics {
   convention: IouConvention
   n: number
   missing: number
-  gIoU: number
-  cIoU: number
+  /** Predictions with prompts but no mask. While any remain, gIoU and cIoU are null: not 0. */
+  notSegmented: number
+  gIoU: number | null
+  cIoU: number | null
   samples: SampleMetric[]
   gt: GtUsage
 }
@@ -63,6 +67,7 @@ interface Row {
   gt_area: number
   missing: number
   has_mask: number
+  not_segmented: number | null
   intersection: number | null
   union_px: number | null
   gt_rle: string | null
@@ -85,7 +90,7 @@ export function runMetrics(
   const rows = db
     .prepare(
       `SELECT s.id AS sample_id, s.image_id, s.ann_id, s.width, s.height, s.gt_area,
-              p.run_id IS NULL AS missing, p.mask_rle IS NOT NULL AS has_mask, p.intersection, p.union_px,
+              p.run_id IS NULL AS missing, p.mask_rle IS NOT NULL AS has_mask, ${notSegmentedSql('p')} AS not_segmented, p.intersection, p.union_px,
               CASE WHEN p.run_id IS NULL AND s.ignore_rle IS NOT NULL THEN s.gt_rle END AS gt_rle,
               CASE WHEN p.run_id IS NULL THEN s.ignore_rle END AS ignore_rle
        FROM samples s LEFT JOIN predictions p ON p.sample_id = s.id AND p.run_id = ?
@@ -126,10 +131,12 @@ export function runMetrics(
         union: u,
         iou: sampleIou(i, u, convention),
         missing: row.missing === 1,
+        notSegmented: row.not_segmented === 1,
       },
     ]
   })
   const agg = aggregate(samples, convention)
+  const notSegmented = samples.filter((s) => s.notSegmented).length
   return {
     runId: r.id,
     run: r.name,
@@ -137,8 +144,9 @@ export function runMetrics(
     convention,
     n: agg.n,
     missing: samples.filter((s) => s.missing).length,
-    gIoU: agg.gIoU,
-    cIoU: agg.cIoU,
+    notSegmented,
+    gIoU: notSegmented ? null : agg.gIoU,
+    cIoU: notSegmented ? null : agg.cIoU,
     samples,
     gt: gtUsage(r.name, gtOpts, applied, notApplicable, rows.length - samples.length),
   }

@@ -8,7 +8,9 @@ import { sampleIou } from '../../shared/domain/metrics'
 import { TAG_SEPARATOR, requireRun } from '../analysis/results'
 import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
 import { correctedMasks } from '../store/groundTruth'
+import type { StoredObject } from '../store/edits'
 import type { Db } from '../store/project'
+import { notSegmentedSql } from '../store/runs'
 
 export interface ExportRow {
   sample_id: number
@@ -25,9 +27,11 @@ export interface ExportRow {
   object_size: string
   image_size: string
   missing: boolean
+  /** Prompts but no mask: no IoU (null, never 0) until the run is segmented. */
+  not_segmented: boolean
   intersection: number
   union: number
-  iou: number
+  iou: number | null
   bbox_iou: number | null
   score: number | null
   parse_error: string | null
@@ -41,6 +45,11 @@ export interface ExportRow {
   answer: string | null
   raw_output: string | null
   mask_rle: string | null
+  /**
+   * Multi-object answers: per object (prompt order) its id, the GT piece it matched one-to-one on mask
+   * IoU and its IoU against that piece; null where only the union mask is stored (imported runs).
+   */
+  objects: { id: string; gt_index: number | null; iou: number }[] | null
   compare_missing?: boolean
   compare_iou?: number
   compare_intersection?: number
@@ -64,6 +73,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'object_size',
     'image_size',
     'missing',
+    'not_segmented',
     'intersection',
     'union',
     'iou',
@@ -75,6 +85,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'stage_label',
     'oracle_iou',
     'pred_box_iou',
+    'objects',
   ]
   if (withCompare)
     cols.push('compare_missing', 'compare_intersection', 'compare_union', 'compare_iou', 'iou_delta')
@@ -92,6 +103,7 @@ interface RawRow {
   height: number
   gt_area: number
   has_pred: number
+  not_segmented: number
   intersection: number | null
   union_px: number | null
   bbox_iou: number | null
@@ -102,6 +114,7 @@ interface RawRow {
   answer: string | null
   raw_output: string | null
   mask_rle: string | null
+  objects_json: string | null
   tags: string | null
   note: string | null
   stage_label: string | null
@@ -150,8 +163,8 @@ export function* exportRows(
     `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height,
             COALESCE(CASE WHEN @corrected = 1 THEN (SELECT r.mask_area FROM gt_revisions r
               WHERE r.sample_id = s.id AND r.revised = 1) END, s.gt_area) AS gt_area,
-            p.sample_id IS NOT NULL AS has_pred, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
-            p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle,
+            p.sample_id IS NOT NULL AS has_pred, ${notSegmentedSql('p')} AS not_segmented, p.intersection, p.union_px, p.bbox_iou, p.score, p.parse_error,
+            p.prompts_json, p.reasoning, p.answer, p.raw_output, p.mask_rle, p.objects_json,
             (SELECT group_concat(t.name, char(31)) FROM sample_tags st JOIN tags t ON t.id = st.tag_id
               WHERE st.run_id = @run AND st.sample_id = s.id) AS tags,
             (SELECT text FROM notes n WHERE n.run_id = @run AND n.sample_id = s.id) AS note,
@@ -187,7 +200,7 @@ export function* exportRows(
         row.compare_intersection = b.i
         row.compare_union = b.u
         row.compare_iou = sampleIou(b.i, b.u)
-        row.iou_delta = row.compare_iou - row.iou
+        if (row.iou != null) row.iou_delta = row.compare_iou - row.iou
       }
       return [row]
     })
@@ -214,9 +227,10 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     object_size: objectSizeBucket(r.gt_area, r.width, r.height),
     image_size: imageSizeBucket(r.width, r.height),
     missing: !has,
+    not_segmented: r.not_segmented === 1,
     intersection,
     union,
-    iou: sampleIou(intersection, union),
+    iou: r.not_segmented === 1 ? null : sampleIou(intersection, union),
     bbox_iou: r.bbox_iou,
     score: r.score,
     parse_error: r.parse_error,
@@ -230,6 +244,13 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     answer: r.answer,
     raw_output: r.raw_output,
     mask_rle: r.mask_rle,
+    objects: r.objects_json
+      ? (JSON.parse(r.objects_json) as StoredObject[]).map((o) => ({
+          id: o.id,
+          gt_index: o.gtIndex,
+          iou: o.iou,
+        }))
+      : null,
   }
   if (withCompare) {
     const bHas = r.b_has === 1
@@ -239,7 +260,7 @@ function toRow(r: RawRow, withCompare: boolean): ExportRow {
     row.compare_intersection = bi
     row.compare_union = bu
     row.compare_iou = sampleIou(bi, bu)
-    row.iou_delta = row.compare_iou - row.iou
+    if (row.iou != null) row.iou_delta = row.compare_iou - row.iou
   }
   return row
 }

@@ -14,6 +14,7 @@ import type { ObjectPrompt } from '../../shared/domain/prompts'
 import { getEditState } from './edits'
 import { getNoteText } from './notes'
 import type { Db } from './project'
+import { notSegmentedSql } from './runs'
 import { sampleTagIds } from './tags'
 
 export interface BrowseQuery {
@@ -100,11 +101,15 @@ function buildQuery(db: Db, q: BrowseQuery): { sql: string; params: Record<strin
   // Without a comparison run every c.* term is NULL; skipping that join saves an index probe per sample.
   const compareJoin =
     q.compareRunId != null ? 'LEFT JOIN predictions c ON c.run_id = @cmp AND c.sample_id = s.id' : ''
+  // A not-segmented prediction has no IoU: it neither passes IoU filters nor sorts as 0.
+  const iouOf = (a: 'p' | 'c') => `(CASE WHEN ${notSegmentedSql(a)} THEN NULL ELSE ${a}.iou END)`
+  const ious = (text: string) =>
+    text.replace(/\bc\.iou\b/g, compareJoin ? iouOf('c') : 'NULL').replace(/\bp\.iou\b(?! END)/g, iouOf('p'))
   const sql = `SELECT s.id FROM samples s
     LEFT JOIN predictions p ON p.run_id = @run AND p.sample_id = s.id
     ${compareJoin}
-    WHERE ${where.join(' AND ').replace(/\bc\.iou\b/g, compareJoin ? 'c.iou' : 'NULL')}
-    ORDER BY ${order.replace(/\bc\.iou\b/g, compareJoin ? 'c.iou' : 'NULL')}`
+    WHERE ${ious(where.join(' AND '))}
+    ORDER BY ${ious(order)}`
   return { sql, params }
 }
 
@@ -150,6 +155,7 @@ interface RowRecord {
   gt_area: number
   iou: number | null
   has_pred: number
+  not_segmented: number
   parse_error: number
   compare_iou: number | null
   edited: number
@@ -167,7 +173,9 @@ export function sampleRows(
   const recs = db
     .prepare(
       `SELECT s.id, s.image_id, s.ann_id, s.query, s.width, s.height, s.gt_area,
-         p.iou, p.sample_id IS NOT NULL AS has_pred, p.parse_error IS NOT NULL AS parse_error, c.iou AS compare_iou,
+         p.iou, p.sample_id IS NOT NULL AS has_pred, ${notSegmentedSql('p')} AS not_segmented,
+         p.parse_error IS NOT NULL AS parse_error,
+         CASE WHEN ${notSegmentedSql('c')} THEN NULL ELSE c.iou END AS compare_iou,
          EXISTS (SELECT 1 FROM prompt_edits e WHERE e.run_id = @run AND e.sample_id = s.id) AS edited,
          EXISTS (SELECT 1 FROM notes n WHERE n.run_id = @run AND n.sample_id = s.id) AS has_note
        FROM samples s
@@ -203,10 +211,11 @@ export function sampleRows(
       width: r.width,
       height: r.height,
       gtArea: r.gt_area,
-      iou: r.iou,
+      iou: r.not_segmented ? null : r.iou,
       compareIou: r.compare_iou,
-      deltaIou: r.iou != null && r.compare_iou != null ? r.iou - r.compare_iou : null,
+      deltaIou: !r.not_segmented && r.iou != null && r.compare_iou != null ? r.iou - r.compare_iou : null,
       missing: runId != null && !r.has_pred,
+      notSegmented: !!r.not_segmented,
       parseError: !!r.parse_error,
       edited: !!r.edited,
       hasNote: !!r.has_note,

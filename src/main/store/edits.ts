@@ -4,7 +4,7 @@
  * and redo restore exactly the mask that was shown, and survive a reload. Edits inserted by anyone (the
  * segmentation engine inserts them directly) are pushed onto the stack on the next read.
  */
-import type { PromptEdit } from '../../shared/contract/samples'
+import type { ObjectResult, PromptEdit } from '../../shared/contract/samples'
 import type { ObjectPrompt } from '../../shared/domain/prompts'
 import { toCoco, type Rle } from '../../shared/domain/rle'
 import type { Db } from './project'
@@ -31,7 +31,21 @@ interface EditRecord {
   intersection: number | null
   union_px: number | null
   iou: number | null
+  refine: number | null
+  objects_json: string | null
   created_at: string
+}
+
+/** An object as stored in `objects_json` (the mask's size is the sample's). */
+export type StoredObject = Omit<ObjectResult, 'mask'> & { counts: string }
+
+export function objectsToJson(objects: readonly ObjectResult[]): string {
+  return JSON.stringify(objects.map(({ mask, ...o }) => ({ ...o, counts: mask.counts })))
+}
+
+export function objectsFromJson(json: string | null, size: [number, number]): ObjectResult[] | null {
+  if (json == null) return null
+  return (JSON.parse(json) as StoredObject[]).map(({ counts, ...o }) => ({ ...o, mask: { size, counts } }))
 }
 
 export function recordPromptEdit(
@@ -46,14 +60,18 @@ export function recordPromptEdit(
     intersection?: number | null
     union?: number | null
     iou?: number | null
+    /** SAM refinement on/off for this edit (null: not applicable / unknown). */
+    refine?: boolean | null
+    objects?: readonly ObjectResult[] | null
   },
 ): number {
   // The edit and the undo stack that shows it change together, or not at all.
   return db.transaction(() => {
     const r = db
       .prepare(
-        `INSERT INTO prompt_edits (run_id, sample_id, prompts_json, model, mask_rle, score, intersection, union_px, iou)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO prompt_edits (run_id, sample_id, prompts_json, model, mask_rle, score, intersection, union_px, iou,
+           refine, objects_json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         e.runId,
@@ -65,6 +83,8 @@ export function recordPromptEdit(
         e.intersection ?? null,
         e.union ?? null,
         e.iou ?? null,
+        e.refine == null ? null : e.refine ? 1 : 0,
+        e.objects ? objectsToJson(e.objects) : null,
       )
     const id = Number(r.lastInsertRowid)
     loadCursor(db, e.runId, e.sampleId)
@@ -116,6 +136,8 @@ function toEdit(r: EditRecord, size: [number, number]): PromptEdit {
     intersection: r.intersection,
     union: r.union_px,
     iou: r.iou,
+    refine: r.refine == null ? null : r.refine === 1,
+    objects: objectsFromJson(r.objects_json, size),
     createdAt: r.created_at,
   }
 }
@@ -202,9 +224,9 @@ export function saveRunVariant(
     })
     db.prepare(
       `INSERT INTO predictions (run_id, sample_id, raw_output, reasoning, answer, parse_error, prompts_json, mask_rle,
-         score, intersection, union_px, iou, bbox_iou)
+         score, intersection, union_px, iou, bbox_iou, objects_json)
        SELECT ?, sample_id, raw_output, reasoning, answer, parse_error, prompts_json, mask_rle, score, intersection,
-         union_px, iou, bbox_iou FROM predictions WHERE run_id = ?`,
+         union_px, iou, bbox_iou, objects_json FROM predictions WHERE run_id = ?`,
     ).run(newId, runId)
     const sampleIds = db
       .prepare('SELECT DISTINCT sample_id FROM prompt_edits WHERE run_id = ?')
@@ -217,11 +239,12 @@ export function saveRunVariant(
       if (editId == null) continue
       const e = db.prepare('SELECT * FROM prompt_edits WHERE id = ?').get(editId) as EditRecord
       db.prepare(
-        `INSERT INTO predictions (run_id, sample_id, prompts_json, mask_rle, score, intersection, union_px, iou)
-         VALUES (@run, @sample, @prompts, @mask, @score, @i, @u, @iou)
+        `INSERT INTO predictions (run_id, sample_id, prompts_json, mask_rle, score, intersection, union_px, iou,
+           objects_json)
+         VALUES (@run, @sample, @prompts, @mask, @score, @i, @u, @iou, @objects)
          ON CONFLICT (run_id, sample_id) DO UPDATE SET prompts_json = excluded.prompts_json,
            mask_rle = excluded.mask_rle, score = excluded.score, intersection = excluded.intersection,
-           union_px = excluded.union_px, iou = excluded.iou`,
+           union_px = excluded.union_px, iou = excluded.iou, objects_json = excluded.objects_json`,
       ).run({
         run: newId,
         sample: sampleId,
@@ -231,6 +254,7 @@ export function saveRunVariant(
         i: e.intersection ?? 0,
         u: e.union_px ?? 0,
         iou: e.iou ?? 0,
+        objects: e.objects_json,
       })
       edited++
     }

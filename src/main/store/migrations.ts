@@ -481,4 +481,20 @@ export const migrations: Migration[] = [
       CREATE INDEX notes_history_sample ON notes_history(sample_id, run_id, id);
     `,
   },
+  {
+    version: 10,
+    name: 'object-level edits and predictions, refinement flag, thumbnail source',
+    sql: `
+      -- Whether an interactive edit fed the previous low-resolution logits back as SAM's mask_input
+      -- (1 on, 0 off; NULL for edits made before this was recorded).
+      ALTER TABLE prompt_edits ADD COLUMN refine INTEGER;
+      -- Per-object results of an edit or a prediction, a JSON list in prompt order:
+      -- [{"id", "mask" (COCO counts), "score", "refined", "gtIndex", "intersection", "union", "iou"}].
+      ALTER TABLE prompt_edits ADD COLUMN objects_json TEXT;
+      ALTER TABLE predictions ADD COLUMN objects_json TEXT;
+      -- What a thumbnail's overlay shows ('' the run's own prediction, 'edit:<id>' a prompt edit), so a
+      -- newer edit makes the cached thumbnail stale.
+      ALTER TABLE thumbnails ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ]

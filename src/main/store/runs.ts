@@ -64,6 +64,23 @@ export function deleteRun(db: Db, id: number): void {
   db.prepare('DELETE FROM runs WHERE id = ?').run(id)
 }
 
+/**
+ * SQL over a predictions row aliased `alias`: it holds prompts but no mask (e.g. a raw model output parsed
+ * into boxes and points that nobody has segmented yet). Its stored I = 0 is not a score: such a prediction
+ * is "not segmented" and shows no IoU until it is segmented.
+ */
+export function notSegmentedSql(alias: string): string {
+  return `(${alias}.mask_rle IS NULL AND ${alias}.prompts_json IS NOT NULL AND ${alias}.prompts_json <> '[]')`
+}
+
+/** How many predictions of a run are not segmented (see notSegmentedSql). */
+export function countNotSegmented(db: Db, runId: number): number {
+  return db
+    .prepare(`SELECT COUNT(*) FROM predictions p WHERE p.run_id = ? AND ${notSegmentedSql('p')}`)
+    .pluck()
+    .get(runId) as number
+}
+
 export interface NewPrediction {
   runId: number
   sampleId: number
@@ -78,14 +95,16 @@ export interface NewPrediction {
   union: number
   iou: number
   bboxIou?: number | null
+  /** Per-object results as stored by store/edits `objectsToJson` (multi-object answers). */
+  objectsJson?: string | null
 }
 
 export function upsertPrediction(db: Db, p: NewPrediction): void {
   db.prepare(
     `INSERT OR REPLACE INTO predictions
        (run_id, sample_id, raw_output, reasoning, answer, parse_error, prompts_json, mask_rle, score,
-        intersection, union_px, iou, bbox_iou)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        intersection, union_px, iou, bbox_iou, objects_json)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   ).run(
     p.runId,
     p.sampleId,
@@ -100,5 +119,6 @@ export function upsertPrediction(db: Db, p: NewPrediction): void {
     p.union,
     p.iou,
     p.bboxIou ?? null,
+    p.objectsJson ?? null,
   )
 }

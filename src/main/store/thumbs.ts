@@ -1,10 +1,11 @@
 /**
  * Grid thumbnails: the image shrunk to fit THUMB_SIZE with the run's predicted mask filled and the GT
- * outlined, generated once per (sample, run) with sharp and kept as content-addressed media (so hosts
- * serve them like any image). Masks are sampled nearest-neighbour at thumbnail resolution.
+ * outlined, generated once per (sample, run, shown edit) with sharp and kept as content-addressed media
+ * (so hosts serve them like any image); a sample whose current state is a prompt edit shows the edit. Masks are sampled nearest-neighbour at thumbnail resolution.
  */
 import sharp from 'sharp'
 import { decodeRowMajor, fromCoco } from '../../shared/domain/rle'
+import { getEditState } from './edits'
 import { mediaPath, putMedia } from './media'
 import type { Project } from './project'
 
@@ -86,21 +87,47 @@ async function renderThumb(project: Project, s: Source): Promise<string> {
   return putMedia(project, png, { ext: 'png', width: tw, height: th })
 }
 
+/**
+ * What a sample's thumbnail shows for a run: the prompt edit now current (undo/redo aware) when there is
+ * one — key 'edit:<id>' and its mask — else the run's own prediction (key '').
+ */
+function overlaySource(
+  project: Project,
+  runId: number | null,
+  sampleId: number,
+): { key: string; mask?: string | null } {
+  if (runId == null) return { key: '' }
+  const hasEdits = project.db
+    .prepare('SELECT 1 FROM prompt_edits WHERE run_id = ? AND sample_id = ? LIMIT 1')
+    .get(runId, sampleId)
+  if (!hasEdits) return { key: '' }
+  const cur = getEditState(project.db, runId, sampleId).current
+  return cur ? { key: `edit:${cur.id}`, mask: cur.mask?.counts ?? null } : { key: '' }
+}
+
 export async function getThumbnails(
   project: Project,
   runId: number | null,
   sampleIds: number[],
-): Promise<{ sampleId: number; hash: string }[]> {
+): Promise<{ sampleId: number; hash: string; edited: boolean }[]> {
   const db = project.db
+  const wanted = new Map(sampleIds.map((id) => [id, overlaySource(project, runId, id)]))
   const have = new Map(
     (
       db
         .prepare(
-          `SELECT sample_id, media_hash FROM thumbnails
+          `SELECT sample_id, media_hash, source_key FROM thumbnails
            WHERE IFNULL(run_id, 0) = ? AND sample_id IN (SELECT value FROM json_each(?))`,
         )
-        .all(runId ?? 0, JSON.stringify(sampleIds)) as { sample_id: number; media_hash: string }[]
-    ).map((r) => [r.sample_id, r.media_hash]),
+        .all(runId ?? 0, JSON.stringify(sampleIds)) as {
+        sample_id: number
+        media_hash: string
+        source_key: string
+      }[]
+    )
+      // A thumbnail made before the latest edit (or before an undo) is stale.
+      .filter((r) => wanted.get(r.sample_id)?.key === r.source_key)
+      .map((r) => [r.sample_id, r.media_hash]),
   )
   const missing = sampleIds.filter((id) => !have.has(id))
   if (missing.length > 0) {
@@ -113,14 +140,17 @@ export async function getThumbnails(
       )
       .all(runId ?? -1, JSON.stringify(missing)) as Source[]
     const insert = db.prepare(
-      'INSERT OR REPLACE INTO thumbnails (sample_id, run_id, media_hash) VALUES (?, ?, ?)',
+      'INSERT OR REPLACE INTO thumbnails (sample_id, run_id, media_hash, source_key) VALUES (?, ?, ?, ?)',
     )
     for (const s of sources) {
-      const hash = await renderThumb(project, s)
+      const src = wanted.get(s.id) ?? { key: '' }
+      const hash = await renderThumb(project, src.key ? { ...s, mask_rle: src.mask ?? null } : s)
       // A run still being filled (a resumable segment or reason job) gains this sample's prediction later.
-      if (runId == null || s.has_pred) insert.run(s.id, runId, hash)
+      if (runId == null || s.has_pred || src.key) insert.run(s.id, runId, hash, src.key)
       have.set(s.id, hash)
     }
   }
-  return sampleIds.filter((id) => have.has(id)).map((id) => ({ sampleId: id, hash: have.get(id) as string }))
+  return sampleIds
+    .filter((id) => have.has(id))
+    .map((id) => ({ sampleId: id, hash: have.get(id) as string, edited: (wanted.get(id)?.key ?? '') !== '' }))
 }

@@ -89,4 +89,43 @@ export const methodAccess: Record<MethodName, AccessClass> = {
   // lab
   getSampleHistory: 'read',
   whoAmI: 'read',
+  // ground truth: editing, flagging and undoing GT is an annotator's work
+  getGroundTruth: 'read',
+  listGtCommands: 'read',
+  listGtChanges: 'read',
+  analyzeGtChanges: 'read',
+  applyGtEdit: 'annotate',
+  undoGtEdit: 'annotate',
+  redoGtEdit: 'annotate',
+  resetGtToOriginal: 'annotate',
+  setGtRevisionInfo: 'annotate',
+  flagSample: 'annotate',
+  unflagSample: 'annotate',
+  // authoring new samples (images, queries) is annotation too; exporting a dataset is a job
+  listDatasetImages: 'read',
+  addImages: 'annotate',
+  addSampleQuery: 'annotate',
+  deleteAuthoredSample: 'annotate',
+  exportDataset: 'admin',
+  // suggested tags: proposals are computed on open (a cache, like thumbnails); confirming one is annotation,
+  // the thresholds are project configuration
+  openTagProposals: 'read',
+  listTagProposals: 'read',
+  getReviewQueue: 'read',
+  getReviewSummary: 'read',
+  getSuggestThresholds: 'read',
+  reviewTagProposal: 'annotate',
+  undoTagReview: 'annotate',
+  setSuggestThresholds: 'admin',
+  // GRPO rollouts: sampling is a job
+  getRolloutGroup: 'read',
+  analyzeRollouts: 'read',
+  rolloutFilterSamples: 'read',
+  startRollouts: 'admin',
+  // project health: the check with --fix removes files
+  getProjectHealth: 'read',
+  checkProject: 'admin',
+  // segmentation: warming the shown sample's embedding is a read; segmenting a whole run is a job
+  prepareSample: 'read',
+  segmentRun: 'admin',
 }

@@ -14,6 +14,8 @@ export const sampleMetricSchema = z.object({
   iou: z.number(),
   /** The run has no prediction for this sample; it is scored as an empty mask. */
   missing: z.boolean(),
+  /** The prediction holds prompts but no mask (not segmented): its I/U/IoU are no score. */
+  notSegmented: z.boolean(),
 })
 export type SampleMetricDto = z.infer<typeof sampleMetricSchema>
 
@@ -23,8 +25,10 @@ export const runMetricsSchema = z.object({
   convention: iouConventionSchema,
   n: z.number().int(),
   missing: z.number().int(),
-  gIoU: z.number(),
-  cIoU: z.number(),
+  /** Predictions holding prompts but no mask; while any remain the run is "not segmented" and gIoU/cIoU are null. */
+  notSegmented: z.number().int(),
+  gIoU: z.number().nullable(),
+  cIoU: z.number().nullable(),
   samples: z.array(sampleMetricSchema),
   /** Which ground truth was used (original by default) and how. */
   gt: gtUsageSchema,

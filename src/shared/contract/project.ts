@@ -11,6 +11,8 @@ export const runSummarySchema = z.object({
   model: z.string().nullable(),
   parentRunId: z.number().int().nullable(),
   predictions: z.number().int(),
+  /** Predictions holding prompts but no mask: not segmented yet (no IoU until segmentRun). */
+  notSegmented: z.number().int(),
   createdAt: z.string(),
 })
 export type RunSummary = z.infer<typeof runSummarySchema>

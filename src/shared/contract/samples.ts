@@ -88,6 +88,8 @@ export const sampleRowSchema = z.object({
   compareIou: z.number().nullable(),
   deltaIou: z.number().nullable(),
   missing: z.boolean(),
+  /** The prediction holds prompts but no mask: not segmented yet; `iou` is then null, not 0. */
+  notSegmented: z.boolean(),
   parseError: z.boolean(),
   edited: z.boolean(),
   hasNote: z.boolean(),
@@ -111,6 +113,22 @@ export const predictionSchema = z.object({
 })
 export type Prediction = z.infer<typeof predictionSchema>
 
+/** One object of a multi-object answer: its own mask and its IoU against the GT piece it matched. */
+export const objectResultSchema = z.object({
+  /** The caller's object id (stable across deletions), else the object's position as text. */
+  id: z.string(),
+  mask: cocoRleSchema,
+  score: z.number(),
+  /** SAM's iterative refinement: the previous step's logits of this object were sent as mask_input. */
+  refined: z.boolean(),
+  /** Index of the GT piece matched one-to-one on mask IoU (GT objects, else its connected components). */
+  gtIndex: z.number().int().nullable(),
+  intersection: z.number().int(),
+  union: z.number().int(),
+  iou: z.number(),
+})
+export type ObjectResult = z.infer<typeof objectResultSchema>
+
 export const promptEditSchema = z.object({
   id: z.number().int(),
   prompts: z.array(objectPromptSchema),
@@ -120,6 +138,10 @@ export const promptEditSchema = z.object({
   intersection: z.number().nullable(),
   union: z.number().nullable(),
   iou: z.number().nullable(),
+  /** Whether refinement (mask_input from the previous step) was on; null for edits recorded before. */
+  refine: z.boolean().nullable().optional(),
+  /** Per-object masks and IoU; null for edits recorded before objects were kept. */
+  objects: z.array(objectResultSchema).nullable().optional(),
   createdAt: z.string(),
 })
 export type PromptEdit = z.infer<typeof promptEditSchema>
@@ -177,13 +199,23 @@ export const samplesMethods = {
   }),
   getThumbnails: defineMethod({
     description:
-      'Thumbnails (image with the prediction filled and the GT outlined) as media hashes for api.mediaUrl; generated once, then cached.',
+      'Thumbnails (image with the prediction filled and the GT outlined) as media hashes for api.mediaUrl; generated once, then cached. ' +
+      'Where the current state of a sample is a prompt edit, the thumbnail shows the edit (regenerated after each edit, undo or redo).',
     input: z
       .object({
         runId: z.number().int().nullable().optional(),
         sampleIds: z.array(z.number().int()).max(200),
       })
       .strict(),
-    output: z.object({ items: z.array(z.object({ sampleId: z.number().int(), hash: z.string() })) }),
+    output: z.object({
+      items: z.array(
+        z.object({
+          sampleId: z.number().int(),
+          hash: z.string(),
+          /** The thumbnail shows the sample's current prompt edit, not the run's own prediction (badge). */
+          edited: z.boolean(),
+        }),
+      ),
+    }),
   }),
 }

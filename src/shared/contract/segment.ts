@@ -5,13 +5,13 @@
  */
 import { z } from 'zod'
 import { defineMethod } from './define'
-import { cocoRleSchema, objectPromptSchema } from './samples'
+import { cocoRleSchema, objectPromptSchema, objectResultSchema } from './samples'
 
 export const modelInfoSchema = z.object({
   id: z.string(),
   /** Shown wherever the model's masks appear; a baseline says so in its label. */
   label: z.string(),
-  family: z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'grabcut']),
+  family: z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'sam3', 'grabcut']),
   isBaseline: z.boolean(),
   /** Execution provider in use: 'cpu', 'cuda', … or 'wasm' for the GrabCut baseline. */
   provider: z.string(),
@@ -26,7 +26,8 @@ export const engineStatusSchema = z.object({
 })
 export type EngineStatusDto = z.infer<typeof engineStatusSchema>
 
-export const promptSourceSchema = z.enum(['run', 'gt-box', 'gt-box+points'])
+/** 'text': each sample's query as a text prompt (SAM 3 models only): the no-reasoning-model baseline. */
+export const promptSourceSchema = z.enum(['run', 'gt-box', 'gt-box+points', 'text'])
 export type PromptSource = z.infer<typeof promptSourceSchema>
 
 export const segmentMethods = {
@@ -41,11 +42,30 @@ export const segmentMethods = {
         runId: z.number().int(),
         sampleId: z.number().int(),
         prompts: z.array(objectPromptSchema),
+        /**
+         * Stable ids of the objects, one per prompt (the object list's ids, so deleting an object does not
+         * hand its refinement state to the next one). Default: the positions "0", "1", …
+         */
+        objectIds: z.array(z.string().min(1).max(100)).optional(),
+        /**
+         * SAM's iterative refinement: a changed object is decoded with its previous low-resolution logits as
+         * mask_input (has_mask_input = 1). Recorded with the edit. Models without a mask input ignore it.
+         */
+        refine: z.boolean().default(true),
         /** Defaults to the selected model. */
         modelId: z.string().optional(),
       })
-      .strict(),
+      .strict()
+      .refine((v) => !v.objectIds || v.objectIds.length === v.prompts.length, {
+        message: 'objectIds must have one id per prompt',
+        path: ['objectIds'],
+      })
+      .refine((v) => !v.objectIds || new Set(v.objectIds).size === v.objectIds.length, {
+        message: 'objectIds must be distinct',
+        path: ['objectIds'],
+      }),
     output: z.object({
+      /** The union of the objects' masks: the sample's prediction. */
       mask: cocoRleSchema,
       /** Mean of the model's per-object quality estimates (0 for the baseline and for no prompts). */
       score: z.number(),
@@ -54,6 +74,26 @@ export const segmentMethods = {
       iou: z.number(),
       model: modelInfoSchema,
       editId: z.number().int(),
+      /** Whether refinement was applied for this edit (false when off or the model has no mask input). */
+      refine: z.boolean(),
+      /** Per object, in prompt order; `decoded` is false when its prompt was unchanged (mask from memory). */
+      objects: z.array(objectResultSchema.extend({ decoded: z.boolean() })),
+    }),
+  }),
+  prepareSample: defineMethod({
+    description:
+      'Warms the image embedding of the sample being shown so its first prompt edit costs only the decoder. ' +
+      'Latest-wins across all samples: switching samples quickly cancels the superseded encodes still waiting ' +
+      "(their calls fail with code 'cancelled'), so at most the running one and the newest are computed.",
+    input: z
+      .object({ runId: z.number().int(), sampleId: z.number().int(), modelId: z.string().optional() })
+      .strict(),
+    output: z.object({
+      modelId: z.string(),
+      /** False for models without embeddings (the GrabCut baseline): nothing to warm. */
+      embeds: z.boolean(),
+      /** The embedding was already cached (memory or disk) or being computed before this call. */
+      cached: z.boolean(),
     }),
   }),
   listModels: defineMethod({
@@ -92,6 +132,21 @@ export const segmentMethods = {
       })
       .strict(),
     output: z.object({ jobId: z.string() }),
+  }),
+  segmentRun: defineMethod({
+    description:
+      'Segments a run whose predictions hold prompts but no masks ("not segmented") as a background job with ' +
+      'progress and cancel (cancelJob): in place by default (each finished sample is saved at once, so starting ' +
+      'again continues), or into a new segmented run when outRun is given (as startSegmentRun with the run prompts).',
+    input: z
+      .object({
+        runId: z.number().int(),
+        /** Defaults to the selected model. */
+        modelId: z.string().optional(),
+        outRun: z.string().trim().min(1).max(200).optional(),
+      })
+      .strict(),
+    output: z.object({ jobId: z.string(), samples: z.number().int() }),
   }),
   precomputeRun: defineMethod({
     description:

@@ -46,10 +46,11 @@ export async function doctorReport(
       const target = models.find((m) => m.id === entry.id)!
       try {
         const notes: string[] = []
-        const seg = await createOnnxSegmenter(entry, {
-          provider: opts.provider ?? 'auto',
-          onNote: (n) => notes.push(n),
-        })
+        const load = { provider: opts.provider ?? 'auto', onNote: (n: string) => notes.push(n) }
+        const seg =
+          entry.family === 'sam3'
+            ? await (await import('../sam3/segmenter')).createSam3Segmenter(entry, load)
+            : await createOnnxSegmenter(entry, load)
         target.probe = { provider: seg.info.provider, notes }
         await seg.dispose()
       } catch (e) {

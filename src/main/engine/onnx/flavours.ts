@@ -15,7 +15,7 @@ export type ResizeMode = 'longest-side-pad' | 'stretch'
 
 export interface TensorSpec {
   name: string
-  type: 'float32' | 'int64'
+  type: 'float32' | 'int64' | 'bool' | 'uint8'
   /** Accepted ranks. */
   ranks: number[]
   optional?: boolean

@@ -12,11 +12,14 @@ import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { z } from 'zod'
 import { writeFileAtomic } from '../../files/atomicWrite'
-import { FLAVOURS, type Flavour } from './flavours'
+import { FLAVOURS } from './flavours'
 import type { PreprocessConfig } from './pipeline'
 
 const triple = z.tuple([z.number(), z.number(), z.number()])
 const flavourSchema = z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2'])
+/** Manifest models may also be SAM 3 (three files and a tokenizer; text prompts). */
+const familySchema = z.enum(['sam', 'sam2', 'hf-sam', 'hf-sam2', 'sam3'])
+export type ModelFamily = z.infer<typeof familySchema>
 const sessionFiles = z.object({
   file: z.string().min(1),
   inputs: z.array(z.string()),
@@ -36,9 +39,13 @@ export const manifestFileSchema = z.object({
 export const manifestModelSchema = z.object({
   id: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/),
   label: z.string().min(1),
-  family: flavourSchema,
+  family: familySchema,
   encoder: sessionFiles,
   decoder: sessionFiles,
+  /** SAM 3: the language (text) encoder. */
+  language: sessionFiles.optional(),
+  /** SAM 3: the CLIP tokenizer's files, shipped with the model. */
+  tokenizer: z.object({ file: z.string().min(1), config: z.string().min(1) }).optional(),
   inputSize: z.number().int().positive(),
   resize: z.enum(['longest-side-pad', 'stretch']),
   normalization: z.object({ scale: z.literal('0-255'), mean: triple, std: triple }),
@@ -48,7 +55,14 @@ export const manifestModelSchema = z.object({
   verified: z.string().min(1),
 })
 
-export const manifestSchema = z.object({ version: z.literal(1), models: z.array(manifestModelSchema) })
+export const manifestSchema = z.object({
+  version: z.literal(1),
+  models: z.array(
+    manifestModelSchema.refine((m) => m.family !== 'sam3' || (m.language && m.tokenizer), {
+      message: 'a sam3 model needs `language` and `tokenizer`',
+    }),
+  ),
+})
 
 export type ManifestModel = z.infer<typeof manifestModelSchema>
 export type ManifestFile = z.infer<typeof manifestFileSchema>
@@ -56,9 +70,13 @@ export type ManifestFile = z.infer<typeof manifestFileSchema>
 export interface InstalledModel {
   id: string
   label: string
-  family: Flavour
+  family: ModelFamily
   encoderPath: string
   decoderPath: string
+  /** SAM 3 only. */
+  languagePath?: string
+  tokenizerPath?: string
+  tokenizerConfigPath?: string
   preprocess: PreprocessConfig
   license?: string
   origin: 'manifest' | 'user'
@@ -157,7 +175,13 @@ export function listOnnxModels(): CatalogueEntry[] {
   const dir = modelsDir()
   const entries: CatalogueEntry[] = loadManifest().map((m) => {
     const base = join(dir, m.id)
-    const needed = new Set([m.encoder.file, m.decoder.file, ...m.files.map((f) => f.name)])
+    const needed = new Set([
+      m.encoder.file,
+      m.decoder.file,
+      ...(m.language ? [m.language.file] : []),
+      ...(m.tokenizer ? [m.tokenizer.file, m.tokenizer.config] : []),
+      ...m.files.map((f) => f.name),
+    ])
     const missing = [...needed].filter((f) => !isFile(join(base, f)))
     return {
       id: m.id,
@@ -165,6 +189,10 @@ export function listOnnxModels(): CatalogueEntry[] {
       family: m.family,
       encoderPath: join(base, m.encoder.file),
       decoderPath: join(base, m.decoder.file),
+      ...(m.language ? { languagePath: join(base, m.language.file) } : {}),
+      ...(m.tokenizer
+        ? { tokenizerPath: join(base, m.tokenizer.file), tokenizerConfigPath: join(base, m.tokenizer.config) }
+        : {}),
       preprocess: manifestPreprocess(m),
       license: m.license,
       origin: 'manifest',

@@ -96,12 +96,24 @@ export interface DecoderRequest {
   pointCount: number
 }
 
-/** Prompt tensors for one object; throws for prompts the export cannot express. */
+/** Whether the export's decoder takes a previous low-resolution mask (SAM and samexporter SAM 2 do). */
+export function acceptsMaskInput(flavour: Flavour, decoder: SessionMeta): boolean {
+  const names = new Set(decoder.inputs.map((t) => t.name))
+  return (flavour === 'sam' || flavour === 'sam2') && names.has('mask_input') && names.has('has_mask_input')
+}
+
+/**
+ * Prompt tensors for one object; throws for prompts the export cannot express. `maskInput` is the
+ * previous step's low-resolution logits of this object (row-major, (size/4)², SAM's `low_res_logits`
+ * of the chosen mask): sent as `mask_input` with `has_mask_input = 1`, as SamPredictor and the SAM web
+ * demo do for every click after the first.
+ */
 export function decoderFeeds(
   flavour: Flavour,
   prompt: ObjectPrompt,
   g: ModelGeometry,
   decoder: SessionMeta,
+  maskInput?: Float32Array,
 ): DecoderRequest {
   const coords: number[] = []
   const labels: number[] = []
@@ -122,11 +134,20 @@ export function decoderFeeds(
       labels.push(-1)
     }
     const n = labels.length
+    if (maskInput && maskInput.length !== lowRes * lowRes) {
+      throw new Error(`mask_input has ${maskInput.length} values, expected ${lowRes}x${lowRes}`)
+    }
     const feeds: WireFeeds = {
       point_coords: f32(Float32Array.from(coords), [1, n, 2]),
       point_labels: f32(Float32Array.from(labels), [1, n]),
-      mask_input: f32(new Float32Array(lowRes * lowRes), [1, 1, lowRes, lowRes]),
-      has_mask_input: f32(new Float32Array(1), [1]),
+      // A copy: the feed's buffer is transferred to the worker, the caller keeps its logits.
+      mask_input: f32(maskInput ? maskInput.slice() : new Float32Array(lowRes * lowRes), [
+        1,
+        1,
+        lowRes,
+        lowRes,
+      ]),
+      has_mask_input: f32(Float32Array.from([maskInput ? 1 : 0]), [1]),
     }
     if (names.has('orig_im_size')) feeds.orig_im_size = f32(Float32Array.from([g.height, g.width]), [2])
     const outs = new Set(decoder.outputs.map((t) => t.name))
@@ -169,6 +190,11 @@ export interface DecodedMask {
   score: number
   /** Index of the chosen candidate among the decoder's masks. */
   index: number
+  /**
+   * The chosen candidate's low-resolution logits in model space ((size/4)², row-major), the next
+   * step's `mask_input`; absent when the export returns only masks at the original size.
+   */
+  lowRes?: Float32Array
 }
 
 /** Multimask choice, upscaling and threshold: decoder outputs -> RLE at the original size + score. */
@@ -208,5 +234,10 @@ export function masksFromOutputs(
     throw new Error(`decoder returned ${k} scores for masks of shape [${dims.join(', ')}]`)
   const index = chooseMask(scores.data, pointCount, flavour === 'sam')
   const ops = maskOperators(w, h, g, space)
-  return { mask: logitsToRle(masks.data, index * h * w, ops), score: scores.data[index], index }
+  const lowResSide = g.modelSize / 4
+  const lowRes =
+    space === 'model' && h === lowResSide && w === lowResSide
+      ? masks.data.slice(index * h * w, (index + 1) * h * w)
+      : undefined
+  return { mask: logitsToRle(masks.data, index * h * w, ops), score: scores.data[index], index, lowRes }
 }

@@ -4,6 +4,7 @@
  * in `<models dir>/user-models.json`. Errors name the file and the missing or odd tensor.
  */
 import { readdirSync, statSync } from 'node:fs'
+import { isSam3Decoder } from '../sam3/signature'
 import { basename, join, resolve } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import {
@@ -15,7 +16,7 @@ import {
   type Flavour,
   type SessionMeta,
 } from './flavours'
-import { saveUserModel, type UserModel } from './manifest'
+import { modelsDir, saveUserModel, type UserModel } from './manifest'
 
 async function readMeta(path: string): Promise<SessionMeta> {
   let s: ort.InferenceSession
@@ -72,6 +73,13 @@ export async function inspectModelDir(
   const metas = new Map<string, SessionMeta>()
   for (const f of files) metas.set(f, await readMeta(f))
 
+  const sam3 = files.find((f) => isSam3Decoder(metas.get(f)!))
+  if (sam3) {
+    // SAM 3 needs its language encoder and tokenizer files too; it installs as the manifest's sam3 entry.
+    throw new Error(
+      `${basename(sam3)} is a SAM 3 decoder (samexporter export_sam3): copy the three .onnx files (with their .data files) and the CLIP tokenizer.json + tokenizer_config.json into ${join(modelsDir(), 'sam3-text')} instead (models/README.md, "SAM 3")`,
+    )
+  }
   const decoders = opts.decoder
     ? [resolve(root, opts.decoder)]
     : files.filter((f) => detectDecoderFlavour(metas.get(f)!))

@@ -6,10 +6,10 @@ import { existsSync } from 'node:fs'
 import { emptyRle } from '../../../shared/domain/rle'
 import { EmbeddingCache, type CacheStats, type Embedding } from '../cache/embeddingCache'
 import type { EmbeddingSource } from '../cache/precompute'
-import type { ModelInfo, ObjectPrompt, RgbImage, Segmenter, SegmentResult } from '../types'
+import type { ModelInfo, ObjectPrompt, RgbImage, Segmenter, SegmentOptions, SegmentResult } from '../types'
 import { assertSignature, embeddingNames, type Flavour, type SessionMeta } from './flavours'
 import { modelFingerprint, type InstalledModel } from './manifest'
-import { decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from './pipeline'
+import { acceptsMaskInput, decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from './pipeline'
 import { providerCandidates, type ProviderRequest } from './providers'
 import { abortError, MissingEmbeddingError, SessionClient } from './sessionClient'
 import type { WireFeeds } from './sessionProtocol'
@@ -25,7 +25,12 @@ export interface OnnxSegmenterOptions {
 }
 
 export interface OnnxSegmenterStats {
+  /** Encoder results received and cached. */
   encoderRuns: number
+  /** Encoder runs the worker executed, including ones whose caller had gone by the time they finished. */
+  workerEncoderRuns: number
+  /** The worker is executing a run now. */
+  workerBusy: boolean
   decoderRuns: number
   cache: CacheStats
 }
@@ -42,14 +47,24 @@ export class ModelFileMissingError extends Error {
   }
 }
 
+interface InflightEncode {
+  promise: Promise<Embedding>
+  controller: AbortController
+  /** Callers still waiting; when the last one gives up the encode is cancelled. */
+  waiters: number
+}
+
+/** A model of one of the point/box flavours (not SAM 3). */
+export type SamModel = InstalledModel & { family: Flavour }
+
 export class OnnxSegmenter implements Segmenter, EmbeddingSource {
   readonly info: ModelInfo
   private encoderRuns = 0
   private decoderRuns = 0
-  private inflight = new Map<string, Promise<Embedding>>()
+  private inflight = new Map<string, InflightEncode>()
 
   constructor(
-    private readonly model: InstalledModel,
+    private readonly model: SamModel,
     private readonly client: SessionClient,
     private readonly meta: { encoder: SessionMeta; decoder: SessionMeta },
     private readonly cache: EmbeddingCache,
@@ -60,21 +75,33 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     this.info = {
       id: model.id,
       label: model.label,
-      family: model.family as Flavour,
+      family: model.family,
       isBaseline: false,
       provider,
     }
   }
 
   stats(): OnnxSegmenterStats {
-    return { encoderRuns: this.encoderRuns, decoderRuns: this.decoderRuns, cache: this.cache.stats() }
+    return {
+      encoderRuns: this.encoderRuns,
+      decoderRuns: this.decoderRuns,
+      workerEncoderRuns: this.client.executed.encoder,
+      workerBusy: this.client.running > 0,
+      cache: this.cache.stats(),
+    }
   }
 
   hasEmbedding(imageKey: string): boolean {
     return this.inflight.has(imageKey) || this.cache.has(this.model.id, imageKey)
   }
 
-  /** The image's embedding: from cache, or one encoder run (concurrent calls for one image share it). */
+  /**
+   * The image's embedding: from cache, or one encoder run (concurrent calls for one image share it).
+   * An encode nobody waits for any more (every caller's signal aborted, e.g. the user switched samples
+   * again) is cancelled while it still waits in the worker's queue, so quick switching never leaves a
+   * queue of stale encoder runs; one the worker has started finishes and is cached (it is half paid for,
+   * and a drag that restarts on the same image then reuses it).
+   */
   async embed(
     imageKey: string,
     load: () => Promise<RgbImage> | RgbImage,
@@ -83,12 +110,42 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     signal?.throwIfAborted()
     const cached = await this.cache.get(this.model.id, imageKey)
     if (cached) return cached
+    signal?.throwIfAborted()
     let job = this.inflight.get(imageKey)
     if (!job) {
-      job = this.encode(imageKey, load).finally(() => this.inflight.delete(imageKey))
-      this.inflight.set(imageKey, job)
+      const controller = new AbortController()
+      const created: InflightEncode = {
+        controller,
+        waiters: 0,
+        promise: this.encode(imageKey, load, controller.signal).finally(() => {
+          if (this.inflight.get(imageKey) === created) this.inflight.delete(imageKey)
+        }),
+      }
+      // Its rejection is reported to the waiters; an abandoned one must not be an unhandled rejection.
+      created.promise.catch(() => undefined)
+      this.inflight.set(imageKey, created)
+      job = created
     }
-    return raceAbort(job, signal)
+    if (!signal) {
+      // A caller that cannot abort keeps the encode alive for good.
+      job.waiters = Infinity
+      return job.promise
+    }
+    const entry = job
+    entry.waiters++
+    const leave = () => {
+      entry.waiters--
+      if (entry.waiters <= 0) entry.controller.abort(signal.reason)
+    }
+    signal.addEventListener('abort', leave, { once: true })
+    try {
+      return await raceAbort(entry.promise, signal)
+    } finally {
+      if (!signal.aborted) {
+        signal.removeEventListener('abort', leave)
+        entry.waiters--
+      }
+    }
   }
 
   async segment(
@@ -96,6 +153,7 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     image: RgbImage,
     prompt: ObjectPrompt,
     signal?: AbortSignal,
+    options: SegmentOptions = {},
   ): Promise<SegmentResult> {
     signal?.throwIfAborted()
     if (!prompt.box && prompt.points.length === 0)
@@ -106,7 +164,8 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
       embedding = await this.encode(imageKey, () => image)
     }
     const geometry = modelGeometry(image.width, image.height, this.model.preprocess)
-    const request = decoderFeeds(this.model.family, prompt, geometry, this.meta.decoder)
+    const maskInput = this.refines ? options.maskInput : undefined
+    const request = decoderFeeds(this.model.family, prompt, geometry, this.meta.decoder, maskInput)
     signal?.throwIfAborted()
     const run = (withTensors: boolean) => {
       this.client.pinnedKey = imageKey
@@ -122,19 +181,34 @@ export class OnnxSegmenter implements Segmenter, EmbeddingSource {
     }
     this.decoderRuns++
     const decoded = masksFromOutputs(this.model.family, outputs, request.pointCount, geometry)
-    return { mask: decoded.mask, score: decoded.score }
+    return { mask: decoded.mask, score: decoded.score, lowRes: decoded.lowRes }
+  }
+
+  get refines(): boolean {
+    return acceptsMaskInput(this.model.family, this.meta.decoder)
   }
 
   async dispose(): Promise<void> {
     await this.client.close()
   }
 
-  private async encode(imageKey: string, load: () => Promise<RgbImage> | RgbImage): Promise<Embedding> {
+  private async encode(
+    imageKey: string,
+    load: () => Promise<RgbImage> | RgbImage,
+    signal?: AbortSignal,
+  ): Promise<Embedding> {
     const image = await load()
+    signal?.throwIfAborted()
     const { feeds } = encoderFeeds(image, this.model.preprocess, this.meta.encoder)
     const rename = embeddingNames(this.model.family, this.meta.encoder)
-    // Encoder runs are not cancelled mid-way: an embedding is worth keeping even if its request died.
-    const outputs = await this.client.run('encoder', feeds, { pinOutputs: { key: imageKey, rename } })
+    // Cancelled only while queued (see embed); a run the worker has started completes there.
+    const outputs = await this.client.run(
+      'encoder',
+      feeds,
+      { pinOutputs: { key: imageKey, rename } },
+      signal,
+      true,
+    )
     this.encoderRuns++
     this.client.pinnedKey = imageKey
     const tensors: Embedding['tensors'] = {}
@@ -177,9 +251,12 @@ function raceAbort<T>(p: Promise<T>, signal?: AbortSignal): Promise<T> {
 
 /** Loads a model's sessions (provider fallback, signature check) and returns its segmenter. */
 export async function createOnnxSegmenter(
-  model: InstalledModel,
+  installed: InstalledModel,
   opts: OnnxSegmenterOptions = {},
 ): Promise<OnnxSegmenter> {
+  const family = installed.family
+  if (family === 'sam3') throw new Error(`model '${installed.id}' is SAM 3: load it with createSam3Segmenter`)
+  const model: SamModel = { ...installed, family }
   for (const p of [model.encoderPath, model.decoderPath])
     if (!existsSync(p)) throw new ModelFileMissingError(model.id, p)
   const note = opts.onNote ?? ((n: string) => process.stderr.write(`reseg: ${n}\n`))

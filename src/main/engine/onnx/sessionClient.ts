@@ -4,13 +4,13 @@
  * pending request is rejected with the reason; later calls fail fast instead of hanging).
  */
 import type { Worker } from 'node:worker_threads'
-import type { OpenResult, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
+import type { OpenResult, SessionName, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
 import { startSessionWorker } from './workerLocation'
 
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
 
 interface Pending {
-  resolve: (v: WorkerResponse & { ok: true }) => void
+  resolve: (v: Extract<WorkerResponse, { ok: true }>) => void
   reject: (e: unknown) => void
 }
 
@@ -27,9 +27,30 @@ export class SessionClient {
   private dead: Error | undefined
   /** Key of the embedding last sent to or computed by the worker (a hint; the worker has the last word). */
   pinnedKey: string | undefined
+  /** Runs the worker executed per session (answered with a result, whether or not still wanted). */
+  readonly executed: Record<SessionName, number> = { encoder: 0, decoder: 0, language: 0 }
+  /** Session of each run request not yet answered by the worker, aborted ones included. */
+  private runSession = new Map<number, SessionName>()
+  /** Runs the worker has begun executing and not yet answered. */
+  private started = new Set<number>()
+
+  /** Runs executing in the worker right now (0 or 1). */
+  get running(): number {
+    return this.started.size
+  }
 
   private constructor(private worker: Worker) {
     worker.on('message', (msg: WorkerResponse) => {
+      if ('started' in msg) {
+        this.started.add(msg.id)
+        return
+      }
+      this.started.delete(msg.id)
+      const session = this.runSession.get(msg.id)
+      if (session) {
+        this.runSession.delete(msg.id)
+        if (msg.ok) this.executed[session]++
+      }
       const p = this.pending.get(msg.id)
       if (!p) return
       this.pending.delete(msg.id)
@@ -50,10 +71,11 @@ export class SessionClient {
     encoderPath: string,
     decoderPath: string,
     providers: string[],
+    languagePath?: string,
   ): Promise<{ client: SessionClient; info: OpenResult }> {
     const client = new SessionClient(startSessionWorker())
     try {
-      const res = await client.request({ kind: 'open', encoderPath, decoderPath, providers })
+      const res = await client.request({ kind: 'open', encoderPath, decoderPath, providers, languagePath })
       return { client, info: res.value as OpenResult }
     } catch (e) {
       await client.terminate()
@@ -62,7 +84,7 @@ export class SessionClient {
   }
 
   run(
-    session: 'encoder' | 'decoder',
+    session: SessionName,
     feeds: WireFeeds,
     extra: {
       fetch?: string[]
@@ -70,8 +92,12 @@ export class SessionClient {
       pinOutputs?: { key: string; rename: Record<string, string> }
     },
     signal?: AbortSignal,
+    /** On abort, a run the worker has already started is awaited to the end instead of abandoned. */
+    finishIfStarted = false,
   ): Promise<WireFeeds> {
-    return this.request({ kind: 'run', session, feeds, ...extra }, signal).then((r) => r.value as WireFeeds)
+    return this.request({ kind: 'run', session, feeds, ...extra }, signal, finishIfStarted).then(
+      (r) => r.value as WireFeeds,
+    )
   }
 
   async close(): Promise<void> {
@@ -93,13 +119,15 @@ export class SessionClient {
   private request(
     msg: DistributiveOmit<WorkerRequest, 'id'>,
     signal?: AbortSignal,
-  ): Promise<WorkerResponse & { ok: true }> {
+    finishIfStarted = false,
+  ): Promise<Extract<WorkerResponse, { ok: true }>> {
     if (this.dead) return Promise.reject(this.dead)
     if (signal?.aborted) return Promise.reject(abortError(signal))
     const id = this.nextId++
     return new Promise((resolve, reject) => {
       const onAbort = () => {
         if (!this.pending.has(id)) return
+        if (finishIfStarted && this.started.has(id)) return
         this.pending.delete(id)
         this.worker.postMessage({ kind: 'cancel', id } satisfies WorkerRequest)
         reject(abortError(signal))
@@ -115,6 +143,7 @@ export class SessionClient {
         },
       })
       signal?.addEventListener('abort', onAbort, { once: true })
+      if (msg.kind === 'run') this.runSession.set(id, msg.session)
       this.worker.postMessage({ ...msg, id } as WorkerRequest)
     })
   }

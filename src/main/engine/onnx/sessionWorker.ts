@@ -17,6 +17,7 @@ if (!port) throw new Error('sessionWorker must run in a worker thread')
 
 let encoder: ort.InferenceSession | undefined
 let decoder: ort.InferenceSession | undefined
+let language: ort.InferenceSession | undefined
 /** Embeddings of recently used images by key, most recent last. */
 const pins = new Map<string, WireFeeds>()
 const PIN_CAPACITY = 3
@@ -64,9 +65,28 @@ async function open(req: Extract<WorkerRequest, { kind: 'open' }>): Promise<Open
       failures.push({ provider, error: message(e) })
       continue
     }
+    if (req.languagePath) {
+      try {
+        language = await ort.InferenceSession.create(req.languagePath, options)
+      } catch (e) {
+        await enc.release()
+        await decoder.release()
+        if (provider === 'cpu')
+          throw new Error(`cannot load language encoder ${req.languagePath}: ${message(e)}`, { cause: e })
+        failures.push({ provider, error: message(e) })
+        continue
+      }
+    }
     encoder = enc
-    return { provider, failures, encoder: sessionMeta(encoder), decoder: sessionMeta(decoder) }
+    return {
+      provider,
+      failures,
+      encoder: sessionMeta(encoder),
+      decoder: sessionMeta(decoder),
+      ...(language ? { language: sessionMeta(language) } : {}),
+    }
   }
+
   throw new Error(
     `no execution provider could load the model: ${failures.map((f) => `${f.provider}: ${f.error}`).join('; ')}`,
   )
@@ -74,7 +94,16 @@ async function open(req: Extract<WorkerRequest, { kind: 'open' }>): Promise<Open
 
 function toOrt(feeds: WireFeeds): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {}
-  for (const [name, t] of Object.entries(feeds)) out[name] = new ort.Tensor(t.type, t.data, t.dims)
+  for (const [name, t] of Object.entries(feeds)) {
+    out[name] =
+      t.type === 'bool'
+        ? new ort.Tensor('bool', t.data, t.dims)
+        : t.type === 'uint8'
+          ? new ort.Tensor('uint8', t.data, t.dims)
+          : t.type === 'int64'
+            ? new ort.Tensor('int64', t.data, t.dims)
+            : new ort.Tensor('float32', t.data, t.dims)
+  }
   return out
 }
 
@@ -87,13 +116,15 @@ function fromOrt(result: ort.InferenceSession.ReturnType): WireFeeds {
       out[name] = { type: 'float32', dims, data: new Float32Array(t.data as Float32Array) }
     else if (t.type === 'int64')
       out[name] = { type: 'int64', dims, data: new BigInt64Array(t.data as BigInt64Array) }
+    else if (t.type === 'bool' || t.type === 'uint8')
+      out[name] = { type: t.type, dims, data: Uint8Array.from(t.data as ArrayLike<number>) }
     else throw new Error(`output '${name}' has unsupported type ${t.type}`)
   }
   return out
 }
 
 async function run(req: RunRequest): Promise<WireFeeds> {
-  const session = req.session === 'encoder' ? encoder : decoder
+  const session = req.session === 'encoder' ? encoder : req.session === 'decoder' ? decoder : language
   if (!session) throw new Error('sessions are not open')
   let feeds = req.feeds
   if (req.session === 'decoder' && req.pin) {
@@ -110,6 +141,8 @@ async function run(req: RunRequest): Promise<WireFeeds> {
     for (const [from, to] of Object.entries(req.pinOutputs.rename)) {
       const t = outputs[from]
       if (t?.type === 'float32') tensors[to] = { ...t, data: new Float32Array(t.data) }
+      else if (t)
+        tensors[to] = t.type === 'int64' ? { ...t, data: t.data.slice() } : { ...t, data: t.data.slice() }
     }
     pin(req.pinOutputs.key, tensors)
   }
@@ -131,7 +164,12 @@ async function pump(): Promise<void> {
   if (busy) return
   busy = true
   while (queue.length) {
-    const req = queue.shift()!
+    // ONNX Runtime's run blocks this thread, so 'cancel' messages sent meanwhile are still unread: let
+    // them in before taking the next request, or a superseded encode would start anyway.
+    await new Promise((resolve) => setImmediate(resolve))
+    const req = queue.shift()
+    if (!req) break
+    reply({ id: req.id, started: true })
     try {
       const value = await run(req)
       reply(
@@ -171,8 +209,8 @@ port.on('message', (req: WorkerRequest) => {
       return
     }
     case 'close':
-      Promise.all([encoder?.release(), decoder?.release()]).finally(() => {
-        encoder = decoder = undefined
+      Promise.all([encoder?.release(), decoder?.release(), language?.release()]).finally(() => {
+        encoder = decoder = language = undefined
         pins.clear()
         reply({ id: req.id, ok: true, value: null })
       })

@@ -28,5 +28,7 @@ it('reports an unclean shutdown, checks the project and fixes it through the API
   })
   expect(fs.existsSync(path.join(bp.project.mediaDir, orphan))).toBe(false)
   expect(await api.call('getProjectHealth', {})).toEqual({ uncleanShutdown: [] })
-  await expect(api.call('checkProject', { fix: 'yes' })).rejects.toThrow(/invalid request to checkProject: fix/)
+  await expect(api.call('checkProject', { fix: 'yes' })).rejects.toThrow(
+    /invalid request to checkProject: fix/,
+  )
 })

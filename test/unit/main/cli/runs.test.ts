@@ -68,6 +68,7 @@ describe('reseg import run / metrics', () => {
           run: 'm',
           n: 2,
           missing: 0,
+          not_segmented: 0,
           gIoU: (1 / 3 + 1) / 2,
           cIoU: 3 / 5,
           gt: 'original',

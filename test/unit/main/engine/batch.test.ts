@@ -98,6 +98,34 @@ describe('segmentRun', () => {
     })
   })
 
+  it('stores per-object IoU against the GT piece each object matches, and exports it', async () => {
+    const { f, e } = await setup()
+    const r = await segmentRun(f.project, e, { fromRun: 'model-run', outRun: 'sam-run' })
+    const s = f.samples[2]
+    const { width: W, height: H } = s.scene.image
+    // Scene 2's GT objects lie either side of x = W/2; pieces are listed largest first.
+    const pieces = [true, false].map((left) =>
+      s.scene.object.map((v, i) => (v && i % W < W / 2 === left ? 1 : 0)),
+    )
+    const areas = pieces.map((p) => p.reduce((a, b) => a + b, 0))
+    const order = areas[0] >= areas[1] ? [0, 1] : [1, 0]
+    const expected = s.prompts.map((p, k) => {
+      const c = denseCounts(boxFill(p.box!, W, H), pieces[k])
+      return { id: String(k), gt_index: order.indexOf(k), iou: c.intersection / c.union }
+    })
+    const { exportRows } = await import('../../../../src/main/reports/rows')
+    const exported = [...exportRows(f.project.db, r.runId)].flat()
+    const row = exported.find((x) => x.sample_id === s.id)!
+    expect(row.objects!.map((o) => o.id)).toEqual(['0', '1'])
+    row.objects!.forEach((o, k) => {
+      expect(o.gt_index).toBe(expected[k].gt_index)
+      expect(o.iou).toBeCloseTo(expected[k].iou, 12)
+    })
+    // A one-object sample has one entry; the prompt-less sample none.
+    expect(exported.find((x) => x.sample_id === f.samples[0].id)!.objects).toHaveLength(1)
+    expect(exported.find((x) => x.sample_id === f.samples[3].id)!.objects).toEqual([])
+  })
+
   it('uses oracle boxes from the GT with --prompts gt-box', async () => {
     const { f, e } = await setup()
     const r = await segmentRun(f.project, e, { fromRun: f.runId, outRun: 'oracle', prompts: 'gt-box' })

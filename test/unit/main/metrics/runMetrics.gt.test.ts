@@ -85,7 +85,7 @@ describe('metrics with --gt corrected', () => {
       orig.samples.filter((s) => s.sampleId !== edited.id),
     )
     const n = orig.n
-    expect(corr.gIoU - orig.gIoU).toBeCloseTo((after.iou - before.iou) / n, 12)
+    expect(corr.gIoU! - orig.gIoU!).toBeCloseTo((after.iou - before.iou) / n, 12)
     const sumI = orig.samples.reduce((s, x) => s + x.intersection, 0)
     const sumU = orig.samples.reduce((s, x) => s + x.union, 0)
     expect(corr.cIoU).toBeCloseTo(

@@ -4,7 +4,9 @@ import path from 'node:path'
 import sharp from 'sharp'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { getThumbnails, THUMB_SIZE } from '../../../../src/main/store/thumbs'
+import { recordPromptEdit, undoPromptEdit } from '../../../../src/main/store/edits'
 import { mediaPath } from '../../../../src/main/store/media'
+import { encodeRowMajor } from '../../../../src/shared/domain/rle'
 import { createBrowseProject, type BrowseProject } from '../../../fixtures/browseProject'
 
 let dir: string
@@ -78,7 +80,7 @@ it('renders the prediction filled and the GT outlined, once per (sample, run)', 
   const media = () => bp.project.db.prepare('SELECT COUNT(*) FROM media').pluck().get()
   const before = media()
   const again = await getThumbnails(bp.project, bp.runA, [s.id, 999999])
-  expect(again).toEqual([{ sampleId: s.id, hash: t.hash }])
+  expect(again).toEqual([{ sampleId: s.id, hash: t.hash, edited: false }])
   expect(media()).toBe(before)
   const gtOnly = await getThumbnails(bp.project, null, [s.id])
   expect(gtOnly[0].hash).not.toBe(t.hash)
@@ -104,4 +106,40 @@ it('does not keep the thumbnail of a sample the run has no prediction for yet', 
   expect(withB.hash).not.toBe(gtOnly.hash)
   const [after] = await getThumbnails(bp.project, runC, [s.id])
   expect(after.hash).toBe(withB.hash)
+})
+
+it('shows the current prompt edit (with the edited flag), follows undo, and is regenerated only when that changes', async () => {
+  const s = bp.specs.find((x) => x.a && !x.a.parseError && x.width === 240)!
+  const db = bp.project.db
+  const [orig] = await getThumbnails(bp.project, bp.runA, [s.id])
+  // An edit whose mask is the whole image: every thumbnail pixel is tinted (or GT outline).
+  const full = encodeRowMajor(new Uint8Array(s.width * s.height).fill(1), s.height, s.width)
+  const editId = recordPromptEdit(db, {
+    runId: bp.runA,
+    sampleId: s.id,
+    prompts: [{ box: [0, 0, s.width, s.height], points: [] }],
+    mask: full,
+    intersection: 0,
+    union: 0,
+    iou: 0,
+  })
+  const [edited] = await getThumbnails(bp.project, bp.runA, [s.id])
+  expect(edited.edited).toBe(true)
+  expect(edited.hash).not.toBe(orig.hash)
+  const row = db
+    .prepare('SELECT source_key FROM thumbnails WHERE sample_id = ? AND run_id = ?')
+    .pluck()
+    .get(s.id, bp.runA)
+  expect(row).toBe(`edit:${editId}`)
+  const { at } = await pixels(edited.hash)
+  // The corner is outside the GT and the run's prediction: tinted now, so not the plain image.
+  const [plainCorner] = [(await pixels(orig.hash)).at(1, 1)]
+  expect(at(1, 1)).not.toEqual(plainCorner)
+  // Same state again: cached.
+  expect((await getThumbnails(bp.project, bp.runA, [s.id]))[0].hash).toBe(edited.hash)
+  // Undo back to the model's own prediction: the original thumbnail again.
+  undoPromptEdit(db, bp.runA, s.id)
+  expect(await getThumbnails(bp.project, bp.runA, [s.id])).toEqual([
+    { sampleId: s.id, hash: orig.hash, edited: false },
+  ])
 })

@@ -178,3 +178,50 @@ describe('empty prompts', () => {
     }
   })
 })
+
+describe('encodes nobody waits for any more', () => {
+  it('are dropped from the worker queue; the running one finishes and is cached', async () => {
+    const dir = join(root, 'slow')
+    const f = writeTinyModel(dir, 'sam-slow')
+    const spec = FLAVOURS.sam
+    const seg = await createOnnxSegmenter(
+      {
+        id: 'tiny-slow',
+        label: 'slow',
+        family: 'sam',
+        encoderPath: join(dir, f.encoder),
+        decoderPath: join(dir, f.decoder),
+        preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
+        origin: 'user',
+      },
+      { provider: 'cpu' },
+    )
+    try {
+      const img = gray(64, 48)
+      // A: the sample shown first; its encode starts at once and is abandoned by the switch to B.
+      const a = new AbortController()
+      const first = seg.embed('A', () => img, a.signal).catch((e: unknown) => e)
+      for (let i = 0; i < 500 && !seg.stats().workerBusy; i++) await new Promise((r) => setTimeout(r, 5))
+      expect(seg.stats().workerBusy).toBe(true)
+      const controllers: AbortController[] = [a]
+      const waits: Promise<unknown>[] = [first]
+      for (const key of ['B', 'C', 'D', 'E']) {
+        controllers.at(-1)!.abort()
+        const c = new AbortController()
+        controllers.push(c)
+        waits.push(seg.embed(key, () => img, c.signal).catch((e: unknown) => e))
+        // Long enough for the encode to be queued in the worker, far shorter than A's encode.
+        await new Promise((r) => setTimeout(r, 20))
+      }
+      const settled = await Promise.all(waits)
+      expect(settled.slice(0, 4).every((e) => e instanceof Error || e instanceof DOMException)).toBe(true)
+      expect(seg.stats().workerEncoderRuns).toBe(2) // A (already running) and E
+      expect(seg.hasEmbedding('E')).toBe(true)
+      // A finished in the worker and was kept; B, C, D never ran.
+      await new Promise((r) => setTimeout(r, 50))
+      expect(['A', 'B', 'C', 'D'].map((k) => seg.hasEmbedding(k))).toEqual([true, false, false, false])
+    } finally {
+      await seg.dispose()
+    }
+  })
+})

@@ -14,6 +14,7 @@ const row = (id: number): SampleRow => ({
   compareIou: null,
   deltaIou: null,
   missing: false,
+  notSegmented: false,
   parseError: false,
   edited: false,
   hasNote: false,
