@@ -3,6 +3,8 @@
  * (never IoU 0.000), the top bar offers "Segment this run", and one click segments it as a job after which
  * the rows show the IoU of each stored mask against the GT — recomputed here with the tests' own COCO
  * decoder from the scene's object mask — and the button is gone. The unparseable answer stays "parse".
+ * Each sample switch asks the engine to warm that sample (prepareSample), and a grid thumbnail carries the
+ * "edited" badge exactly where the sample has a prompt edit.
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -14,6 +16,8 @@ let fx: SegmentFixture
 let served: Served
 let browser: Browser
 let page: Page
+/** The inputs of every prepareSample call the page made, in order. */
+const prepared: { runId: number; sampleId: number }[] = []
 
 beforeAll(async () => {
   // Prompts for four samples, none for the fourth scene (an unparseable answer); no masks anywhere.
@@ -24,6 +28,9 @@ beforeAll(async () => {
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   page.on('pageerror', (e) => console.error('page error:', e))
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/prepareSample')) prepared.push(JSON.parse(r.postData() ?? '{}'))
+  })
   await page.goto(served.url)
   await page.waitForSelector('[data-testid=row][data-sample-id]')
 })
@@ -93,6 +100,51 @@ describe('a run that is not segmented', () => {
     await page.waitForFunction(
       (t) => document.querySelector('[data-testid=pred-iou]')?.textContent === t,
       `IoU ${want0.toFixed(3)}`,
+    )
+  })
+
+  it('shows a segmented neighbour with its IoU (no stale "not segmented" from before the job)', async () => {
+    await page.click(`[data-testid=row][data-sample-id="${fx.samples[1].id}"]`)
+    const row = served.project.db
+      .prepare('SELECT mask_rle FROM predictions WHERE run_id = ? AND sample_id = ?')
+      .get(fx.runId, fx.samples[1].id) as { mask_rle: string }
+    const { width: W, height: H } = fx.samples[1].scene.image
+    const want = iouOf(decodeCoco(row.mask_rle, H, W), fx.samples[1].scene.object)
+    await page.waitForFunction(
+      (t) => document.querySelector('[data-testid=pred-iou]')?.textContent === t,
+      `IoU ${want.toFixed(3)}`,
+    )
+  })
+
+  it('asks the engine to warm each sample shown', async () => {
+    await page.click(`[data-testid=row][data-sample-id="${fx.samples[2].id}"]`)
+    await expect.poll(() => prepared.at(-1)).toEqual({ runId: fx.runId, sampleId: fx.samples[2].id })
+    // The first sample (shown on open) and the one clicked before were warmed too.
+    const ids = prepared.map((p) => p.sampleId)
+    expect(ids).toContain(fx.samples[0].id)
+    expect(ids).toContain(fx.samples[1].id)
+  })
+
+  it('badges exactly the thumbnails whose sample has a prompt edit', async () => {
+    // A prompt edit on sample 4 through the API, as the canvas makes one.
+    const edited = fx.samples[4]
+    const res = await fetch(`${served.baseUrl}/api/segmentSample`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
+      body: JSON.stringify({ runId: fx.runId, sampleId: edited.id, prompts: edited.prompts }),
+    })
+    expect(((await res.json()) as { ok: boolean }).ok).toBe(true)
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press('v')
+    await page.waitForFunction(() => document.querySelectorAll('[data-testid=grid-cell] img').length === 5)
+    const badged = await page.$$eval('[data-testid=grid-cell]', (cells) =>
+      cells.map((c) => [
+        Number(c.getAttribute('data-sample-id')),
+        c.querySelector('[data-testid=edited-badge]') != null,
+      ]),
+    )
+    expect(new Map(badged as [number, boolean][])).toEqual(
+      new Map(fx.samples.map((s) => [s.id, s.id === edited.id])),
     )
   })
 })

@@ -90,6 +90,7 @@ export function App({ api }: { api: ApiClient }) {
   const segmentRun = useSegmentRun(api, project.run, () => {
     void project.refreshInfo().catch(() => undefined)
     nav.list.reload()
+    details.invalidateOthers(nav.sampleId)
     if (nav.sampleId != null) void details.refreshSample(nav.sampleId).catch(() => undefined)
   })
   usePrepareSample(api, runId, nav.sampleId)

@@ -95,6 +95,7 @@ export function SampleGrid({ api, list, runId, selected, onSelect }: Props) {
                   onClick={() => onSelect(i)}
                   title={r?.query}
                   data-testid="grid-cell"
+                  data-sample-id={r?.id}
                 >
                   {thumb ? (
                     <img src={api.mediaUrl(thumb.hash)} alt="" draggable={false} />
