@@ -49,6 +49,7 @@ import { ReviewView } from './features/review/ReviewView'
 import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollouts'
 import { HistoryPanel } from './features/history/HistoryPanel'
 import { useLiveSync } from './features/history/useLiveSync'
+import { SegmentRunButton, usePrepareSample, useSegmentRun } from './features/segmentRun'
 
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
@@ -85,6 +86,14 @@ export function App({ api }: { api: ApiClient }) {
   const sampleTags = useSampleTags(api, { runId, details, list: nav.list })
   const runActions = useRunActions(api, { runId, refreshInfo: project.refreshInfo })
   const gtView = useGtView(api, shown)
+  // Segmenting a "not segmented" run changes its rows, counts and the shown sample's prediction.
+  const segmentRun = useSegmentRun(api, project.run, () => {
+    void project.refreshInfo().catch(() => undefined)
+    nav.list.reload()
+    details.invalidateOthers(nav.sampleId)
+    if (nav.sampleId != null) void details.refreshSample(nav.sampleId).catch(() => undefined)
+  })
+  usePrepareSample(api, runId, nav.sampleId)
   const gtSample = useMemo(
     () => (shown ? { id: shown.sample.id, width: shown.sample.width, height: shown.sample.height } : null),
     [shown],
@@ -243,6 +252,7 @@ export function App({ api }: { api: ApiClient }) {
             Add images…
           </button>
           <ExportDatasetButton api={api} />
+          <SegmentRunButton state={segmentRun} />
           {/* mount point: top-bar actions */}
         </TopBar>
 

@@ -9,7 +9,8 @@ import { fmtIou, iouClass } from './SampleList'
 import type { SampleList } from './useSampleList'
 
 const CELL = 150
-const thumbCache = new Map<string, string>()
+/** Per `${runId}:${sampleId}`: the thumbnail's media hash and whether it shows a prompt edit (badge). */
+const thumbCache = new Map<string, { hash: string; edited: boolean }>()
 
 interface Props {
   api: ApiClient
@@ -60,7 +61,8 @@ export function SampleGrid({ api, list, runId, selected, onSelect }: Props) {
     let live = true
     api.getThumbnails({ runId, sampleIds: want.slice(0, 200) }).then(
       (res) => {
-        for (const t of res.items) thumbCache.set(`${runId}:${t.sampleId}`, t.hash)
+        for (const t of res.items)
+          thumbCache.set(`${runId}:${t.sampleId}`, { hash: t.hash, edited: t.edited })
         if (live) setThumbVersion((v) => v + 1)
       },
       () => undefined,
@@ -84,7 +86,7 @@ export function SampleGrid({ api, list, runId, selected, onSelect }: Props) {
               const i = it.index * cols + c
               if (i >= total) return null
               const r = list.rowAt(i)
-              const hash = r ? thumbCache.get(`${runId}:${r.id}`) : undefined
+              const thumb = r ? thumbCache.get(`${runId}:${r.id}`) : undefined
               return (
                 <button
                   key={c}
@@ -93,15 +95,25 @@ export function SampleGrid({ api, list, runId, selected, onSelect }: Props) {
                   onClick={() => onSelect(i)}
                   title={r?.query}
                   data-testid="grid-cell"
+                  data-sample-id={r?.id}
                 >
-                  {hash ? (
-                    <img src={api.mediaUrl(hash)} alt="" draggable={false} />
+                  {thumb ? (
+                    <img src={api.mediaUrl(thumb.hash)} alt="" draggable={false} />
                   ) : (
                     <span className="thumb-placeholder" />
                   )}
+                  {thumb?.edited && (
+                    <span
+                      className="grid-badge"
+                      title="shows the latest prompt edit"
+                      data-testid="edited-badge"
+                    >
+                      edited
+                    </span>
+                  )}
                   {r && (
-                    <span className={`grid-iou ${iouClass(r.iou)}`}>
-                      {r.missing ? 'missing' : fmtIou(r.iou)}
+                    <span className={`grid-iou ${r.notSegmented ? 'not-segmented' : iouClass(r.iou)}`}>
+                      {r.missing ? 'missing' : r.notSegmented ? 'n/s' : fmtIou(r.iou)}
                     </span>
                   )}
                 </button>

@@ -101,6 +101,10 @@ export function SampleList({ list, selected, onSelect, sort, onSort, tags, compa
                         <em className="flag">missing</em>
                       ) : row.parseError ? (
                         <em className="flag err">parse</em>
+                      ) : row.notSegmented ? (
+                        <em className="flag not-segmented" title="prompts but no mask yet: segment this run">
+                          not segmented
+                        </em>
                       ) : (
                         fmtIou(row.iou)
                       )}

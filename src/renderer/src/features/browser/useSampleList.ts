@@ -16,6 +16,8 @@ export interface SampleList {
   /** Resolves the row at an index, fetching its page if needed. */
   fetchRow(index: number): Promise<SampleRow | undefined>
   patch(id: number, f: (r: SampleRow) => SampleRow): void
+  /** Fetches the same query again (its rows changed on the backend, e.g. a run was segmented). */
+  reload(): void
   error: string | null
   /** Milliseconds the last query took to return its first page (for the status bar / benchmark). */
   lastQueryMs: number | null
@@ -35,6 +37,7 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null): Sample
   const gen = useRef(0)
   const queryRef = useRef(query)
   const waiters = useRef(new Map<number, (() => void)[]>())
+  const [reloads, setReloads] = useState(0)
 
   const loadPage = useCallback(
     async (page: number, g: number) => {
@@ -82,7 +85,7 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null): Sample
         if (g === gen.current) setState((s) => ({ ...s, error: err.message }))
       })
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, key])
+  }, [api, key, reloads])
 
   const ensure = useCallback(
     (start: number, end: number) => {
@@ -115,6 +118,7 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null): Sample
     patch: (id, f) => {
       if (rows.current.patch(id, f)) setState((s) => ({ ...s, version: s.version + 1 }))
     },
+    reload: () => setReloads((n) => n + 1),
     error: state.error,
     lastQueryMs: state.ms,
     readyKey: state.key,

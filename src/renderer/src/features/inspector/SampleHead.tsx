@@ -32,6 +32,8 @@ export function SampleHead({
       </div>
     )
   const pred = shown.prediction
+  // Prompts but no mask: the run is not segmented yet, so its stored IoU (0) is no score.
+  const notSegmented = pred != null && pred.mask == null && (pred.prompts?.length ?? 0) > 0
   return (
     <div className="sample-head">
       <div className="query" data-testid="query" title={shown.sample.query}>
@@ -42,9 +44,15 @@ export function SampleHead({
           #{shown.sample.id} · {shown.sample.imageId}/{shown.sample.annId} · {shown.sample.width}×
           {shown.sample.height}
         </span>
-        <span className={`metric ${iouClass(pred?.iou ?? null)}`} data-testid="pred-iou">
-          IoU {pred ? fmtIou(pred.iou) : '—'}
-        </span>
+        {notSegmented ? (
+          <span className="metric muted" data-testid="pred-iou">
+            not segmented
+          </span>
+        ) : (
+          <span className={`metric ${iouClass(pred?.iou ?? null)}`} data-testid="pred-iou">
+            IoU {pred ? fmtIou(pred.iou) : '—'}
+          </span>
+        )}
         {shown.comparePrediction && (
           <span className="metric muted" title={compareRunName ?? undefined} data-testid="compare-iou">
             <span className="swatch" style={{ background: OVERLAY_COLORS.compare }} />

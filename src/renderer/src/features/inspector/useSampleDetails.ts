@@ -20,6 +20,8 @@ export interface SampleDetails {
   updateMatching(prefix: string, f: (d: SampleDetail) => SampleDetail): void
   /** Drops every cached detail of a sample, so it is fetched again when shown. */
   invalidateSample(sampleId: number): void
+  /** Drops every cached detail except those of sample `keep` (a whole run changed, e.g. it was segmented). */
+  invalidateOthers(keep: number | null): void
   /**
    * Fetches the cached details of a sample again and swaps them in when they arrive (the sample stays on
    * screen meanwhile); resolves with the first one, if any was cached.
@@ -78,6 +80,14 @@ export function useSampleDetails(
     })
   }, [])
 
+  const invalidateOthers = useCallback((keep: number | null) => {
+    setDetails((m) => {
+      const n = new Map(m)
+      for (const key of m.keys()) if (!key.startsWith(`${keep}:`)) n.delete(key)
+      return n
+    })
+  }, [])
+
   const detailsRef = useRef(details)
   useEffect(() => {
     detailsRef.current = details
@@ -127,5 +137,14 @@ export function useSampleDetails(
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [api, shownId, at, total, runId, compareRunId])
 
-  return { detailKey, shown, updateDetail, updateMatching, invalidateSample, refreshSample, load }
+  return {
+    detailKey,
+    shown,
+    updateDetail,
+    updateMatching,
+    invalidateSample,
+    invalidateOthers,
+    refreshSample,
+    load,
+  }
 }

@@ -1,0 +1,3 @@
+import './segmentRun.css'
+export { SegmentRunButton } from './SegmentRunButton'
+export { usePrepareSample, useSegmentRun } from './useSegmentRun'
