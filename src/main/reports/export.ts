@@ -11,6 +11,7 @@ import { requireRun } from '../analysis/results'
 import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
 import { produceFileAtomic } from '../files/atomicWrite'
 import type { Project } from '../store/project'
+import { requireAuthored } from './authored'
 import { exportCoco } from './coco'
 import { writeHtmlReport } from './html'
 import { printHtmlToPdf } from './pdf'
@@ -30,6 +31,8 @@ export interface ExportOptions {
   seed?: number
   /** GT version and flag exclusion (default: original, every sample); every format states it. */
   gt?: GtOptions
+  /** csv / json only: just the samples this user touched in the run (audit log), with an `authored` column. */
+  author?: string | null
   signal?: AbortSignal
   onProgress?: (done: number, total: number, phase: string) => void
 }
@@ -57,10 +60,13 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     message,
   })
   const gt = opts.gt ?? ORIGINAL_GT
+  const author = opts.author != null && opts.author !== '' ? opts.author : null
+  const authored = author != null ? requireAuthored(project.db, run, author, opts.format) : undefined
   const table = {
     runId: run.id,
     compareRunId: cmp?.id ?? null,
     gt,
+    authored,
     signal: opts.signal,
     onProgress: (d: number, t: number) => opts.onProgress?.(d, t, 'rows'),
   }
@@ -94,6 +100,8 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
         gIoU: m.gIoU,
         cIoU: m.cIoU,
       }
+      // The headline metrics above are the whole run's; the header says which samples follow.
+      if (author != null) header.author = { name: author, samples: authored?.size ?? 0, metrics: 'whole run' }
       if (cmp) {
         const c = runMetrics(project.db, cmp, 'segzero', gt)
         header.compare = {
