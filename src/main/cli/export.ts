@@ -50,7 +50,7 @@ export function registerExportCommands(program: Command): void {
     .option('--seed <n>', 'bootstrap seed', parseCount)
     .option(
       '--author <name>',
-      'only the samples this user touched in the run (audit log), with an `authored` column (csv, json)',
+      'only the samples this user touched in the run (audit log): csv / json rows gain an `authored` column; html / pdf keep whole-run metrics and show only those samples',
     )
     .addOption(gtOption())
     .addOption(excludeFlaggedOption())

@@ -7,7 +7,7 @@
 import type { Db } from '../store/project'
 
 /** The formats that can be restricted to one author's samples. */
-export const AUTHOR_FORMATS = ['csv', 'json'] as const
+export const AUTHOR_FORMATS = ['csv', 'json', 'html', 'pdf'] as const
 
 /** A filter that cannot be honoured: bad input from the caller (exit 2 / bad_request), not a crash. */
 export class AuthorFilterError extends Error {}
@@ -42,7 +42,7 @@ export function requireAuthored(
 ): Map<number, string> {
   if (!(AUTHOR_FORMATS as readonly string[]).includes(format))
     throw new AuthorFilterError(
-      `--author applies to the ${AUTHOR_FORMATS.join(' and ')} formats only, not ${format}`,
+      `--author applies to the ${AUTHOR_FORMATS.join(', ')} formats only, not ${format}`,
     )
   const m = authoredSamples(db, run.id, author)
   if (m.size === 0)

@@ -31,7 +31,10 @@ export interface ExportOptions {
   seed?: number
   /** GT version and flag exclusion (default: original, every sample); every format states it. */
   gt?: GtOptions
-  /** csv / json only: just the samples this user touched in the run (audit log), with an `authored` column. */
+  /**
+   * Just the samples this user touched in the run (audit log): csv / json rows gain an `authored` column;
+   * html / pdf keep whole-run metrics and restrict their per-sample sections, saying so in the header.
+   */
   author?: string | null
   signal?: AbortSignal
   onProgress?: (done: number, total: number, phase: string) => void
@@ -119,7 +122,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     }
     case 'html': {
       await withSink(opts.out, (sink) =>
-        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
       )
       return done(0, 'self-contained HTML report written')
     }
@@ -128,7 +131,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
       try {
         const html = path.join(tmpDir, 'report.html')
         await withSink(html, (sink) =>
-          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
         )
         opts.onProgress?.(1, 1, 'printing')
         await produceFileAtomic(opts.out, (tmp) => printHtmlToPdf(html, tmp))
@@ -140,8 +143,18 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
   }
 }
 
-function htmlOpts(runId: number, compareRunId: number | null, o: ExportOptions) {
+function authorOf(name: string | null, samples: ReadonlyMap<number, string> | undefined) {
+  return name != null && samples ? { name, samples } : undefined
+}
+
+function htmlOpts(
+  runId: number,
+  compareRunId: number | null,
+  o: ExportOptions,
+  author: ReturnType<typeof authorOf>,
+) {
   return {
+    author,
     runId,
     compareRunId,
     gt: o.gt ?? ORIGINAL_GT,

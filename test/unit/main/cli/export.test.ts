@@ -106,20 +106,57 @@ describe('reseg export --author', () => {
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain("reseg export: 'zoe' has no audited writes on samples of run 'seg-zero-7b'")
     expect(fs.existsSync(none)).toBe(false)
-    const html = reseg(
+    const coco = reseg(
       'export',
       '--project',
       dir,
       '--run',
       'seg-zero-7b',
       '--format',
-      'html',
+      'coco',
       '--out',
       none,
       '--author',
       'ana',
     )
-    expect(html.status).toBe(2)
-    expect(html.stderr).toContain('--author applies to the csv and json formats only, not html')
+    expect(coco.status).toBe(2)
+    expect(coco.stderr).toContain('--author applies to the csv, json, html, pdf formats only, not coco')
+
+    // HTML: whole-run headline, a statement of the filter, per-sample sections restricted to her samples.
+    const html = (author: string[]) => {
+      const file = path.join(dir, `r${author.length}.html`)
+      const r = reseg(
+        'export',
+        '--project',
+        dir,
+        '--run',
+        'seg-zero-7b',
+        '--format',
+        'html',
+        '--out',
+        file,
+        ...author,
+      )
+      expect(r.status, r.stderr).toBe(0)
+      return fs.readFileSync(file, 'utf8')
+    }
+    const all = html([])
+    const mine = html(['--author', 'ana'])
+    const section = (doc: string, id: string) =>
+      doc.slice(doc.indexOf(`id="${id}"`), doc.indexOf('</section>', doc.indexOf(`id="${id}"`)))
+    const shown = (doc: string) =>
+      [...section(doc, 'worst').matchAll(/data-sample="(\d+)"/g)].map((m) => Number(m[1]))
+    expect(all).not.toContain('Filtered to samples')
+    expect(mine).toContain('<b>Filtered to samples touched by ana (2 samples)</b>')
+    expect(mine).toContain('the metrics, charts, breakdowns and comparisons are those of the whole run')
+    expect(shown(all).length).toBeGreaterThan(2)
+    expect(shown(mine).sort((a, b) => a - b)).toEqual([s0, s2])
+    expect(section(all, 'notes')).toContain('bob on 1')
+    expect(section(mine, 'notes')).not.toContain('bob on 1')
+    expect(section(mine, 'notes')).toContain('ana on 0')
+    expect(section(mine, 'notes')).toContain('ana on 2')
+    const metric = (doc: string) => /data-metric="gIoU" data-value="([^"]+)"/.exec(doc)?.[1]
+    expect(metric(mine)).toBeDefined()
+    expect(metric(mine)).toBe(metric(all))
   })
 })

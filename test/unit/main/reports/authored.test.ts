@@ -129,8 +129,8 @@ describe('reports filtered by author', () => {
       exportReport(fx.project, { run: 'runB', format: 'csv', out, author: 'bob' }),
     ).rejects.toThrow("'bob' has no audited writes on samples of run 'runB'")
     await expect(
-      exportReport(fx.project, { run: 'runA', format: 'html', out, author: 'ana' }),
-    ).rejects.toThrow('--author applies to the csv and json formats only, not html')
+      exportReport(fx.project, { run: 'runA', format: 'coco', out, author: 'ana' }),
+    ).rejects.toThrow('--author applies to the csv, json, html, pdf formats only, not coco')
     expect(fs.existsSync(out)).toBe(false)
   })
 
@@ -148,13 +148,13 @@ describe('reports filtered by author', () => {
         message: "'zoe' has no audited writes on samples of run 'runA' (see `reseg audit --author zoe`)",
       },
     })
-    const pdf = await dispatch('exportReport', {
+    const coco = await dispatch('exportReport', {
       runId: fx.runA,
-      format: 'pdf',
-      out: path.join(dir, 'x.pdf'),
+      format: 'coco',
+      out: path.join(dir, 'x.json'),
       author: 'ana',
     })
-    expect(pdf).toMatchObject({ ok: false, error: { code: 'bad_request' } })
+    expect(coco).toMatchObject({ ok: false, error: { code: 'bad_request' } })
     const out = path.join(dir, 'api.csv')
     const ok = await dispatch('exportReport', { runId: fx.runA, format: 'csv', out, author: 'bob' })
     expect(ok.ok).toBe(true)
