@@ -12,6 +12,7 @@ import {
 import { analyzeRun, selectSampleIds } from '../analysis/summary'
 import { segmentRun } from '../engine/batch'
 import type { GtOptions } from '../metrics/runMetrics'
+import { AuthorFilterError, requireAuthored } from '../reports/authored'
 import { exportReport } from '../reports/export'
 import { getRunByName } from '../store/runs'
 import type { ApiContext, HandlersFor } from './types'
@@ -119,9 +120,18 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
     return { tags: stageLabelsToTags(ctx.project.db, runId) }
   },
   exportReport: (input, ctx) => {
-    const { runId, compareRunId, format, out } = input
+    const { runId, compareRunId, format, out, author } = input
     const a = run(ctx, runId)
     if (compareRunId != null) run(ctx, compareRunId)
+    // Checked before the job starts, so an unsatisfiable filter is the caller's error, not a failed job.
+    if (author != null) {
+      try {
+        requireAuthored(ctx.project.db, a, author, format)
+      } catch (e) {
+        if (e instanceof AuthorFilterError) throw new ApiError('bad_request', e.message)
+        throw e
+      }
+    }
     const jobId = ctx.jobs.start(`Export ${format} report of ${a.name}`, async (ctl) => {
       const r = await exportReport(ctx.project, {
         run: runId,
@@ -129,6 +139,7 @@ export const analysisHandlers: HandlersFor<typeof analysisMethods> = {
         format,
         out,
         gt: gtOf(input),
+        author,
         signal: ctl.signal,
         onProgress: (d, t, phase) => ctl.progress(d, t, phase),
       })

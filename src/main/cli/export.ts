@@ -14,6 +14,7 @@ import { compareRuns } from '../analysis/compare'
 import { analyzeRun } from '../analysis/summary'
 import { segmentRun } from '../engine/batch'
 import { createEngine } from '../engine/registry'
+import { AuthorFilterError } from '../reports/authored'
 import { exportReport, REPORT_FORMATS, type ReportFormat } from '../reports/export'
 import { openProject } from '../store/project'
 import { excludeFlaggedOption, gtOption, gtOptionsOf } from './gt'
@@ -47,19 +48,27 @@ export function registerExportCommands(program: Command): void {
     .option('--worst <k>', 'worst samples shown with thumbnails (html, pdf)', parseCount, 12)
     .option('--examples <k>', 'example thumbnails per failure tag (html, pdf)', parseCount, 3)
     .option('--seed <n>', 'bootstrap seed', parseCount)
+    .option(
+      '--author <name>',
+      'only the samples this user touched in the run (audit log): csv / json rows gain an `authored` column; html / pdf keep whole-run metrics and show only those samples',
+    )
     .addOption(gtOption())
     .addOption(excludeFlaggedOption())
     .action(
-      async (opts: {
-        project: string
-        run: string
-        compare?: string
-        format: ReportFormat
-        out: string
-        worst: number
-        examples: number
-        seed?: number
-      }) => {
+      async (
+        opts: {
+          project: string
+          run: string
+          compare?: string
+          format: ReportFormat
+          out: string
+          worst: number
+          examples: number
+          seed?: number
+          author?: string
+        },
+        cmd: Command,
+      ) => {
         const project = openProject(opts.project)
         const progress = createProgress(`export ${opts.format}:`)
         try {
@@ -72,10 +81,15 @@ export function registerExportCommands(program: Command): void {
             examplesPerTag: opts.examples,
             seed: opts.seed,
             gt: gtOptionsOf(opts),
+            author: opts.author,
             onProgress: (d, t, phase) => progress.update(d, t, phase),
           })
           progress.finish(r.message)
           process.stdout.write(`${r.out}\n`)
+        } catch (e) {
+          // A filter nobody can satisfy is a bad argument (exit 2), like an unknown option.
+          if (e instanceof AuthorFilterError) cmd.error(e.message)
+          throw e
         } finally {
           project.close()
         }

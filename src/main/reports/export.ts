@@ -11,6 +11,7 @@ import { requireRun } from '../analysis/results'
 import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
 import { produceFileAtomic } from '../files/atomicWrite'
 import type { Project } from '../store/project'
+import { requireAuthored } from './authored'
 import { exportCoco } from './coco'
 import { writeHtmlReport } from './html'
 import { printHtmlToPdf } from './pdf'
@@ -30,6 +31,11 @@ export interface ExportOptions {
   seed?: number
   /** GT version and flag exclusion (default: original, every sample); every format states it. */
   gt?: GtOptions
+  /**
+   * Just the samples this user touched in the run (audit log): csv / json rows gain an `authored` column;
+   * html / pdf keep whole-run metrics and restrict their per-sample sections, saying so in the header.
+   */
+  author?: string | null
   signal?: AbortSignal
   onProgress?: (done: number, total: number, phase: string) => void
 }
@@ -57,10 +63,13 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     message,
   })
   const gt = opts.gt ?? ORIGINAL_GT
+  const author = opts.author != null && opts.author !== '' ? opts.author : null
+  const authored = author != null ? requireAuthored(project.db, run, author, opts.format) : undefined
   const table = {
     runId: run.id,
     compareRunId: cmp?.id ?? null,
     gt,
+    authored,
     signal: opts.signal,
     onProgress: (d: number, t: number) => opts.onProgress?.(d, t, 'rows'),
   }
@@ -94,6 +103,8 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
         gIoU: m.gIoU,
         cIoU: m.cIoU,
       }
+      // The headline metrics above are the whole run's; the header says which samples follow.
+      if (author != null) header.author = { name: author, samples: authored?.size ?? 0, metrics: 'whole run' }
       if (cmp) {
         const c = runMetrics(project.db, cmp, 'segzero', gt)
         header.compare = {
@@ -111,7 +122,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     }
     case 'html': {
       await withSink(opts.out, (sink) =>
-        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
       )
       return done(0, 'self-contained HTML report written')
     }
@@ -120,7 +131,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
       try {
         const html = path.join(tmpDir, 'report.html')
         await withSink(html, (sink) =>
-          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts)),
+          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
         )
         opts.onProgress?.(1, 1, 'printing')
         await produceFileAtomic(opts.out, (tmp) => printHtmlToPdf(html, tmp))
@@ -132,8 +143,18 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
   }
 }
 
-function htmlOpts(runId: number, compareRunId: number | null, o: ExportOptions) {
+function authorOf(name: string | null, samples: ReadonlyMap<number, string> | undefined) {
+  return name != null && samples ? { name, samples } : undefined
+}
+
+function htmlOpts(
+  runId: number,
+  compareRunId: number | null,
+  o: ExportOptions,
+  author: ReturnType<typeof authorOf>,
+) {
   return {
+    author,
     runId,
     compareRunId,
     gt: o.gt ?? ORIGINAL_GT,

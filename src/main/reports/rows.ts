@@ -55,10 +55,12 @@ export interface ExportRow {
   compare_intersection?: number
   compare_union?: number
   iou_delta?: number
+  /** With an author filter only: that author's methods on the sample, each with its last write time. */
+  authored?: string
 }
 
 /** Column order of the CSV (the JSON objects have the same keys). */
-export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
+export function exportColumns(withCompare: boolean, withAuthored = false): (keyof ExportRow)[] {
   const cols: (keyof ExportRow)[] = [
     'sample_id',
     'image_id',
@@ -87,6 +89,7 @@ export function exportColumns(withCompare: boolean): (keyof ExportRow)[] {
     'pred_box_iou',
     'objects',
   ]
+  if (withAuthored) cols.push('authored')
   if (withCompare)
     cols.push('compare_missing', 'compare_intersection', 'compare_union', 'compare_iou', 'iou_delta')
   cols.push('prompts', 'reasoning', 'answer', 'raw_output', 'mask_rle')
@@ -125,7 +128,13 @@ interface RawRow {
   b_union: number | null
 }
 
-export function countExportRows(db: Db, runId: number, gt: GtOptions = ORIGINAL_GT): number {
+export function countExportRows(
+  db: Db,
+  runId: number,
+  gt: GtOptions = ORIGINAL_GT,
+  authored?: ReadonlyMap<number, string>,
+): number {
+  if (authored) return authored.size
   const run = requireRun(db, runId)
   const n = (
     db.prepare('SELECT COUNT(*) AS n FROM samples WHERE dataset_id = ?').get(run.dataset_id) as { n: number }
@@ -144,6 +153,7 @@ function countsUnder(db: Db, runId: number, gt: GtOptions): Map<number, { i: num
 /**
  * Yields rows in sample order, `pageSize` at a time. A missing prediction counts as an empty mask
  * (I = 0, U = |GT|; with an ignore region the CSV still shows |GT|, the metrics use the ignore-aware union).
+ * `authored` (sample id → `authored` cell) keeps only those samples and fills that column.
  */
 export function* exportRows(
   db: Db,
@@ -151,6 +161,7 @@ export function* exportRows(
   compareRunId?: number | null,
   pageSize = 500,
   gt: GtOptions = ORIGINAL_GT,
+  authored?: ReadonlyMap<number, string>,
 ): Generator<ExportRow[]> {
   const run = requireRun(db, runId)
   const cmp = compareRunId != null ? requireRun(db, compareRunId) : null
@@ -190,7 +201,10 @@ export function* exportRows(
     after = page[page.length - 1].id
     const rows = page.flatMap((r) => {
       if (countsA && !countsA.has(r.id)) return []
+      const mine = authored?.get(r.id)
+      if (authored && mine === undefined) return []
       const row = toRow(r, cmp != null)
+      if (mine !== undefined) row.authored = mine
       // A revised sample uses the corrected GT where the run has its mask (or no prediction at all).
       if (revised.has(r.id) && (r.has_pred !== 1 || r.mask_rle != null)) row.gt = 'corrected'
       const a = countsA?.get(r.id)

@@ -13,6 +13,8 @@ export interface TableExportOptions {
   compareRunId?: number | null
   /** GT version and flag exclusion (default: original, every sample). */
   gt?: GtOptions
+  /** Only these samples (sample id → `authored` cell), with an `authored` column; absent: every sample. */
+  authored?: ReadonlyMap<number, string>
   signal?: AbortSignal
   onProgress?: (done: number, total: number) => void
 }
@@ -30,11 +32,11 @@ function cellValue(row: ExportRow, col: keyof ExportRow): unknown {
 }
 
 export async function writeCsv(db: Db, sink: Sink, opts: TableExportOptions): Promise<number> {
-  const cols = exportColumns(opts.compareRunId != null)
-  const total = countExportRows(db, opts.runId, opts.gt)
+  const cols = exportColumns(opts.compareRunId != null, opts.authored != null)
+  const total = countExportRows(db, opts.runId, opts.gt, opts.authored)
   await sink.write(`${cols.join(',')}\r\n`)
   let done = 0
-  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt)) {
+  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt, opts.authored)) {
     if (opts.signal?.aborted) throw new Error('export cancelled')
     await sink.write(page.map((r) => `${cols.map((c) => csvCell(cellValue(r, c))).join(',')}\r\n`).join(''))
     done += page.length
@@ -49,12 +51,12 @@ export async function writeJson(
   sink: Sink,
   opts: TableExportOptions & { header: Record<string, unknown> },
 ): Promise<number> {
-  const cols = exportColumns(opts.compareRunId != null)
-  const total = countExportRows(db, opts.runId, opts.gt)
+  const cols = exportColumns(opts.compareRunId != null, opts.authored != null)
+  const total = countExportRows(db, opts.runId, opts.gt, opts.authored)
   const head = JSON.stringify(opts.header)
   await sink.write(`${head.slice(0, -1)}${head.length > 2 ? ',' : ''}"samples":[\n`)
   let done = 0
-  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt)) {
+  for (const page of exportRows(db, opts.runId, opts.compareRunId, 500, opts.gt, opts.authored)) {
     if (opts.signal?.aborted) throw new Error('export cancelled')
     const text = page
       .map(

@@ -199,6 +199,8 @@ export const analysisMethods = {
         compareRunId: z.number().int().nullable().optional(),
         format: reportFormatSchema,
         out: z.string().min(1),
+        /** Not for coco: just the samples this user touched in the run (audit log); see `reseg export --author`. */
+        author: z.string().min(1).max(200).optional(),
         ...gtOptionsInput,
       })
       .strict(),
