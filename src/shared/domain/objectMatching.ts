@@ -4,6 +4,7 @@
  * that piece alone. GT pieces are the GT's objects where a dataset lists them, else the connected
  * components of the GT mask (8-connected, as the oracle prompts split it).
  */
+import { linearSumAssignment } from './assignment'
 import { labelComponents } from './components'
 import { maskCounts, sampleIou } from './metrics'
 import { decodeRowMajor, emptyRle, encodeRowMajor, type Rle } from './rle'
@@ -58,58 +59,12 @@ export function matchObjects(
   })
 }
 
-/**
- * Rows assigned to columns (or -1) maximising the total weight: the Hungarian method (Jonker-Volgenant
- * potentials form) on a square padding of the matrix. O(n³) for n = max(rows, cols).
- */
+/** Rows assigned to columns (or -1) maximising the total weight: min(rows, cols) pairs, as SciPy's
+ * `linear_sum_assignment(weight, maximize=True)` chooses them. */
 export function maxAssignment(weight: readonly (readonly number[])[], rows: number, cols: number): number[] {
-  const n = Math.max(rows, cols)
-  if (n === 0) return []
-  let max = 0
-  for (const r of weight) for (const v of r) max = Math.max(max, v)
-  // Minimise cost = max - weight; padded cells cost `max` (weight 0).
-  const cost = (i: number, j: number) => (i < rows && j < cols ? max - weight[i][j] : max)
-  const u = new Float64Array(n + 1)
-  const v = new Float64Array(n + 1)
-  const p = new Int32Array(n + 1) // p[j] = row (1-based) assigned to column j
-  const way = new Int32Array(n + 1)
-  for (let i = 1; i <= n; i++) {
-    p[0] = i
-    let j0 = 0
-    const minv = new Float64Array(n + 1).fill(Infinity)
-    const used = new Uint8Array(n + 1)
-    do {
-      used[j0] = 1
-      const i0 = p[j0]
-      let delta = Infinity
-      let j1 = 0
-      for (let j = 1; j <= n; j++) {
-        if (used[j]) continue
-        const cur = cost(i0 - 1, j - 1) - u[i0] - v[j]
-        if (cur < minv[j]) {
-          minv[j] = cur
-          way[j] = j0
-        }
-        if (minv[j] < delta) {
-          delta = minv[j]
-          j1 = j
-        }
-      }
-      for (let j = 0; j <= n; j++) {
-        if (used[j]) {
-          u[p[j]] += delta
-          v[j] -= delta
-        } else minv[j] -= delta
-      }
-      j0 = j1
-    } while (p[j0] !== 0)
-    do {
-      const j1 = way[j0]
-      p[j0] = p[j1]
-      j0 = j1
-    } while (j0)
-  }
   const out = new Array<number>(rows).fill(-1)
-  for (let j = 1; j <= n; j++) if (p[j] - 1 < rows && j - 1 < cols) out[p[j] - 1] = j - 1
+  if (rows === 0 || cols === 0) return out
+  const cost = weight.slice(0, rows).map((r) => r.slice(0, cols).map((w) => -w))
+  for (const [r, c] of linearSumAssignment(cost).pairs) out[r] = c
   return out
 }

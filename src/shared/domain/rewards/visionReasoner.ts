@@ -14,7 +14,7 @@
  *
  * Pure module.
  */
-import { linearSumAssignment } from './hungarian'
+import { linearSumAssignment } from '../assignment'
 import {
   isPyDict,
   PY_WS,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { seededRng } from '../../../../../src/shared/domain/random'
-import { linearSumAssignment } from '../../../../../src/shared/domain/rewards/hungarian'
-import { hasScipy, pythonLsa } from './pythonReference'
+import { seededRng } from '../../../../src/shared/domain/random'
+import { linearSumAssignment } from '../../../../src/shared/domain/assignment'
+import { hasScipy, pythonLsa } from './rewards/pythonReference'
 
 describe('linearSumAssignment', () => {
   it('solves a hand-checked 3x3', () => {

@@ -1,8 +1,9 @@
 /**
  * Minimum-cost one-to-one assignment of a rectangular cost matrix, the job SciPy's `linear_sum_assignment`
- * does in the VisionReasoner reward: min(rows, cols) pairs with the smallest total cost. No maintained npm
- * package covers rectangular matrices with a small footprint, so this is the classical O(n²·m) shortest
- * augmenting path algorithm with row/column potentials (Kuhn–Munkres in the Jonker–Volgenant form).
+ * does in the VisionReasoner reward and in matching answer objects to GT pieces: min(rows, cols) pairs with
+ * the smallest total cost. No maintained npm package covers rectangular matrices with a small footprint, so
+ * this is the classical O(n²·m) shortest augmenting path algorithm with row/column potentials (Kuhn–Munkres
+ * in the Jonker–Volgenant form).
  * The reward only uses the optimal total, which is unique even where several assignments reach it.
  * Pure module.
  */
