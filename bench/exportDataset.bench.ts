@@ -8,11 +8,11 @@
  *
  *   npx tsx bench/exportDataset.bench.ts   # env: SAMPLES=1000 IMAGES=50 FORMATS=hf-parquet,coco,lisa KEEP=1
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { peakRssKb, report, runChild } from './childProcess'
 
 const self = fileURLToPath(import.meta.url)
 const mode = process.argv[2]
@@ -34,35 +34,6 @@ async function childExport(projectDir: string, format: string, out: string): Pro
 }
 
 /** VmHWM: a spawned child's own high-water mark (getrusage would carry the parent's across exec). */
-function peakRssKb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))
-    if (m) return Number(m[1])
-  } catch {
-    // not Linux: fall back below
-  }
-  return process.resourceUsage().maxRSS
-}
-
-function report(o: object): void {
-  process.stdout.write(`RESULT ${JSON.stringify(o)}\n`)
-}
-
-function runChild(args: string[]): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    p.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
-      if (code !== 0 || !line) reject(new Error(`child ${args[0]} failed (exit ${code}): ${out}`))
-      else resolve(JSON.parse(line.slice(7)) as Record<string, number>)
-    })
-  })
-}
-
 /** Column-major RLE of an axis-aligned ellipse, one column at a time (no 2 MP pixel buffer). */
 function ellipseRle(cx: number, cy: number, rx: number, ry: number): Uint32Array {
   const runs: number[] = []
@@ -146,7 +117,7 @@ async function main(): Promise<void> {
     )
     for (const format of formats) {
       const out = path.join(dir, `out-${format}`)
-      const r = await runChild(['--child-export', path.join(dir, 'project'), format, out])
+      const r = await runChild(self, ['--child-export', path.join(dir, 'project'), format, out])
       const mb = r.bytes / 1e6
       console.log(
         `reseg export-dataset --format ${format}: ${(r.ms / 1000).toFixed(2)} s, ${mb.toFixed(0)} MB in ${r.files} files, ` +

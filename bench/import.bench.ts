@@ -10,11 +10,11 @@
  *   LAYOUTS=duckdb,polars npx tsx bench/import.bench.ts        # a subset (hf, duckdb, polars, pyarrow64v2)
  *   ROWS=779 IMAGES=779 KEEP=1 npx tsx bench/import.bench.ts   # every row its own image (slow to generate)
  */
-import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { peakRssKb, report, runChild } from './childProcess'
 
 const self = fileURLToPath(import.meta.url)
 const mode = process.argv[2]
@@ -51,35 +51,6 @@ async function childDuckdb(file: string): Promise<void> {
  * parent's high-water mark across fork+exec (and the parent holds the fixture images), so read VmHWM,
  * which belongs to the child's own address space.
  */
-function peakRssKb(): number {
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))
-    if (m) return Number(m[1])
-  } catch {
-    // not Linux: fall back below
-  }
-  return process.resourceUsage().maxRSS
-}
-
-function report(o: object): void {
-  process.stdout.write(`RESULT ${JSON.stringify(o)}\n`)
-}
-
-function runChild(args: string[]): Promise<Record<string, number>> {
-  return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', self, ...args], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    })
-    let out = ''
-    p.stdout.on('data', (d: Buffer) => (out += d.toString()))
-    p.on('exit', (code) => {
-      const line = out.split('\n').find((l) => l.startsWith('RESULT '))
-      if (code !== 0 || !line) reject(new Error(`child ${args[0]} failed (exit ${code}): ${out}`))
-      else resolve(JSON.parse(line.slice(7)) as Record<string, number>)
-    })
-  })
-}
-
 type Layout = 'hf' | 'duckdb' | 'polars' | 'pyarrow64v2'
 const LAYOUTS: Record<Layout, string> = {
   hf: 'HF datasets layout (row groups of 100, 1 MiB pages v1, SNAPPY)',
@@ -163,8 +134,8 @@ async function main(): Promise<void> {
       const file = files[l] as string
       const mb = fs.statSync(file).size / 1e6
       console.log(`\n[${l}] ${LAYOUTS[l]}: ${mb.toFixed(0)} MB`)
-      const ours = await runChild(['--child-import', file, path.join(dir, `project-${l}`)])
-      const duck = await runChild(['--child-duckdb', file])
+      const ours = await runChild(self, ['--child-import', file, path.join(dir, `project-${l}`)])
+      const duck = await runChild(self, ['--child-duckdb', file])
       const oursMbs = mb / (ours.ms / 1000)
       const duckMbs = mb / (duck.ms / 1000)
       const oursRss = ours.maxRssKb / 1024
