@@ -12,7 +12,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { buildRenderer, rendererIsBuilt } from '../scripts/buildRenderer.mjs'
+import { buildRenderer, rendererIsFresh } from '../scripts/buildRenderer.mjs'
 import { chromium, type Page } from 'playwright-core'
 import { startServeHost } from '../src/main/hosts/serve/server'
 import { openProject } from '../src/main/store/project'
@@ -57,7 +57,7 @@ async function apiMs(url: string, token: string, body: unknown): Promise<number>
 
 async function main(): Promise<void> {
   const rendererDir = path.join(root, 'out/renderer')
-  if (!rendererIsBuilt()) {
+  if (!rendererIsFresh()) {
     buildRenderer()
   }
   const browser = await chromium.launch({

@@ -17,7 +17,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { chromium } from 'playwright-core'
 import sharp from 'sharp'
-import { buildRenderer, rendererIsBuilt } from '../scripts/buildRenderer.mjs'
+import { buildRenderer, rendererIsFresh } from '../scripts/buildRenderer.mjs'
 import { createApiContext } from '../src/main/api/context'
 import { startServeHost } from '../src/main/hosts/serve/server'
 import { createDispatcher } from '../src/main/api/index'
@@ -248,7 +248,7 @@ console.log(
 )
 
 // The review mode in Chromium: Enter → the next failure's sample drawn on the canvas.
-if (!rendererIsBuilt()) buildRenderer()
+if (!rendererIsFresh()) buildRenderer()
 const host = await startServeHost({
   project,
   rendererDir: path.resolve(import.meta.dirname, '../out/renderer'),
