@@ -11,9 +11,8 @@ import { runReasonBatch } from '../reason/batch'
 import { listModels, type EndpointSettings } from '../reason/client'
 import { describeKeySource, envVarName, resolveApiKey, storeApiKey } from '../reason/credentials'
 import { getEndpoint, getTemplate, listEndpoints, saveEndpoint, validateEndpoint } from '../reason/store'
-import { getDatasetByName } from '../store/datasets'
 import { openProject } from '../store/project'
-import { getRunByName } from '../store/runs'
+import { batchSource, cancelOnSigint, requireOneSource } from './batchCommand'
 import { createProgress } from './progress'
 import { parsePositiveInt } from './project'
 
@@ -120,31 +119,15 @@ export function registerReasonCommands(program: Command): void {
           segment: boolean
         },
       ) => {
-        if (Boolean(opts.fromRun) === Boolean(opts.dataset))
-          throw new Error('give exactly one of --from-run RUN or --dataset NAME')
+        requireOneSource(opts)
         const project = openProject(opts.project)
         const engine = opts.segment ? createEngine({ projectDir: project.dir }) : null
-        const abort = new AbortController()
-        const onSigint = () => {
-          if (abort.signal.aborted) process.exit(130)
-          process.stderr.write('\ncancelling: finished samples are kept (Ctrl-C again to quit at once)\n')
-          abort.abort()
-        }
-        process.on('SIGINT', onSigint)
+        const cancel = cancelOnSigint('finished samples are kept')
         try {
           const { db } = project
           const endpoint = endpointFromFlags(db, opts)
           const template = getTemplate(db, opts.template, opts.templateVersion)
-          let source: { runId: number } | { datasetId: number }
-          if (opts.fromRun) {
-            const run = getRunByName(db, opts.fromRun)
-            if (!run) throw new Error(`no run named '${opts.fromRun}' in ${opts.project}`)
-            source = { runId: run.id }
-          } else {
-            const ds = getDatasetByName(db, opts.dataset as string)
-            if (!ds) throw new Error(`no dataset named '${opts.dataset}' in ${opts.project}`)
-            source = { datasetId: ds.id }
-          }
+          const source = batchSource(db, opts.project, opts)
           let segmenter: Segmenter | null = null
           if (engine) {
             await engine.ready
@@ -172,7 +155,7 @@ export function registerReasonCommands(program: Command): void {
             segmenter,
             concurrency: opts.concurrency,
             limit: opts.limit,
-            signal: abort.signal,
+            signal: cancel.signal,
             onProgress: (p) =>
               progress.update(
                 p.done,
@@ -209,7 +192,7 @@ export function registerReasonCommands(program: Command): void {
             process.exitCode = 1
           }
         } finally {
-          process.off('SIGINT', onSigint)
+          cancel.dispose()
           await engine?.dispose()
           project.close()
         }

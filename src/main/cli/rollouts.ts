@@ -16,6 +16,7 @@ import { poolFromEndpoints } from '../rollouts/start'
 import { getDatasetByName } from '../store/datasets'
 import { openProject } from '../store/project'
 import { getRun, getRunByName } from '../store/runs'
+import { batchSource, cancelOnSigint, requireOneSource } from './batchCommand'
 import { createProgress } from './progress'
 import { parsePositiveInt } from './project'
 
@@ -106,29 +107,13 @@ export function registerRolloutCommands(program: Command): void {
         maxTokens?: number
         timeoutMs?: number
       }) => {
-        if (Boolean(opts.fromRun) === Boolean(opts.dataset))
-          throw new Error('give exactly one of --from-run RUN or --dataset NAME')
+        requireOneSource(opts)
         const project = openProject(opts.project)
         const engine = opts.segment ? createEngine({ projectDir: project.dir }) : null
-        const abort = new AbortController()
-        const onSigint = () => {
-          if (abort.signal.aborted) process.exit(130)
-          process.stderr.write('\ncancelling: finished rollouts are kept (Ctrl-C again to quit at once)\n')
-          abort.abort()
-        }
-        process.on('SIGINT', onSigint)
+        const cancel = cancelOnSigint('finished rollouts are kept')
         try {
           const { db } = project
-          let source: { runId: number } | { datasetId: number }
-          if (opts.fromRun) {
-            const run = getRunByName(db, opts.fromRun)
-            if (!run) throw new Error(`no run named '${opts.fromRun}' in ${opts.project}`)
-            source = { runId: run.id }
-          } else {
-            const ds = getDatasetByName(db, opts.dataset as string)
-            if (!ds) throw new Error(`no dataset named '${opts.dataset}' in ${opts.project}`)
-            source = { datasetId: ds.id }
-          }
+          const source = batchSource(db, opts.project, opts)
           const { pool, model, warnings } = poolFromEndpoints(db, opts.endpoint, opts.temperature, {
             maxTokens: opts.maxTokens,
             timeoutMs: opts.timeoutMs,
@@ -162,7 +147,7 @@ export function registerRolloutCommands(program: Command): void {
             concurrency: opts.concurrency,
             limit: opts.limit,
             solutions,
-            signal: abort.signal,
+            signal: cancel.signal,
             onProgress: (p) =>
               progress.update(
                 p.done,
@@ -199,7 +184,7 @@ export function registerRolloutCommands(program: Command): void {
             process.exitCode = 1
           }
         } finally {
-          process.off('SIGINT', onSigint)
+          cancel.dispose()
           await engine?.dispose()
           project.close()
         }
