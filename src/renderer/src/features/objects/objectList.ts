@@ -126,3 +126,19 @@ export function objectRows(
   }
   return rows
 }
+
+/**
+ * The answer object (position in the model's output) that an object id stands for: the model's objects keep
+ * their positions as ids, so deleting an earlier object does not move this link; added objects have none.
+ */
+export function answerObjectOf(id: string | undefined, answerObjects: number): number | null {
+  if (id == null || !/^\d+$/.test(id)) return null
+  const n = Number(id)
+  return n < answerObjects ? n : null
+}
+
+/** The position in the prompt list of the answer's object `obj`, or null when it was deleted. */
+export function indexOfAnswerObject(ids: readonly string[], obj: number): number | null {
+  const i = ids.indexOf(String(obj))
+  return i < 0 ? null : i
+}

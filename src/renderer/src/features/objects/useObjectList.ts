@@ -11,7 +11,16 @@ import type { ObjectResult, Prediction } from '../../../../shared/contract/sampl
 import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import type { PromptEditing } from '../edit/usePromptEditing'
 import type { PromptRef } from '../reasoning/answerSpans'
-import { commitWithDraft, cycleObject, freshId, objectRows, removeObject, type ObjectRow } from './objectList'
+import {
+  answerObjectOf,
+  commitWithDraft,
+  cycleObject,
+  freshId,
+  indexOfAnswerObject,
+  objectRows,
+  removeObject,
+  type ObjectRow,
+} from './objectList'
 
 interface ViewState {
   /** Object index chosen in the list (the canvas' selected point or box wins while there is one). */
@@ -199,15 +208,9 @@ export function useObjectList(
     [select, active, rows.length],
   )
 
-  // The answer numbers the model's objects by position; their ids are those positions (objectList.ts).
   const answerCount = prediction?.prompts?.length ?? 0
   const answerObject = useCallback(
-    (index: number) => {
-      const id = rows[index]?.id
-      if (id == null || !/^\d+$/.test(id)) return null
-      const n = Number(id)
-      return n < answerCount ? n : null
-    },
+    (index: number) => answerObjectOf(rows[index]?.id, answerCount),
     [rows, answerCount],
   )
   const hover = editing.hover
@@ -220,10 +223,10 @@ export function useObjectList(
   const onReasoningHover = useCallback(
     (ref: PromptRef | null) => {
       if (!ref) return setHover(null)
-      const index = rows.findIndex((r) => r.id === String(ref.obj))
-      setHover(index < 0 ? null : { ...ref, obj: index })
+      const index = indexOfAnswerObject(objectIds, ref.obj)
+      setHover(index == null ? null : { ...ref, obj: index })
     },
-    [rows, setHover],
+    [objectIds, setHover],
   )
 
   return {

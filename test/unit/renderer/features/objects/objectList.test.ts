@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest'
 import {
+  answerObjectOf,
   commitWithDraft,
   cycleObject,
   freshId,
   idsOfEdit,
+  indexOfAnswerObject,
   objectColor,
   objectRows,
   OBJECT_PALETTE,
@@ -102,5 +104,17 @@ describe('object list operations', () => {
     expect(rows[1].color).toBe(OBJECT_PALETTE[2])
     // The model's own prediction: prompts without per-object results.
     expect(objectRows([box(0)], ['0'], null, null).map((r) => r.result)).toEqual([null])
+  })
+})
+
+describe('the link to the reasoning panel', () => {
+  it("ties an object to the answer's object by id, so deleting an earlier one does not move it", () => {
+    // The answer held objects 0, 1, 2; object 0 was deleted and object "3" added.
+    const ids = ['1', '2', '3']
+    expect(ids.map((id) => answerObjectOf(id, 3))).toEqual([1, 2, null])
+    expect(indexOfAnswerObject(ids, 2)).toBe(1)
+    expect(indexOfAnswerObject(ids, 0)).toBeNull()
+    expect(answerObjectOf(undefined, 3)).toBeNull()
+    expect(answerObjectOf('custom', 3)).toBeNull()
   })
 })
