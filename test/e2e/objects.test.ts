@@ -131,6 +131,11 @@ beforeAll(async () => {
   restoreEnv = useTestModelCatalogue(root, [tinySamManifestEntry('tiny-sam')])
   writeTinyModel(join(root, 'weights', 'tiny-sam'), 'sam')
   fx = await createSegmentProject('two-objects')
+  // A VisionReasoner-style answer for the two objects, for the reasoning panel's highlighting.
+  const answer = JSON.stringify(fx.samples[2].prompts.map((p) => ({ bbox_2d: p.box!.map(Math.round) })))
+  fx.project.db
+    .prepare('UPDATE predictions SET raw_output = ? WHERE run_id = ? AND sample_id = ?')
+    .run(`<think>two shapes</think><answer>${answer}</answer>`, fx.runId, fx.samples[2].id)
   const dir = fx.project.dir
   fx.project.close()
   served = await startServe({ projectDir: dir })
@@ -276,6 +281,25 @@ describe('the object list of a two-object answer', () => {
     expect((await rowTexts(page)).map((r) => [r.id, r.iou])).toEqual([
       ['1', objectIou(box2()).iou.toFixed(3)],
     ])
+  })
+
+  it("hovering the remaining object's row outlines its coordinates in the answer (object 2's, not 1's)", async () => {
+    const outlined = () =>
+      page.$$eval('[data-testid=coord]', (els) =>
+        els.map((e) => [e.getAttribute('data-obj'), e.classList.contains('object')]),
+      )
+    // Nothing hovered or chosen: no object outlined.
+    await page.mouse.move(5, 795)
+    await expect.poll(outlined).toEqual([
+      ['0', false],
+      ['1', false],
+    ])
+    await page.hover('[data-testid=object-row][data-index="0"] .object-name')
+    await expect.poll(outlined).toEqual([
+      ['0', false],
+      ['1', true],
+    ])
+    await page.mouse.move(5, 795)
   })
 
   it('n adds an object: the next box goes into it, with a fresh id and its own colour', async () => {
