@@ -19,7 +19,7 @@ import { tinySamManifestEntry, useTestModelCatalogue, writeTinyModel } from '../
 import { createSegmentProject, type SegmentFixture } from '../fixtures/segmentProject'
 import { boxFill, maskIou } from '../fixtures/shapes'
 import { launchBrowser, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, toPage } from './inspector.shared'
+import { canvasView, decodeCoco, grab, toPage } from './inspector.shared'
 
 type Box = [number, number, number, number]
 
@@ -332,6 +332,56 @@ describe('the object list of a two-object answer', () => {
     )
     expect(new Set(swatches).size).toBe(2)
     expect(Number(await page.textContent('[data-testid=live-iou]'))).toBeCloseTo(unionIou([box1, box2()]), 3)
+  })
+
+  it("draws each object's mask in its own colour, or the union in one colour when asked", async () => {
+    const setLayer = async (k: string, on: boolean) => {
+      const box = page.locator(`[data-testid=toggle-${k}] input`)
+      if ((await box.isChecked()) !== on) await box.click()
+    }
+    for (const k of ['gt', 'pred', 'diff', 'contour']) await setLayer(k, false)
+    await setLayer('live', true)
+    const hex = (c: string) => [1, 3, 5].map((i) => parseInt(c.slice(i, i + 2), 16))
+    // Which colour the overlay moved a pixel towards: cosine of (shown - bare image) with (colour - bare).
+    const towards = (shown: number[], bare: number[], colors: string[]) => {
+      const d = shown.map((v, k) => v - bare[k])
+      const cos = colors.map((c) => {
+        const e = hex(c).map((v, k) => v - bare[k])
+        return d.reduce((a, v, k) => a + v * e[k], 0) / (Math.hypot(...d) * Math.hypot(...e) || 1)
+      })
+      return cos.indexOf(Math.max(...cos))
+    }
+    const centre = (b: Box) => [(b[0] + b[2]) / 2, (b[1] + b[3]) / 2] as const
+    const shots = async () => {
+      await page.mouse.move(5, 795)
+      await page.waitForTimeout(150)
+      const v = await canvasView(page)
+      const shown = await grab(page)
+      await setLayer('live', false)
+      await page.waitForTimeout(150)
+      const bare = await grab(page)
+      await setLayer('live', true)
+      return (b: Box) => {
+        const p = toPage(v, ...centre(b))
+        return { shown: shown(p.x, p.y), bare: bare(p.x, p.y) }
+      }
+    }
+    const palette = ['#00d1ff', '#7cff4f', '#b36bff'] // objects "1" and "2" take the 2nd and 3rd colours
+    const byObject = await shots()
+    for (const [b, want] of [
+      [box2(), 1],
+      [box1, 2],
+    ] as const) {
+      const px = byObject(b)
+      expect(towards(px.shown, px.bare, palette)).toBe(want)
+    }
+    await page.click('[data-testid=object-colours]')
+    const union = await shots()
+    for (const b of [box2(), box1]) {
+      const px = union(b)
+      expect(towards(px.shown, px.bare, palette)).toBe(0)
+    }
+    await page.click('[data-testid=object-colours]')
   })
 
   it('a saved run variant keeps the per-object results', async () => {
