@@ -50,6 +50,7 @@ import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollou
 import { HistoryPanel } from './features/history/HistoryPanel'
 import { useLiveSync } from './features/history/useLiveSync'
 import { SegmentRunButton, usePrepareSample, useSegmentRun } from './features/segmentRun'
+import { OBJECT_ACTIONS, objectShortcuts } from './features/objects/objectKeys'
 import { ObjectListPanel } from './features/objects/ObjectListPanel'
 import { useObjectList } from './features/objects/useObjectList'
 
@@ -63,7 +64,7 @@ const SAMPLE_EDITS = new Set<Action>([
   'resetPrompts',
   'deleteSelected',
   'tag',
-  ...(['nextObject', 'prevObject', 'newObject', 'toggleObjectHidden'] as const),
+  ...OBJECT_ACTIONS,
 ])
 /** Keys the inspector gives up while the review queue (which routes its own keys) is shown. */
 const REVIEW_MUTED = SHORTCUTS.map((s) => s.action).filter((a) => a !== 'help' && a !== 'escape')
@@ -202,8 +203,8 @@ export function App({ api }: { api: ApiClient }) {
     redo: () => (gtMode ? gtEdit.redo() : void editing.moveEdit('redo')),
     resetPrompts: () => (gtMode ? false : void editing.moveEdit('reset')),
     deleteSelected: () => {
-      if (!gtMode && !editing.selectedRef && objects.active != null) return objects.remove(objects.active)
-      if (!gtMode) return editing.deleteSelected()
+      // The selected point or box, else (object list) the chosen object.
+      if (!gtMode) return editing.selectedRef ? editing.deleteSelected() : objects.removeActive()
       if (gtEdit.polygon.length === 0) return false
       gtEdit.setPolygon(gtEdit.polygon.slice(0, -1))
     },
@@ -219,11 +220,7 @@ export function App({ api }: { api: ApiClient }) {
     focusSearch: () => searchRef.current?.focus(),
     toggleTheme,
     toggleGrid: () => setLayout((l) => (l === 'list' ? 'grid' : 'list')),
-    nextObject: () => (gtMode || objects.rows.length === 0 ? false : objects.cycle(1)),
-    prevObject: () => (gtMode || objects.rows.length === 0 ? false : objects.cycle(-1)),
-    newObject: () => (gtMode || runId == null ? false : objects.add()),
-    toggleObjectHidden: () =>
-      gtMode || objects.active == null ? false : objects.toggleHidden(objects.active),
+    ...objectShortcuts(objects, { enabled: !gtMode, canAdd: runId != null }),
     escape: () => {
       if (gtMode && gtEdit.cancel()) return
       setHelp(false)
@@ -414,10 +411,8 @@ export function App({ api }: { api: ApiClient }) {
               {shown && !gtMode && (
                 <ObjectListPanel
                   objects={objects}
-                  decoded={editing.decoded}
-                  editId={editing.edit?.id ?? null}
+                  editing={editing}
                   editable={runId != null && !rollout.shown}
-                  hasResults={(editing.edit ? editing.edit.objects : pred?.objects) != null}
                 />
               )}
               <section className="panel">

@@ -4,29 +4,26 @@
  * the prompt panel's live IoU; this panel is the per-object view of it.
  */
 import { fmtIou, iouClass } from '../browser/SampleList'
-import type { DecodedObjects } from '../edit/usePromptEditing'
+import type { PromptEditing } from '../edit/usePromptEditing'
 import type { ObjectRow } from './objectList'
 import type { ObjectList } from './useObjectList'
 import './objects.css'
 
 interface Props {
   objects: ObjectList
-  /** Engine report of the latest edit: which objects it decoded. */
-  decoded: DecodedObjects | null
-  /** Id of the edit shown (the decoded report belongs to it only). */
-  editId: number | null
+  editing: PromptEditing
   editable: boolean
-  /** The edit shown has per-object results, or the prediction does (else the model kept only the union). */
-  hasResults: boolean
 }
 
 const HIDE_TIP =
   'Hide / show this object on the canvas (h). A hidden object still counts in the union (the prediction) ' +
   'until it is deleted.'
 
-export function ObjectListPanel({ objects, decoded, editId, editable, hasResults }: Props) {
-  const { rows, active, hidden } = objects
-  const report = decoded && decoded.editId === editId ? decoded.decoded : null
+export function ObjectListPanel({ objects, editing, editable }: Props) {
+  const { rows, active, hidden, hasResults } = objects
+  // The engine's report of which objects it decoded belongs to the edit it made only (not after undo).
+  const { decoded, edit } = editing
+  const report = decoded && decoded.editId === edit?.id ? decoded.decoded : null
   return (
     <section className="panel objects-panel" data-testid="object-list">
       <h3>

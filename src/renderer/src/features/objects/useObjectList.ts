@@ -56,6 +56,10 @@ export interface ObjectList {
   select(index: number | null): void
   toggleHidden(index: number): void
   remove(index: number): void
+  /** Deletes the chosen object, if any. */
+  removeActive(): void
+  /** The objects have their own masks and IoUs (the model's own prediction keeps only the union). */
+  hasResults: boolean
   add(): void
   cycle(dir: 1 | -1): void
   hoverRow: number | null
@@ -192,6 +196,10 @@ export function useObjectList(
     [rows, prompts, objectIds, changePrompts, setSelectedRef, setHover, update, floorOf],
   )
 
+  const removeActive = useCallback(() => {
+    if (active != null) remove(active)
+  }, [active, remove])
+
   const add = useCallback(() => {
     setSelectedRef(null)
     const floor = floorOf()
@@ -242,6 +250,8 @@ export function useObjectList(
     select,
     toggleHidden,
     remove,
+    removeActive,
+    hasResults: results != null,
     add,
     cycle,
     hoverRow,
