@@ -30,6 +30,8 @@ let page: Page
 let root: string
 let restoreEnv: () => void
 /** segmentSample responses, in order: per object its id and whether the engine decoded it. */
+/** segmentSample requests, in order (what the page sent). */
+const requests: { prompts: unknown[]; objectIds?: string[]; refine?: boolean }[] = []
 const responses: { objects: { id: string; decoded: boolean; iou: number }[]; iou: number }[] = []
 
 const sample = () => fx.samples[2]
@@ -143,6 +145,9 @@ beforeAll(async () => {
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   page.on('pageerror', (e) => console.error('page error:', e))
+  page.on('request', (r) => {
+    if (r.url().endsWith('/api/segmentSample')) requests.push(JSON.parse(r.postData() ?? '{}'))
+  })
   page.on('response', async (r) => {
     if (!r.url().endsWith('/api/segmentSample')) return
     const body = (await r.json().catch(() => null)) as { ok: boolean; value: (typeof responses)[0] } | null
@@ -198,6 +203,7 @@ describe('the object list of a two-object answer', () => {
       ['0', true],
       ['1', true],
     ])
+    expect(requests[n]).toMatchObject({ objectIds: ['0', '1'], refine: true })
     const rows = await rowTexts(page)
     const want = [objectIou(box1), objectIou(box2())]
     expect(want[0].piece).not.toBe(want[1].piece)
@@ -277,6 +283,7 @@ describe('the object list of a two-object answer', () => {
     const { W, H } = size()
     expect(maskIou(decodeCoco(e.mask_rle, H, W), boxFill(box2(), W, H))).toBe(1)
     // Sent as object "1": the server knows its prompt and does not decode it again.
+    expect(requests[n].objectIds).toEqual(['1'])
     expect((await responseAfter(n)).objects.map((o) => [o.id, o.decoded])).toEqual([['1', false]])
     expect((await rowTexts(page)).map((r) => [r.id, r.iou])).toEqual([
       ['1', objectIou(box2()).iou.toFixed(3)],
@@ -323,6 +330,7 @@ describe('the object list of a two-object answer', () => {
       ['1', false],
       ['2', true],
     ])
+    expect(requests[n]).toMatchObject({ objectIds: ['1', '2'], refine: true })
     expect((await rowTexts(page)).map((r) => [r.id, r.iou])).toEqual([
       ['1', objectIou(box2()).iou.toFixed(3)],
       ['2', objectIou(box1).iou.toFixed(3)],
@@ -406,5 +414,15 @@ describe('the object list of a two-object answer', () => {
       ['2', gtNumber(want[1].piece)],
     ])
     for (const [k, o] of d.prediction.objects.entries()) expect(o.iou).toBeCloseTo(want[k].iou, 12)
+  })
+
+  it('sends the refinement toggle with the next edit and shows it on the edit', async () => {
+    await page.click('[data-testid=refine-toggle]')
+    const before = lastEdit()!.id
+    const n = requests.length
+    await page.click('[data-testid=object-row][data-index="1"] [data-testid=object-delete]')
+    await waitForEdit(page, before)
+    expect(requests[n]).toMatchObject({ objectIds: ['1'], refine: false })
+    expect(await page.textContent('[data-testid=edit-refine]')).toBe('not refined')
   })
 })
