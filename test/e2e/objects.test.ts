@@ -416,11 +416,27 @@ describe('the object list of a two-object answer', () => {
     for (const [k, o] of d.prediction.objects.entries()) expect(o.iou).toBeCloseTo(want[k].iou, 12)
   })
 
-  it('sends the refinement toggle with the next edit and shows it on the edit', async () => {
+  it('Tab / Shift+Tab choose an object, h hides it, Del deletes it, with the refine toggle sent', async () => {
     await page.click('[data-testid=refine-toggle]')
+    await page.keyboard.press('Escape') // no point or box selected: keys act on the chosen object
+    const activeRow = () =>
+      page.$$eval('[data-testid=object-row]', (rows) => rows.findIndex((r) => r.dataset.active === 'true'))
+    await page.keyboard.press('Tab')
+    const first = await activeRow()
+    expect(first).toBeGreaterThanOrEqual(0)
+    await page.keyboard.press('Tab')
+    await expect.poll(activeRow).toBe((first + 1) % 2)
+    await page.keyboard.press('Shift+Tab')
+    await expect.poll(activeRow).toBe(first)
+    if (first !== 1) await page.keyboard.press('Tab')
+    await expect.poll(activeRow).toBe(1)
+    await page.keyboard.press('h')
+    await page.waitForSelector('[data-testid=object-row][data-index="1"][data-hidden=true]')
+    await page.keyboard.press('h')
+    await page.waitForSelector('[data-testid=object-row][data-index="1"][data-hidden=false]')
     const before = lastEdit()!.id
     const n = requests.length
-    await page.click('[data-testid=object-row][data-index="1"] [data-testid=object-delete]')
+    await page.keyboard.press('Delete')
     await waitForEdit(page, before)
     expect(requests[n]).toMatchObject({ objectIds: ['1'], refine: false })
     expect(await page.textContent('[data-testid=edit-refine]')).toBe('not refined')
