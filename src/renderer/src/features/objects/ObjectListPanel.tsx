@@ -142,7 +142,7 @@ function ObjectItem(props: {
           objects.toggleHidden(row.index)
         }}
       >
-        {hidden ? '◌' : '👁'}
+        <EyeIcon open={!hidden} />
       </button>
       <button
         className="link object-delete"
@@ -157,5 +157,20 @@ function ObjectItem(props: {
         ✕
       </button>
     </li>
+  )
+}
+
+/** An eye (shown) or a struck-through eye (hidden), drawn so it needs no emoji font. */
+function EyeIcon({ open }: { open: boolean }) {
+  return (
+    <svg width="16" height="12" viewBox="0 0 16 12" aria-label={open ? 'shown' : 'hidden'} role="img">
+      <path
+        d="M1 6c2-3.5 4.5-5 7-5s5 1.5 7 5c-2 3.5-4.5 5-7 5S3 9.5 1 6z"
+        fill="none"
+        stroke="currentColor"
+      />
+      <circle cx="8" cy="6" r="2.2" fill={open ? 'currentColor' : 'none'} stroke="currentColor" />
+      {!open && <line x1="2" y1="11" x2="14" y2="1" stroke="currentColor" strokeWidth="1.5" />}
+    </svg>
   )
 }
