@@ -145,8 +145,8 @@ export function usePromptEditing(
             intersection: v.intersection,
             union: v.union,
             iou: v.iou,
-            // As stored: null for the baseline, which has no mask input to refine with.
-            refine: v.model.isBaseline ? null : v.refine,
+            // As stored (null for a model without a mask input): asked for but not applied means none.
+            refine: v.model.isBaseline || (refine && !v.refine) ? null : v.refine,
             objects: v.objects.map(({ decoded: _decoded, ...o }) => o),
             createdAt: new Date().toISOString(),
           },
