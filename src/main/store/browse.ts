@@ -11,7 +11,7 @@ import type {
   SortKey,
 } from '../../shared/contract/samples'
 import type { ObjectPrompt } from '../../shared/domain/prompts'
-import { getEditState } from './edits'
+import { getEditState, objectsFromJson } from './edits'
 import { getNoteText } from './notes'
 import type { Db } from './project'
 import { notSegmentedSql } from './runs'
@@ -259,6 +259,7 @@ interface PredictionRecord {
   union_px: number
   iou: number
   bbox_iou: number | null
+  objects_json: string | null
 }
 
 function getPrediction(
@@ -285,6 +286,7 @@ function getPrediction(
     union: r.union_px,
     iou: r.iou,
     bboxIou: r.bbox_iou,
+    objects: objectsFromJson(r.objects_json, size),
   }
 }
 

@@ -50,12 +50,22 @@ import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollou
 import { HistoryPanel } from './features/history/HistoryPanel'
 import { useLiveSync } from './features/history/useLiveSync'
 import { SegmentRunButton, usePrepareSample, useSegmentRun } from './features/segmentRun'
+import { OBJECT_ACTIONS, objectShortcuts } from './features/objects/objectKeys'
+import { ObjectListPanel } from './features/objects/ObjectListPanel'
+import { useObjectList } from './features/objects/useObjectList'
 
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
 
 /** Keys that change the sample: ignored while the analysis tab hides it. */
-const SAMPLE_EDITS = new Set<Action>(['undo', 'redo', 'resetPrompts', 'deleteSelected', 'tag'])
+const SAMPLE_EDITS = new Set<Action>([
+  'undo',
+  'redo',
+  'resetPrompts',
+  'deleteSelected',
+  'tag',
+  ...OBJECT_ACTIONS,
+])
 /** Keys the inspector gives up while the review queue (which routes its own keys) is shown. */
 const REVIEW_MUTED = SHORTCUTS.map((s) => s.action).filter((a) => a !== 'help' && a !== 'escape')
 
@@ -83,6 +93,10 @@ export function App({ api }: { api: ApiClient }) {
   const details = useSampleDetails(api, nav, { runId, compareRunId })
   const { shown } = details
   const editing = usePromptEditing(api, { runId, details, list: nav.list, engine })
+  const objects = useObjectList(editing, {
+    detailKey: details.detailKey,
+    prediction: shown?.prediction ?? null,
+  })
   const sampleTags = useSampleTags(api, { runId, details, list: nav.list })
   const runActions = useRunActions(api, { runId, refreshInfo: project.refreshInfo })
   const gtView = useGtView(api, shown)
@@ -189,7 +203,8 @@ export function App({ api }: { api: ApiClient }) {
     redo: () => (gtMode ? gtEdit.redo() : void editing.moveEdit('redo')),
     resetPrompts: () => (gtMode ? false : void editing.moveEdit('reset')),
     deleteSelected: () => {
-      if (!gtMode) return editing.deleteSelected()
+      // The selected point or box, else (object list) the chosen object.
+      if (!gtMode) return editing.selectedRef ? editing.deleteSelected() : objects.removeActive()
       if (gtEdit.polygon.length === 0) return false
       gtEdit.setPolygon(gtEdit.polygon.slice(0, -1))
     },
@@ -205,6 +220,7 @@ export function App({ api }: { api: ApiClient }) {
     focusSearch: () => searchRef.current?.focus(),
     toggleTheme,
     toggleGrid: () => setLayout((l) => (l === 'list' ? 'grid' : 'list')),
+    ...objectShortcuts(objects, { enabled: !gtMode, canAdd: runId != null }),
     escape: () => {
       if (gtMode && gtEdit.cancel()) return
       setHelp(false)
@@ -353,13 +369,14 @@ export function App({ api }: { api: ApiClient }) {
                           toolLayer: gtCanvas.layer,
                         }
                       : {
-                          prompts: rollout.prompts ?? editing.prompts,
+                          prompts: rollout.prompts ?? objects.canvasPrompts,
                           editable: runId != null && !rollout.shown,
                           highlight: editing.hover,
                           selected: editing.selectedRef,
                           onHover: editing.setHover,
                           onSelect: editing.setSelectedRef,
-                          onPromptsChange: (p) => void editing.changePrompts(p),
+                          onPromptsChange: objects.onCanvasChange,
+                          objects: rollout.shown ? undefined : objects,
                         })}
                   />
                 )}
@@ -391,6 +408,13 @@ export function App({ api }: { api: ApiClient }) {
                 onSaveVariant={() => void runActions.saveVariant()}
                 message={runActions.message}
               />
+              {shown && !gtMode && (
+                <ObjectListPanel
+                  objects={objects}
+                  editing={editing}
+                  editable={runId != null && !rollout.shown}
+                />
+              )}
               <section className="panel">
                 <h3>Failure tags</h3>
                 <TagBar
@@ -434,7 +458,12 @@ export function App({ api }: { api: ApiClient }) {
               )}
               <section className="panel grow">
                 <h3>Model output</h3>
-                <ReasoningView prediction={pred} highlight={editing.hover} onHover={editing.setHover} />
+                <ReasoningView
+                  prediction={pred}
+                  highlight={objects.reasoningHighlight}
+                  onHover={objects.onReasoningHover}
+                  highlightObject={objects.highlightObject}
+                />
               </section>
               {shown && runId != null && (
                 <section className="panel">

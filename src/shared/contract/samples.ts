@@ -97,22 +97,6 @@ export const sampleRowSchema = z.object({
 })
 export type SampleRow = z.infer<typeof sampleRowSchema>
 
-export const predictionSchema = z.object({
-  runId: z.number().int(),
-  rawOutput: z.string().nullable(),
-  reasoning: z.string().nullable(),
-  answer: z.string().nullable(),
-  parseError: z.string().nullable(),
-  prompts: z.array(objectPromptSchema).nullable(),
-  mask: cocoRleSchema.nullable(),
-  score: z.number().nullable(),
-  intersection: z.number(),
-  union: z.number(),
-  iou: z.number(),
-  bboxIou: z.number().nullable(),
-})
-export type Prediction = z.infer<typeof predictionSchema>
-
 /** One object of a multi-object answer: its own mask and its IoU against the GT piece it matched. */
 export const objectResultSchema = z.object({
   /** The caller's object id (stable across deletions), else the object's position as text. */
@@ -128,6 +112,24 @@ export const objectResultSchema = z.object({
   iou: z.number(),
 })
 export type ObjectResult = z.infer<typeof objectResultSchema>
+
+export const predictionSchema = z.object({
+  runId: z.number().int(),
+  rawOutput: z.string().nullable(),
+  reasoning: z.string().nullable(),
+  answer: z.string().nullable(),
+  parseError: z.string().nullable(),
+  prompts: z.array(objectPromptSchema).nullable(),
+  mask: cocoRleSchema.nullable(),
+  score: z.number().nullable(),
+  intersection: z.number(),
+  union: z.number(),
+  iou: z.number(),
+  bboxIou: z.number().nullable(),
+  /** Per-object masks and IoU when the run's masks were made here (segmented runs, variants); else null. */
+  objects: z.array(objectResultSchema).nullable().optional(),
+})
+export type Prediction = z.infer<typeof predictionSchema>
 
 export const promptEditSchema = z.object({
   id: z.number().int(),

@@ -85,6 +85,17 @@ interface Props {
    * screen pixels per image pixel, for handles that keep their screen size.
    */
   toolLayer?: ((scale: number) => ReactNode) | null
+  /**
+   * Multi-object editing (features/objects): the object new prompts go into (others are dimmed), objects
+   * whose prompts and mask are not drawn, each object's colour, and each visible object's own mask, drawn
+   * in its colour instead of the one-colour live union when given.
+   */
+  objects?: {
+    active: number | null
+    hidden: ReadonlySet<number>
+    colors: readonly string[]
+    masks: readonly { index: number; color: string; mask: Uint8Array }[] | null
+  }
 }
 
 function rasterCanvas(px: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
@@ -176,6 +187,15 @@ export function SampleCanvas(props: Props) {
     }
   }, [])
 
+  const objectMasks = props.objects?.masks ?? null
+  const objectRasters = useMemo(() => {
+    if (!objectMasks || w === 0 || h === 0) return null
+    return objectMasks.map((o) => ({
+      index: o.index,
+      canvas: rasterCanvas(maskToRgba(o.mask, w, h, hexToRgb(o.color), overlay.contour), w, h),
+    }))
+  }, [objectMasks, w, h, overlay.contour])
+
   const rasters = useMemo(() => {
     if (w === 0 || h === 0) return null
     const color = (hex: string) => hexToRgb(hex)
@@ -205,7 +225,16 @@ export function SampleCanvas(props: Props) {
   useEffect(() => onDiffCounts?.(diff?.counts ?? null), [diff, onDiffCounts])
 
   const obj0 = prompts[0]
-  const boxObj = prompts.findIndex((p) => p.box)
+  const hiddenObjs = props.objects?.hidden
+  const activeObj = props.selected?.obj ?? props.objects?.active ?? null
+  // The resize handles go on the edited object's box, else on the first visible box.
+  const boxObj =
+    activeObj != null && prompts[activeObj]?.box && !hiddenObjs?.has(activeObj)
+      ? activeObj
+      : prompts.findIndex((p, i) => p.box && !hiddenObjs?.has(i))
+  const objColor = (obj: number) => props.objects?.colors[obj] ?? '#4ade80'
+  // Objects other than the edited one are dimmed while one is chosen.
+  const dim = (obj: number) => (activeObj != null && props.objects && obj !== activeObj ? 0.4 : 1)
   useEffect(() => {
     const tr = trRef.current
     if (!tr) return
@@ -271,7 +300,7 @@ export function SampleCanvas(props: Props) {
     if (!d) return
     if (d.drawBox && draftBox) {
       setDraftBox(null)
-      const obj = Math.max(0, props.selected?.obj ?? 0)
+      const obj = Math.max(0, activeObj ?? 0)
       props.onPromptsChange(setBox(prompts, obj, draftBox, w, h))
       props.onSelect({ obj, kind: 'box', index: 0 })
       return
@@ -282,7 +311,7 @@ export function SampleCanvas(props: Props) {
       props.onSelect(null)
       return
     }
-    const obj = Math.max(0, props.selected?.obj ?? 0)
+    const obj = Math.max(0, activeObj ?? 0)
     const next = addPoint(prompts, obj, p.x, p.y, e.evt.shiftKey ? 0 : 1, w, h)
     props.onSelect({ obj, kind: 'point', index: next[obj].points.length - 1 })
     props.onPromptsChange(next)
@@ -332,7 +361,12 @@ export function SampleCanvas(props: Props) {
                   {overlay.compare && rasters?.compare && (
                     <KImage image={rasters.compare} opacity={overlay.opacity} />
                   )}
-                  {overlay.live && rasters?.live && <KImage image={rasters.live} opacity={overlay.opacity} />}
+                  {overlay.live &&
+                    (objectRasters
+                      ? objectRasters.map((o) => (
+                          <KImage key={`obj-${o.index}`} image={o.canvas} opacity={overlay.opacity} />
+                        ))
+                      : rasters?.live && <KImage image={rasters.live} opacity={overlay.opacity} />)}
                 </>
               )}
             </Group>
@@ -347,7 +381,7 @@ export function SampleCanvas(props: Props) {
           <Layer listening={shapesListening}>
             <Group x={view.tx} y={view.ty} scaleX={view.scale} scaleY={view.scale}>
               {prompts.map((p, obj) =>
-                p.box ? (
+                p.box && !hiddenObjs?.has(obj) ? (
                   <Rect
                     key={`box-${obj}`}
                     ref={obj === boxObj ? boxRef : undefined}
@@ -356,7 +390,10 @@ export function SampleCanvas(props: Props) {
                     y={p.box[1]}
                     width={p.box[2] - p.box[0]}
                     height={p.box[3] - p.box[1]}
-                    stroke={sameRef(props.highlight, { obj, kind: 'box', index: 0 }) ? '#ffffff' : '#4ade80'}
+                    stroke={
+                      sameRef(props.highlight, { obj, kind: 'box', index: 0 }) ? '#ffffff' : objColor(obj)
+                    }
+                    opacity={dim(obj)}
                     strokeWidth={(sameRef(props.highlight, { obj, kind: 'box', index: 0 }) ? 3.5 : 2) * px}
                     dash={[6 * px, 4 * px]}
                     hitStrokeWidth={12 * px}
@@ -395,12 +432,12 @@ export function SampleCanvas(props: Props) {
                   y={Math.min(draftBox[1], draftBox[3])}
                   width={Math.abs(draftBox[2] - draftBox[0])}
                   height={Math.abs(draftBox[3] - draftBox[1])}
-                  stroke="#4ade80"
+                  stroke={objColor(activeObj ?? 0)}
                   strokeWidth={2 * px}
                 />
               )}
               {prompts.flatMap((p, obj) =>
-                p.points.map((pt, index) => {
+                (hiddenObjs?.has(obj) ? [] : p.points).map((pt, index) => {
                   const ref: PromptRef = { obj, kind: 'point', index }
                   const hot = sameRef(props.highlight, ref) || sameRef(props.selected, ref)
                   return (
@@ -411,8 +448,9 @@ export function SampleCanvas(props: Props) {
                       y={pt.y + 0.5}
                       radius={(hot ? 8 : 6) * px}
                       fill={pt.label === 1 ? '#22c55e' : '#ef4444'}
-                      stroke="#ffffff"
-                      strokeWidth={(hot ? 3 : 1.5) * px}
+                      stroke={props.objects && !hot ? objColor(obj) : '#ffffff'}
+                      strokeWidth={(hot ? 3 : props.objects ? 2 : 1.5) * px}
+                      opacity={dim(obj)}
                       draggable={props.editable}
                       onMouseEnter={() => props.onHover(ref)}
                       onMouseLeave={() => props.onHover(null)}

@@ -27,7 +27,24 @@ export function PromptPanel({ editing, canUndo, canRedo, runSelected, onSaveVari
         </span>
         {pending && <span className="spinner" data-testid="segmenting" title="segmenting…" />}
         {edit?.model && <span className="muted">{edit.model}</span>}
+        {edit?.refine != null && (
+          <span className="muted small" data-testid="edit-refine" title="How this edit was decoded">
+            {edit.refine ? 'refined' : 'not refined'}
+          </span>
+        )}
       </div>
+      <label
+        className="toggle"
+        title="SAM's iterative refinement: an edited object is decoded with its previous mask logits as mask_input (as SAM's demo does after the first click). Models without a mask input ignore it."
+      >
+        <input
+          type="checkbox"
+          checked={editing.refine}
+          onChange={(e) => editing.setRefine(e.target.checked)}
+          data-testid="refine-toggle"
+        />
+        refine with the previous mask
+      </label>
       {error && (
         <div className="error" data-testid="edit-error">
           {error}

@@ -12,20 +12,32 @@ import type { SampleList } from '../browser/useSampleList'
 import type { SampleDetails } from '../inspector/useSampleDetails'
 import type { PromptRef } from '../reasoning/answerSpans'
 import type { EngineState } from '../status/useEngine'
+import { idsOfEdit, reconcileIds } from '../objects/objectList'
 import { KeyedLatestWins } from './latestWins'
 import { deleteBox, deletePoint, isSegmentable } from './promptOps'
 
 interface LiveState {
   key: string
   prompts: ObjectPrompt[] | null
+  /** The stable object ids of `prompts` (one each). */
+  ids: string[] | null
   pending: boolean
   error: string | null
 }
-const IDLE: LiveState = { key: '', prompts: null, pending: false, error: null }
+const IDLE: LiveState = { key: '', prompts: null, ids: null, pending: false, error: null }
+
+/** Which objects the engine decoded for the latest edit (the others' masks came from memory). */
+export interface DecodedObjects {
+  key: string
+  editId: number
+  decoded: Record<string, boolean>
+}
 
 export interface PromptEditing {
   /** The prompts on the canvas: the ones being segmented, else the current edit's, else the model's. */
   prompts: ObjectPrompt[]
+  /** Stable ids of `prompts`, one each (sent with every segmentation so state follows objects). */
+  objectIds: string[]
   pending: boolean
   error: string | null
   edit: PromptEdit | null
@@ -33,7 +45,16 @@ export interface PromptEditing {
   setHover(ref: PromptRef | null): void
   selectedRef: PromptRef | null
   setSelectedRef(ref: PromptRef | null): void
-  changePrompts(next: ObjectPrompt[]): Promise<void>
+  /**
+   * Segments `next`. Without `ids`, objects keep their ids by position and appended ones get fresh ids
+   * (above `idFloor`, a high-water mark that keeps a deleted object's id from coming back).
+   */
+  changePrompts(next: ObjectPrompt[], ids?: string[], idFloor?: number): Promise<void>
+  /** SAM's iterative refinement (mask_input) for the next edits; recorded with each edit. */
+  refine: boolean
+  setRefine(on: boolean): void
+  /** Per object id of the latest edit on this sample: decoded now (true) or from memory (false). */
+  decoded: DecodedObjects | null
   moveEdit(kind: 'undo' | 'redo' | 'reset'): Promise<void>
   /** Deletes the selected point or box. */
   deleteSelected(): void
@@ -53,6 +74,8 @@ export function usePromptEditing(
   const { detailKey, shown, updateDetail } = details
   const [liveState, setLive] = useState<LiveState>(IDLE)
   const [hover, setHover] = useState<PromptRef | null>(null)
+  const [refine, setRefine] = useState(true)
+  const [decodedState, setDecoded] = useState<DecodedObjects | null>(null)
   const [selection, setSelection] = useState<{ key: string; ref: PromptRef | null }>({ key: '', ref: null })
   const latest = useRef(new KeyedLatestWins())
 
@@ -67,6 +90,16 @@ export function usePromptEditing(
     () => livePrompts ?? shown?.currentEdit?.prompts ?? shown?.prediction?.prompts ?? [],
     [livePrompts, shown],
   )
+  const liveIds = live.ids
+  const objectIds = useMemo(
+    () =>
+      liveIds ??
+      (shown?.currentEdit
+        ? idsOfEdit(shown.currentEdit.prompts, shown.currentEdit.objects ?? null)
+        : idsOfEdit(prompts, shown?.prediction?.objects ?? null)),
+    [liveIds, shown, prompts],
+  )
+  const decoded = decodedState?.key === detailKey ? decodedState : null
 
   const applyEdit = useCallback(
     (key: string, sid: number, edit: PromptEdit | null, canUndo: boolean, canRedo: boolean) => {
@@ -77,23 +110,29 @@ export function usePromptEditing(
   )
 
   const changePrompts = useCallback(
-    async (next: ObjectPrompt[]) => {
+    async (next: ObjectPrompt[], givenIds?: string[], idFloor?: number) => {
       if (!shown || runId == null) return
       const key = detailKey
-      setLive({ key, prompts: next, pending: true, error: null })
+      const ids = givenIds ?? reconcileIds(objectIds, next.length, idFloor)
+      setLive({ key, prompts: next, ids, pending: true, error: null })
       if (!isSegmentable(next)) {
         latest.current.for(key).invalidate()
-        setLive({ key, prompts: next, pending: false, error: 'Add a point or a box to segment.' })
+        setLive({ key, prompts: next, ids, pending: false, error: 'Add a point or a box to segment.' })
         return
       }
       const sid = shown.sample.id
       try {
         const r = await latest.current
           .for(key)
-          .run(() => api.segmentSample({ runId, sampleId: sid, prompts: next }))
+          .run(() => api.segmentSample({ runId, sampleId: sid, prompts: next, objectIds: ids, refine }))
         if (r.stale) return
         const v = r.value
         noteProvider(v.model.id, v.model.provider)
+        setDecoded({
+          key,
+          editId: v.editId,
+          decoded: Object.fromEntries(v.objects.map((o) => [o.id, o.decoded])),
+        })
         applyEdit(
           key,
           sid,
@@ -106,6 +145,9 @@ export function usePromptEditing(
             intersection: v.intersection,
             union: v.union,
             iou: v.iou,
+            // As stored (null for a model without a mask input): asked for but not applied means none.
+            refine: v.model.isBaseline || (refine && !v.refine) ? null : v.refine,
+            objects: v.objects.map(({ decoded: _decoded, ...o }) => o),
             createdAt: new Date().toISOString(),
           },
           true,
@@ -116,11 +158,11 @@ export function usePromptEditing(
         setLive((cur) => (cur.key === key ? IDLE : cur))
       } catch (e) {
         setLive((cur) =>
-          cur.key === key ? { key, prompts: next, pending: false, error: (e as Error).message } : cur,
+          cur.key === key ? { key, prompts: next, ids, pending: false, error: (e as Error).message } : cur,
         )
       }
     },
-    [api, shown, runId, detailKey, applyEdit, noteProvider],
+    [api, shown, runId, detailKey, applyEdit, noteProvider, objectIds, refine],
   )
 
   const moveEdit = useCallback(
@@ -150,6 +192,7 @@ export function usePromptEditing(
 
   return {
     prompts,
+    objectIds,
     pending: live.pending,
     error: live.error,
     edit: shown?.currentEdit ?? null,
@@ -160,5 +203,8 @@ export function usePromptEditing(
     changePrompts,
     moveEdit,
     deleteSelected,
+    refine,
+    setRefine,
+    decoded,
   }
 }

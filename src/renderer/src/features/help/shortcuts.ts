@@ -28,6 +28,10 @@ export type Action =
   | 'radiusUp'
   | 'confirm'
   | 'escape'
+  | 'nextObject'
+  | 'prevObject'
+  | 'newObject'
+  | 'toggleObjectHidden'
 
 export interface Shortcut {
   keys: string[]
@@ -52,7 +56,15 @@ export const SHORTCUTS: Shortcut[] = [
   { keys: ['Mod+z'], action: 'undo', label: 'Undo prompt edit (GT edit in GT mode)' },
   { keys: ['Mod+Shift+z', 'Mod+y'], action: 'redo', label: 'Redo prompt edit (GT edit in GT mode)' },
   { keys: ['r'], action: 'resetPrompts', label: "Reset to the model's prompts" },
-  { keys: ['Delete', 'Backspace'], action: 'deleteSelected', label: 'Delete the selected point or box' },
+  {
+    keys: ['Delete', 'Backspace'],
+    action: 'deleteSelected',
+    label: 'Delete the selected point or box (else the chosen object)',
+  },
+  { keys: ['Tab'], action: 'nextObject', label: 'Next object of the answer (object list)' },
+  { keys: ['Shift+Tab'], action: 'prevObject', label: 'Previous object' },
+  { keys: ['n'], action: 'newObject', label: 'New object: the next box or click goes into it' },
+  { keys: ['h'], action: 'toggleObjectHidden', label: 'Hide / show the chosen object (still in the union)' },
   { keys: ['1–9'], action: 'tag', label: 'Toggle failure tag 1–9' },
   { keys: ['/'], action: 'focusSearch', label: 'Search query and reasoning' },
   { keys: ['v'], action: 'toggleGrid', label: 'List or thumbnail grid' },
@@ -97,6 +109,7 @@ export function matchShortcut(e: KeyLike): { action: Action; tagIndex?: number }
   if (e.altKey) return null
   if (/^[1-9]$/.test(key)) return { action: 'tag', tagIndex: Number(key) - 1 }
   if (e.key === '?') return { action: 'help' }
+  if (e.key === 'Tab') return { action: e.shiftKey ? 'prevObject' : 'nextObject' }
   for (const s of SHORTCUTS) {
     if (s.action === 'tag' || s.action === 'undo' || s.action === 'redo' || s.action === 'help') continue
     if (s.keys.includes(key) || s.keys.includes(e.key)) return { action: s.action }

@@ -9,9 +9,11 @@ interface Props {
   prediction: Prediction | null
   highlight: PromptRef | null
   onHover(ref: PromptRef | null): void
+  /** An answer object whose coordinates are all highlighted (the object list's hovered or chosen row). */
+  highlightObject?: number | null
 }
 
-export function ReasoningView({ prediction, highlight, onHover }: Props) {
+export function ReasoningView({ prediction, highlight, onHover, highlightObject = null }: Props) {
   if (!prediction) return <div className="muted">This run has no prediction for the sample.</div>
   const { reasoning, answer } = splitOutput(prediction.rawOutput, prediction.reasoning, prediction.answer)
   return (
@@ -31,7 +33,8 @@ export function ReasoningView({ prediction, highlight, onHover }: Props) {
             s.ref ? (
               <span
                 key={i}
-                className={`coord${sameRef(s.ref, highlight) ? ' active' : ''}`}
+                className={`coord${sameRef(s.ref, highlight) ? ' active' : ''}${s.ref.obj === highlightObject ? ' object' : ''}`}
+                data-obj={s.ref.obj}
                 data-testid="coord"
                 onMouseEnter={() => onHover(s.ref ?? null)}
                 onMouseLeave={() => onHover(null)}

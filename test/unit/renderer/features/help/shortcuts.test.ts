@@ -37,6 +37,14 @@ it('maps the ground-truth edit keys', () => {
   expect(matchShortcut(key('e', { ctrlKey: true }))).toBeNull()
 })
 
+it('maps the object-list keys: Tab / Shift+Tab cycle, n adds, h hides', () => {
+  expect(matchShortcut(key('Tab'))?.action).toBe('nextObject')
+  expect(matchShortcut(key('Tab', { shiftKey: true }))?.action).toBe('prevObject')
+  expect(matchShortcut(key('n'))?.action).toBe('newObject')
+  expect(matchShortcut(key('h'))?.action).toBe('toggleObjectHidden')
+  expect(matchShortcut(key('Tab', { ctrlKey: true }))).toBeNull()
+})
+
 it('has no key bound to two actions', () => {
   const seen = new Map<string, string>()
   for (const s of SHORTCUTS)
