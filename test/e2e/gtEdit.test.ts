@@ -517,7 +517,8 @@ describe('authoring', () => {
     await expect.poll(() => page.locator('[data-testid=row][data-sample-id]').count()).toBe(2)
     await page.waitForSelector(`[data-testid=canvas][data-sample-id="${added[0].id}"]`)
     await page.waitForSelector('[data-testid=gt-banner]')
-    expect(await page.textContent('[data-testid=gt-panel]')).toContain('No target')
+    // The panel loads the GT state after the banner appears: wait for it rather than read it once.
+    await expect.poll(() => page.textContent('[data-testid=gt-panel]')).toContain('No target')
 
     // Draw the target: a rectangle polygon, closed with Enter; the new object holds exactly its pixels.
     await page.click('[data-testid=gt-tool-polygon]')
