@@ -1,0 +1,21 @@
+/** Handlers for src/shared/contract/importing.ts. */
+import path from 'node:path'
+import type { importingMethods } from '../../shared/contract/importing'
+import { browseFolder, realRoot } from '../importing/browseFolder'
+import { previewImport } from '../importing/previewImport'
+import type { ApiContext, HandlersFor } from './types'
+
+/** browseFolder's root: the host's (`reseg serve --root`), else the folder the project lives in. */
+function importRoot({ host, project }: ApiContext): string {
+  return realRoot(host?.importRoot ?? path.dirname(path.resolve(project.dir)))
+}
+
+export const importingHandlers: HandlersFor<typeof importingMethods> = {
+  getImportSources: (_input, ctx) => ({ root: importRoot(ctx), nativeDialog: !!ctx.host?.pickPath }),
+  browseFolder: ({ path: requested }, ctx) => browseFolder(importRoot(ctx), requested),
+  pickPath: async (req, { host }) => {
+    if (!host?.pickPath) return { available: false, path: null }
+    return { available: true, path: await host.pickPath(req) }
+  },
+  previewImport: (input, { project }) => previewImport(project, input),
+}
