@@ -205,6 +205,7 @@ describe('previewImport (run)', () => {
       JSON.stringify({ image_id: 'img2', ann_id: '1', mask: LEFT }), // img2 is 2x2
     ])
     const p = await ok('previewImport', { kind: 'run', path: file })
+    if (p.kind !== 'run') throw new Error('a run preview was asked for')
     expect(p.rows.map((r) => [r.line, r.iou])).toEqual([[1, 1]])
     expect(p.total).toBe(4)
     expect(p.problemCount).toBe(3)
