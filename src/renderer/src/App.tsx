@@ -50,6 +50,7 @@ import { RolloutAnalysis, RolloutStrip, useRolloutView } from './features/rollou
 import { HistoryPanel } from './features/history/HistoryPanel'
 import { useLiveSync } from './features/history/useLiveSync'
 import { SegmentRunButton, usePrepareSample, useSegmentRun } from './features/segmentRun'
+import { ImportDialog, type ImportKind } from './features/importing'
 
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
@@ -70,6 +71,7 @@ export function App({ api }: { api: ApiClient }) {
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
   const [help, setHelp] = useState(false)
   const [authoring, setAuthoring] = useState(false)
+  const [importing, setImporting] = useState<ImportKind | null>(null)
   const [diffCounts, setDiffCounts] = useState<DiffCounts | null>(null)
   const canvasRef = useRef<CanvasHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
@@ -241,7 +243,7 @@ export function App({ api }: { api: ApiClient }) {
           theme={theme}
           onToggleTheme={toggleTheme}
           onHelp={() => setHelp(true)}
-          onImportRun={() => void runActions.importRunFromPath()}
+          onImportRun={() => setImporting('run')}
         >
           <button
             className="link"
@@ -250,6 +252,9 @@ export function App({ api }: { api: ApiClient }) {
             data-testid="add-images-button"
           >
             Add images…
+          </button>
+          <button className="link" onClick={() => setImporting('dataset')} data-testid="import-dataset">
+            Import dataset…
           </button>
           <ExportDatasetButton api={api} />
           <SegmentRunButton state={segmentRun} />
@@ -465,6 +470,20 @@ export function App({ api }: { api: ApiClient }) {
           queryMs={nav.list.lastQueryMs}
         />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
+        {importing && (
+          <ImportDialog
+            api={api}
+            kind={importing}
+            datasets={info.datasets.map((d) => d.name)}
+            onClose={() => setImporting(null)}
+            onImported={(kind, id) => {
+              setImporting(null)
+              void project
+                .refreshInfo()
+                .then(() => (kind === 'run' ? project.selectRun(id) : project.selectDataset(id)))
+            }}
+          />
+        )}
         {authoring && (
           <AddImagesDialog api={api} onClose={() => setAuthoring(false)} onAdded={samplesAdded} />
         )}
