@@ -1,0 +1,162 @@
+/**
+ * The import form in Chromium through the serve host (issue 13): the folder browser, confined to the
+ * `--root` folder, leads to a run file; the preview shows its first rows with the IoU each would get
+ * (known here: the GT's own mask scores 1, an empty mask 0); a broken file shows its bad line inline; the
+ * good one imports and the app switches to it. A file dropped on the form is uploaded to the project's
+ * staging folder and previews the same way.
+ */
+import fs from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import type { Browser, Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
+import { openProject, type Project } from '../../src/main/store/project'
+import { launchBrowser, makeDemoProject, RENDERER_DIR } from './harness'
+
+interface SampleRow {
+  id: number
+  image_id: string
+  ann_id: string
+  gt_rle: string
+  gt_area: number
+  width: number
+  height: number
+}
+
+let browser: Browser
+let projectDir: string
+let project: Project
+let served: ServeHandle
+let root: string
+let samples: SampleRow[]
+
+/** A run line holding a COCO mask (compressed counts, as the project stores GT). */
+const line = (s: SampleRow, mask: string | number[], reasoning?: string) =>
+  JSON.stringify({
+    image_id: s.image_id,
+    ann_id: s.ann_id,
+    ...(reasoning ? { reasoning } : {}),
+    mask: { size: [s.height, s.width], counts: mask },
+  })
+
+beforeAll(async () => {
+  projectDir = await makeDemoProject({ images: 4 })
+  project = openProject(projectDir)
+  samples = project.db
+    .prepare('SELECT id, image_id, ann_id, gt_rle, gt_area, width, height FROM samples ORDER BY id')
+    .all() as SampleRow[]
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-import-root-')))
+  fs.mkdirSync(path.join(root, 'runs'))
+  const [a, b] = samples
+  // Sample a: its own GT (IoU 1). Sample b: an all-empty mask, one run of h*w zeros (IoU 0: its GT is not empty).
+  fs.writeFileSync(
+    path.join(root, 'runs', 'oracle.jsonl'),
+    `${line(a, a.gt_rle, '<think>look left</think><answer>the first target</answer>')}\n${line(b, [b.height * b.width])}\n`,
+  )
+  fs.writeFileSync(
+    path.join(root, 'runs', 'broken.jsonl'),
+    `${line(a, a.gt_rle)}\n{"image_id": "${b.image_id}", \n`,
+  )
+  served = await startServeHost({ project, rendererDir: RENDERER_DIR, importRoot: root })
+  browser = await launchBrowser()
+})
+afterAll(async () => {
+  await browser?.close()
+  await served?.close()
+  project?.close()
+  fs.rmSync(projectDir, { recursive: true, force: true })
+  fs.rmSync(root, { recursive: true, force: true })
+})
+
+const cells = (page: Page) =>
+  page.$$eval('[data-testid=import-preview-row]', (rows) =>
+    rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent)),
+  )
+
+describe('import form', () => {
+  it('browses to a run file, previews it, shows a broken file inline, imports and switches to the run', async () => {
+    expect(samples[1].gt_area).toBeGreaterThan(0)
+    const page = await browser.newPage()
+    await page.goto(served.url)
+    await page.click('[data-testid=import-run]')
+    await page.waitForSelector('[data-testid=folder-browser]')
+    expect(await page.textContent('[data-testid=folder-path]')).toBe(root)
+    // The root has no parent to go up to.
+    expect(await page.isDisabled('[data-testid=folder-up]')).toBe(true)
+    await page.click('[data-testid=folder-entry][data-name=runs]')
+    await page.waitForFunction(
+      (p) => document.querySelector('[data-testid=folder-path]')?.textContent === p,
+      path.join(root, 'runs'),
+    )
+
+    // The broken file: its good line previews, its bad line is named inline.
+    await page.click('[data-testid=folder-entry][data-name="broken.jsonl"]')
+    await page.waitForSelector('[data-testid=import-problem]')
+    const broken = path.join(root, 'runs', 'broken.jsonl')
+    expect(await page.inputValue('[data-testid=import-path]')).toBe(broken)
+    const problem = await page.textContent('[data-testid=import-problem]')
+    expect(problem).toContain(`${broken} line 2: `)
+    expect(await page.textContent('[data-testid=import-problems] strong')).toBe('1 problem')
+
+    // The good file: both rows, with the values written above.
+    await page.click('[data-testid=folder-entry][data-name="oracle.jsonl"]')
+    await page.waitForSelector('[data-testid=import-problems]', { state: 'detached' })
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=import-preview-row]').length === 2,
+    )
+    const [a, b] = samples
+    expect(await cells(page)).toEqual([
+      ['1', a.image_id, a.ann_id, 'the first target', '—', 'yes', '1.000'],
+      ['2', b.image_id, b.ann_id, '—', '—', 'yes', '0.000'],
+    ])
+    expect(await page.getAttribute('[data-testid=import-name]', 'placeholder')).toBe('oracle')
+
+    await page.fill('[data-testid=import-name]', 'oracle-form')
+    await page.click('[data-testid=import-submit]')
+    await page.waitForSelector('[data-testid=import-dialog]', { state: 'detached' })
+    // The app switched to the new run.
+    await page.waitForFunction(() => {
+      const s = document.querySelector<HTMLSelectElement>('[data-testid=run-select]')
+      return s?.selectedOptions[0]?.textContent?.includes('oracle-form')
+    })
+    const run = project.db.prepare("SELECT id FROM runs WHERE name = 'oracle-form'").get() as { id: number }
+    expect(
+      project.db
+        .prepare('SELECT sample_id, iou FROM predictions WHERE run_id = ? ORDER BY sample_id')
+        .all(run.id),
+    ).toEqual([
+      { sample_id: a.id, iou: 1 },
+      { sample_id: b.id, iou: 0 },
+    ])
+    await page.close()
+  })
+
+  it('uploads a dropped run file to the staging folder and previews it', async () => {
+    const page = await browser.newPage()
+    await page.goto(served.url)
+    await page.click('[data-testid=import-run]')
+    await page.waitForSelector('[data-testid=import-drop]')
+    const [a] = samples
+    const text = `${line(a, a.gt_rle)}\n`
+    // A drop as the browser delivers it: a DataTransfer holding a File, built in the page.
+    await page.evaluate((content) => {
+      const dt = new DataTransfer()
+      dt.items.add(new File([content], 'dropped run.jsonl', { type: 'application/jsonl' }))
+      const zone = document.querySelector('[data-testid=import-drop]')!
+      zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+    }, text)
+    const staged = path.join(projectDir, 'imports', 'dropped run.jsonl')
+    await page.waitForFunction(
+      (p) => document.querySelector<HTMLInputElement>('[data-testid=import-path]')?.value === p,
+      staged,
+    )
+    expect(fs.readFileSync(staged, 'utf8')).toBe(text)
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=import-preview-row]').length === 1,
+    )
+    expect(await cells(page)).toEqual([['1', a.image_id, a.ann_id, '—', '—', 'yes', '1.000']])
+    await page.close()
+  })
+})
