@@ -12,6 +12,8 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
 import { openProject, type Project } from '../../src/main/store/project'
+import { pngOfSize } from '../fixtures/duckdbParquet'
+import { writeReasonSegParquet } from '../fixtures/reasonsegParquet'
 import { launchBrowser, makeDemoProject, RENDERER_DIR } from './harness'
 
 interface SampleRow {
@@ -58,6 +60,28 @@ beforeAll(async () => {
     path.join(root, 'runs', 'broken.jsonl'),
     `${line(a, a.gt_rle)}\n{"image_id": "${b.image_id}", \n`,
   )
+  // A ReasonSeg parquet shard whose masks are one span [x0, x1) per image row: area = height * (x1 - x0).
+  fs.mkdirSync(path.join(root, 'shapes', 'data'), { recursive: true })
+  writeReasonSegParquet(path.join(root, 'shapes', 'data', 'val-00000-of-00001.parquet'), [
+    {
+      image: await pngOfSize(12, 5),
+      text: 'the left half',
+      imageId: 'q1',
+      annId: 'x',
+      height: 5,
+      width: 12,
+      mask: () => [0, 6],
+    },
+    {
+      image: await pngOfSize(7, 9),
+      text: 'one column',
+      imageId: 'q2',
+      annId: 'y',
+      height: 9,
+      width: 7,
+      mask: () => [3, 4],
+    },
+  ])
   served = await startServeHost({ project, rendererDir: RENDERER_DIR, importRoot: root })
   browser = await launchBrowser()
 })
@@ -157,6 +181,50 @@ describe('import form', () => {
       () => document.querySelectorAll('[data-testid=import-preview-row]').length === 1,
     )
     expect(await cells(page)).toEqual([['1', a.image_id, a.ann_id, '—', '—', 'yes', '1.000']])
+    await page.close()
+  })
+
+  it('imports a parquet dataset folder picked in the browser and lists it', async () => {
+    const page = await browser.newPage()
+    await page.goto(served.url)
+    await page.click('[data-testid=import-dataset]')
+    await page.waitForSelector('[data-testid=folder-entry][data-name=shapes]')
+    expect(await page.isChecked('[data-testid=import-kind-dataset]')).toBe(true)
+    expect(await page.textContent('[data-testid=folder-entry][data-name=shapes] .hint')).toBe('parquet')
+    await page.click('[data-testid=folder-entry][data-name=shapes]')
+    await page.waitForSelector('[data-testid=folder-entry][data-name=data]')
+    await page.click('[data-testid=folder-use]')
+    await page.waitForFunction(
+      () => document.querySelectorAll('[data-testid=import-preview-row]').length === 2,
+    )
+    expect(await page.inputValue('[data-testid=import-path]')).toBe(path.join(root, 'shapes'))
+    expect(await cells(page)).toEqual([
+      ['q1', 'x', 'the left half', '12×5', '30'],
+      ['q2', 'y', 'one column', '7×9', '9'],
+    ])
+    expect(await page.getAttribute('[data-testid=import-name]', 'placeholder')).toBe('shapes-val')
+    await page.click('[data-testid=import-submit]')
+    await page.waitForSelector('[data-testid=import-dialog]', { state: 'detached' })
+    const ds = project.db.prepare("SELECT id, split FROM datasets WHERE name = 'shapes-val'").get() as {
+      id: number
+      split: string
+    }
+    expect(ds.split).toBe('val')
+    // The app lists the new dataset's samples (no run selected).
+    await page.waitForFunction(
+      (v) => document.querySelector<HTMLSelectElement>('[data-testid=run-select]')?.value === v,
+      `d${ds.id}`,
+    )
+    expect(
+      project.db
+        .prepare(
+          'SELECT image_id, query, width, height, gt_area FROM samples WHERE dataset_id = ? ORDER BY id',
+        )
+        .all(ds.id),
+    ).toEqual([
+      { image_id: 'q1', query: 'the left half', width: 12, height: 5, gt_area: 30 },
+      { image_id: 'q2', query: 'one column', width: 7, height: 9, gt_area: 9 },
+    ])
     await page.close()
   })
 })
