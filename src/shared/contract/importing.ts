@@ -33,7 +33,7 @@ export type FolderEntry = z.infer<typeof folderEntrySchema>
 
 export const importProblemSchema = z.object({
   file: z.string().nullable(),
-  /** 1-based line (JSONL) or row (parquet), when the problem has one. */
+  /** Line (JSONL, from 1) or row (parquet, from 0) as the reader names it, when the problem has one. */
   row: z.number().int().nullable(),
   message: z.string(),
 })
