@@ -23,6 +23,11 @@ export interface ApiContext {
 export interface HostServices {
   /** The folder browseFolder is confined to; default: the project's parent folder. */
   importRoot?: string
+  /**
+   * Imports and previews read only under importRoot and the project's staging folder (the serve host,
+   * whose users cannot use a native dialog and must not read the server's other files).
+   */
+  confineImports?: boolean
   /** A native file/folder dialog (the Electron host): the chosen path, or null when cancelled. */
   pickPath?(req: PickPathRequest): Promise<string | null>
 }

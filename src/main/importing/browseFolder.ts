@@ -40,7 +40,8 @@ function inside(root: string, p: string): boolean {
 
 /**
  * Resolves `requested` (absolute, or relative to the root) to a real path inside the root, or throws a
- * `forbidden` error naming the root. A path that does not exist is `not_found`.
+ * `forbidden` error naming the root. A path that does not exist is `not_found` (when its nearest existing
+ * folder is inside the root: a link out of the root cannot be hidden behind a missing last component).
  */
 export function confine(root: string, requested: string | undefined): string {
   const realRootDir = realRoot(root)
@@ -50,11 +51,25 @@ export function confine(root: string, requested: string | undefined): string {
     real = fs.realpathSync(target)
   } catch {
     // Say "outside" before "missing": whether a path outside the root exists is none of the caller's business.
-    if (!inside(realRootDir, target)) throw outside(requested ?? target, realRootDir)
+    if (!inside(realRootDir, realAncestor(target))) throw outside(requested ?? target, realRootDir)
     throw new ApiError('not_found', `${requested}: no such file or folder`)
   }
   if (!inside(realRootDir, real)) throw outside(requested ?? target, realRootDir)
   return real
+}
+
+/** The real path of the nearest folder above `p` that exists. */
+function realAncestor(p: string): string {
+  let dir = path.dirname(p)
+  for (;;) {
+    try {
+      return fs.realpathSync(dir)
+    } catch {
+      const up = path.dirname(dir)
+      if (up === dir) return dir
+      dir = up
+    }
+  }
 }
 
 function outside(requested: string, root: string): ApiError {

@@ -64,7 +64,7 @@ export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
 export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1'
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url')
-  const ctx = createApiContext(opts.project, { importRoot: opts.importRoot })
+  const ctx = createApiContext(opts.project, { importRoot: opts.importRoot, confineImports: true })
   const dispatch = createDispatcher(ctx)
   const rendererDir = path.resolve(opts.rendererDir)
   let port = 0

@@ -314,3 +314,43 @@ describe('previewImport (dataset)', () => {
     ])
   })
 })
+
+describe('a host that confines imports (the serve host)', () => {
+  it('reads only under the root and the staging folder, for previews and imports alike', async () => {
+    const served = createApiContext(project, { importRoot: root, confineImports: true })
+    const d = createDispatcher(served)
+    const line = JSON.stringify({ image_id: 'img1', ann_id: '1', mask: LEFT }) + '\n'
+    const secret = path.join(outside, 'run.jsonl')
+    fs.writeFileSync(secret, line)
+    fs.symlinkSync(outside, path.join(root, 'link'))
+    for (const p of [
+      secret,
+      path.join(root, 'link', 'run.jsonl'),
+      '../' + path.basename(outside) + '/run.jsonl',
+    ]) {
+      for (const [method, input] of [
+        ['previewImport', { kind: 'run', path: p }],
+        ['importRun', { path: p, name: 'x' }],
+        ['importDataset', { source: p }],
+      ] as const) {
+        const r = await d(method, input)
+        expect(r, `${method} ${p}`).toMatchObject({ ok: false, error: { code: 'forbidden' } })
+        expect(!r.ok && r.error.message).toContain(`this server imports only from ${root}`)
+      }
+    }
+    expect(served.jobs.list()).toEqual([])
+
+    // Inside the root (relative paths are the root's) and in <project>/imports, previews read the file.
+    fs.writeFileSync(path.join(root, 'in.jsonl'), line)
+    fs.mkdirSync(path.join(project.dir, 'imports'))
+    fs.writeFileSync(path.join(project.dir, 'imports', 'up.jsonl'), line)
+    for (const p of ['in.jsonl', path.join(project.dir, 'imports', 'up.jsonl')]) {
+      const r = await ok('previewImport', { kind: 'run', path: p }, d)
+      expect(r.rows.map((x) => x.imageId)).toEqual(['img1'])
+      expect(r.problems).toEqual([])
+    }
+    // The desktop host (no confinement) reads the file outside as before.
+    expect((await ok('previewImport', { kind: 'run', path: secret })).problems).toEqual([])
+    await served.dispose()
+  })
+})
