@@ -46,6 +46,7 @@ export interface ServeHandle {
 }
 
 const MAX_BODY = 32 * 1024 * 1024
+const UPLOAD_CODES = { 400: 'bad_request', 409: 'conflict', 413: 'too_large' } as const
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -220,11 +221,11 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     if (Number(req.headers['content-length'] ?? 0) > max)
       return fail(413, 'too_large', `upload over ${max} bytes`)
     try {
-      const stored = await receiveUpload(opts.project.dir, url.searchParams.get('name'), req, max)
+      const target = { name: url.searchParams.get('name'), folder: url.searchParams.get('folder') }
+      const stored = await receiveUpload(opts.project.dir, target, req, max)
       return send(res, 200, 'application/json', JSON.stringify({ ok: true, value: stored }))
     } catch (err) {
-      if (err instanceof UploadError)
-        return fail(err.status, err.status === 413 ? 'too_large' : 'bad_request', err.message)
+      if (err instanceof UploadError) return fail(err.status, UPLOAD_CODES[err.status], err.message)
       throw err
     }
   }

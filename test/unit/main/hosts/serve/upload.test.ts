@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServeHost, type ServeHandle } from '../../../../../src/main/hosts/serve/server'
 import { addUser } from '../../../../../src/main/lab/users'
 import type { Project } from '../../../../../src/main/store/project'
+import { pngOfSize } from '../../../../fixtures/duckdbParquet'
 import { makeRunProject } from '../../../../fixtures/runProject'
 
 let project: Project
@@ -33,8 +34,15 @@ afterAll(async () => {
   fs.rmSync(path.dirname(project.dir), { recursive: true, force: true })
 })
 
-function upload(name: string | null, body: Buffer | string, token: string | null = served.token) {
-  const q = name === null ? '' : `?name=${encodeURIComponent(name)}`
+function upload(
+  name: string | null,
+  body: Buffer | string | Uint8Array,
+  token: string | null = served.token,
+  folder?: string,
+) {
+  const q =
+    (name === null ? '' : `?name=${encodeURIComponent(name)}`) +
+    (folder === undefined ? '' : `&folder=${encodeURIComponent(folder)}`)
   return fetch(`${served.baseUrl}/upload${q}`, {
     method: 'POST',
     headers: token ? { authorization: `Bearer ${token}` } : {},
@@ -75,7 +83,10 @@ describe('/upload', () => {
     const r1 = await upload('run.jsonl', LINE)
     expect(r1.status).toBe(200)
     const first = path.join(staging, 'run.jsonl')
-    expect(await r1.json()).toEqual({ ok: true, value: { path: first, size: Buffer.byteLength(LINE) } })
+    expect(await r1.json()).toEqual({
+      ok: true,
+      value: { path: first, size: Buffer.byteLength(LINE), folder: null },
+    })
     expect(fs.readFileSync(first, 'utf8')).toBe(LINE)
     const r2 = await upload('run.jsonl', 'second')
     expect(await r2.json()).toMatchObject({ value: { path: path.join(staging, 'run-2.jsonl'), size: 6 } })
@@ -121,5 +132,64 @@ describe('/upload', () => {
       body: JSON.stringify({ pad: 'x'.repeat(33 * 1024 * 1024) }),
     })
     expect(res.status).toBe(413)
+  })
+
+  it('stores a dropped folder file by file under imports/<folder>, once, and it previews as a dataset', async () => {
+    const png = await pngOfSize(8, 6)
+    const ann = JSON.stringify({
+      text: ['the box'],
+      is_sentence: false,
+      shapes: [
+        {
+          label: 'target',
+          points: [
+            [1, 1],
+            [5, 1],
+            [5, 3],
+            [1, 3],
+          ],
+        },
+      ],
+    })
+    const a = await upload('a.png', png, served.token, 'lisa drop')
+    const folder = path.join(staging, 'lisa drop')
+    expect(await a.json()).toEqual({
+      ok: true,
+      value: { path: path.join(folder, 'a.png'), size: png.length, folder },
+    })
+    expect((await upload('a.json', ann, served.token, 'lisa drop')).status).toBe(200)
+    // Sub-folders of the dropped folder are kept.
+    expect((await upload('notes/extra.json', '{}', served.token, 'lisa drop')).status).toBe(200)
+    expect(fs.readFileSync(path.join(folder, 'notes', 'extra.json'), 'utf8')).toBe('{}')
+    expect(fs.readFileSync(path.join(folder, 'a.png'))).toEqual(Buffer.from(png))
+    // The same file again is a conflict: a folder is uploaded once.
+    const again = await upload('a.png', png, served.token, 'lisa drop')
+    expect(again.status).toBe(409)
+    expect(await again.json()).toMatchObject({ ok: false, error: { code: 'conflict' } })
+
+    const res = await fetch(`${served.baseUrl}/api/previewImport`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
+      body: JSON.stringify({ kind: 'dataset', path: folder }),
+    })
+    expect(await res.json()).toMatchObject({
+      ok: true,
+      value: { format: 'lisa', problems: [], rows: [{ imageId: 'a', query: 'the box', maskArea: 15 }] },
+    })
+  })
+
+  it.each([
+    ['..', 'x.png', 'a file name, not a path'],
+    ['ok', '../x.png', 'a file name, not a path'],
+    ['ok', 'a/../../x.png', 'a file name, not a path'],
+    ['ok', '/abs.png', 'letters, digits'],
+    ['ok', 'a/.git/x.json', 'hidden names'],
+    ['ok', 'run.sh', 'only .jsonl'],
+    ['ok', 'a/b/c/d/e/f.png', 'nested too deep'],
+  ])('refuses folder %j with file %j (%s)', async (folder, name, why) => {
+    const r = await upload(name, 'x', served.token, folder)
+    expect(r.status).toBe(400)
+    expect(((await r.json()) as { error: { message: string } }).error.message).toContain(why)
+    expect(fs.existsSync(path.join(staging, 'ok'))).toBe(false)
   })
 })
