@@ -227,4 +227,48 @@ describe('import form', () => {
     ])
     await page.close()
   })
+
+  it('uploads a chosen dataset folder file by file (hidden and other files left out) and previews it', async () => {
+    // A LISA folder on the user's side: one image, its labelme JSON (a rectangle (1,1)–(5,3): 5 x 3 = 15
+    // pixels with the outline), and files the upload must skip.
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-local-'))
+    const folder = path.join(local, 'lisa-drop')
+    fs.mkdirSync(folder)
+    fs.writeFileSync(path.join(folder, 'a.png'), await pngOfSize(8, 6))
+    const rect = [
+      [1, 1],
+      [5, 1],
+      [5, 3],
+      [1, 3],
+    ]
+    fs.writeFileSync(
+      path.join(folder, 'a.json'),
+      JSON.stringify({
+        text: ['the grey box'],
+        is_sentence: false,
+        shapes: [{ label: 'target', points: rect }],
+      }),
+    )
+    fs.writeFileSync(path.join(folder, '.DS_Store'), 'x')
+    fs.writeFileSync(path.join(folder, 'notes.txt'), 'x')
+    const page = await browser.newPage()
+    try {
+      await page.goto(served.url)
+      await page.click('[data-testid=import-dataset]')
+      await page.setInputFiles('[data-testid=import-folder-input]', folder)
+      const staged = path.join(projectDir, 'imports', 'lisa-drop')
+      await page.waitForFunction(
+        (p) => document.querySelector<HTMLInputElement>('[data-testid=import-path]')?.value === p,
+        staged,
+      )
+      expect(fs.readdirSync(staged).sort()).toEqual(['a.json', 'a.png'])
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid=import-preview-row]').length === 1,
+      )
+      expect(await cells(page)).toEqual([['a', '0', 'the grey box', '8×6', '15']])
+    } finally {
+      await page.close()
+      fs.rmSync(local, { recursive: true, force: true })
+    }
+  })
 })

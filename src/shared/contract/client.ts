@@ -16,10 +16,15 @@ export interface Transport {
   /** Which host this is, for the status bar only. */
   readonly hostName: string
   /**
-   * Sends a file to the backend's import staging folder (the serve host's /upload); absent where the
-   * backend reads the user's files directly (Electron). Resolves with the path the backend stored it at.
+   * Sends a file to the backend's import staging folder (the serve host's /upload), alone or as `name`
+   * (a relative path) inside a dropped `folder`; absent where the backend reads the user's files directly
+   * (Electron). Resolves with where the backend stored it; rejects with an Error carrying the wire `code`.
    */
-  upload?(file: Blob, name: string): Promise<{ path: string; size: number }>
+  upload?(
+    file: Blob,
+    name: string,
+    folder?: string,
+  ): Promise<{ path: string; size: number; folder: string | null }>
 }
 
 export type ApiClient = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> } & {

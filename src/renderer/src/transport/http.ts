@@ -71,8 +71,9 @@ export function createHttpTransport(token: string): Transport {
     },
     mediaUrl: (hash) => `/media/${hash}`,
     // Streamed to disk by the host (not through /api, whose JSON body limit stays small).
-    async upload(file, name) {
-      const res = await fetch(`/upload?name=${encodeURIComponent(name)}`, {
+    async upload(file, name, folder) {
+      const q = `name=${encodeURIComponent(name)}${folder === undefined ? '' : `&folder=${encodeURIComponent(folder)}`}`
+      const res = await fetch(`/upload?${q}`, {
         method: 'POST',
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
         body: file,
@@ -81,8 +82,8 @@ export function createHttpTransport(token: string): Transport {
         throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
       const result = (await res.json().catch(() => null)) as WireResult | null
       if (!result) throw new Error(`upload of ${name} failed (HTTP ${res.status})`)
-      if (!result.ok) throw new Error(result.error.message)
-      return result.value as { path: string; size: number }
+      if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
+      return result.value as { path: string; size: number; folder: string | null }
     },
   }
 }
