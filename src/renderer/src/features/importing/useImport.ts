@@ -136,6 +136,7 @@ export function useImport(
     setBusy(true)
     setError(null)
     setJob(null)
+    jobId.current = null
     finish.current = (j) => {
       setJob(j)
       if (j.status === 'running') return
