@@ -52,7 +52,13 @@ export function ImportDialog(props: {
 
   const formats = form.kind === 'dataset' ? DATASET_FORMATS : RUN_FORMATS
   return (
-    <div className="overlay" role="dialog" aria-label="Import" data-testid="import-dialog">
+    <div
+      className="overlay"
+      role="dialog"
+      aria-label="Import"
+      data-testid="import-dialog"
+      onKeyDown={(e) => e.key === 'Escape' && props.onClose()}
+    >
       <form
         className="import-dialog"
         onSubmit={(e) => {
