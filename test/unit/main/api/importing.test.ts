@@ -102,6 +102,7 @@ describe('browseFolder', () => {
     ['runs/../..', '".." through a folder'],
     ['escape', 'a symlink out of the root'],
     ['shortcut/../escape', 'a symlink reached through another'],
+    ['escape/nope.jsonl', 'a missing file behind a symlink out of the root'],
   ])('refuses %s (%s)', async (p) => {
     const r = await dispatch('browseFolder', { path: p })
     expect(r).toMatchObject({ ok: false, error: { code: 'forbidden' } })
