@@ -613,7 +613,7 @@ describe('list on generated projects', () => {
 })
 
 describe('importing a run', () => {
-  it('imports a run file named in the UI, and a bad line fails with file:line in the status bar', async () => {
+  it('imports a run file named in the import form, and a bad line fails with file:line in the form and the status bar', async () => {
     const db = demo.project.db
     const samples = db
       .prepare('SELECT id, image_id, ann_id, gt_rle, width, height FROM samples ORDER BY id')
@@ -636,13 +636,18 @@ describe('importing a run', () => {
     fs.writeFileSync(good, `${line(samples[0])}\n${line(samples[1])}\n`)
     const bad = path.join(tmp, 'broken.jsonl')
     fs.writeFileSync(bad, `${line(samples[0])}\n{"image_id": \n`)
-    const answers: string[] = []
-    const onDialog = (d: { accept(text?: string): Promise<void> }) => void d.accept(answers.shift())
-    page.on('dialog', onDialog)
-    try {
-      answers.push(good, 'oracle-e2e')
+    // The import form (features/importing): a path typed into it is read by the backend like a picked one.
+    const importThrough = async (file: string, name: string) => {
       await page.click('[data-testid=import-run]')
+      await page.fill('[data-testid=import-path]', file)
+      await page.waitForSelector('[data-testid=import-preview]')
+      await page.fill('[data-testid=import-name]', name)
+      await page.click('[data-testid=import-submit]')
+    }
+    try {
+      await importThrough(good, 'oracle-e2e')
       await page.waitForSelector('[data-testid=run-select] option:text("oracle-e2e")', { state: 'attached' })
+      await page.waitForSelector('[data-testid=import-dialog]', { state: 'detached' })
       const run = db.prepare("SELECT id FROM runs WHERE name = 'oracle-e2e'").get() as { id: number }
       // The GT's own masks: two predictions, both scoring IoU 1.
       expect(
@@ -653,13 +658,14 @@ describe('importing a run', () => {
       ])
 
       const runsBefore = db.prepare('SELECT COUNT(*) AS n FROM runs').get()
-      answers.push(bad, 'broken-e2e')
-      await page.click('[data-testid=import-run]')
+      await importThrough(bad, 'broken-e2e')
       await page.waitForSelector('[data-testid=statusbar] .job.failed')
       expect(await page.textContent('[data-testid=statusbar] .job.failed')).toContain(`${bad}:2: `)
+      // The form stays open on the job's error.
+      expect(await page.textContent('[data-testid=import-error]')).toContain(`${bad}:2: `)
       expect(db.prepare('SELECT COUNT(*) AS n FROM runs').get()).toEqual(runsBefore)
+      await page.click('[data-testid=import-dialog] button[aria-label=Close]')
     } finally {
-      page.off('dialog', onDialog)
       fs.rmSync(tmp, { recursive: true, force: true })
     }
   })

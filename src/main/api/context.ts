@@ -3,9 +3,12 @@ import type { ApiEvent } from '../../shared/contract/events'
 import { createEngine } from '../engine/registry'
 import { JobRunner } from '../jobs/jobs'
 import type { Project } from '../store/project'
-import type { ApiContext } from './types'
+import type { ApiContext, HostServices } from './types'
 
-export function createApiContext(project: Project): ApiContext & {
+export function createApiContext(
+  project: Project,
+  host: HostServices = {},
+): ApiContext & {
   onEvent(listener: (e: ApiEvent) => void): () => void
   dispose(): Promise<void>
 } {
@@ -20,6 +23,7 @@ export function createApiContext(project: Project): ApiContext & {
     jobs,
     engine,
     emit,
+    host,
     onEvent(listener) {
       listeners.add(listener)
       return () => listeners.delete(listener)

@@ -3,6 +3,7 @@ import type { datasetsMethods } from '../../shared/contract/datasets'
 import { importDataset } from '../datasets/importDataset'
 import type { DatasetRow } from '../store/datasets'
 import { openProject } from '../store/project'
+import { importSource } from './importing'
 import type { HandlersFor } from './types'
 
 export const datasetsHandlers: HandlersFor<typeof datasetsMethods> = {
@@ -26,7 +27,9 @@ export const datasetsHandlers: HandlersFor<typeof datasetsMethods> = {
       createdAt: r.created_at,
     }))
   },
-  importDataset: ({ source, format, name, split }, { project, jobs }) => {
+  importDataset: ({ source: requested, format, name, split }, ctx) => {
+    const { project, jobs } = ctx
+    const source = importSource(ctx, requested)
     const jobId = jobs.start(`Import dataset ${source}`, async (ctl) => {
       // A connection of its own: the import's long transaction must not swallow (or roll back) writes
       // that other handlers make on the shared connection meanwhile.

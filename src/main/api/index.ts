@@ -24,6 +24,7 @@ import { suggestHandlers } from './suggest'
 import { rolloutsHandlers } from './rollouts'
 import { maintenanceHandlers } from './maintenance'
 import { labHandlers } from './lab'
+import { importingHandlers } from './importing'
 import { createWriteRecorder, LOCAL_ADMIN } from '../lab/audit'
 import type { Caller } from '../../shared/contract/access'
 import type { ApiContext, HandlersFor } from './types'
@@ -47,6 +48,7 @@ export const handlers: HandlersFor<Contract> = {
   ...rolloutsHandlers,
   ...maintenanceHandlers,
   ...labHandlers,
+  ...importingHandlers,
 }
 
 /** caller: who is asking (serve host); absent means the local desktop user, an admin. */

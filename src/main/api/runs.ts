@@ -2,10 +2,13 @@
 import type { runsMethods } from '../../shared/contract/runs'
 import { importRun } from '../runs/importRun'
 import { openProject } from '../store/project'
+import { importSource } from './importing'
 import type { HandlersFor } from './types'
 
 export const runsHandlers: HandlersFor<typeof runsMethods> = {
-  importRun: ({ path, name, format, dataset, model, replace, skipBad }, { project, jobs }) => {
+  importRun: ({ path: requested, name, format, dataset, model, replace, skipBad }, ctx) => {
+    const { project, jobs } = ctx
+    const path = importSource(ctx, requested)
     const jobId = jobs.start(`Import run ${name}`, async (ctl) => {
       // A connection of its own, as for dataset imports: the import's transaction must not interleave
       // with writes other handlers make on the shared connection meanwhile.

@@ -15,6 +15,27 @@ export interface ApiContext {
   emit(event: ApiEvent): void
   /** Who made this call (set per call by the dispatcher). */
   caller?: Caller
+  /** What only some hosts can do (a native file dialog) and how they confine file access. */
+  host?: HostServices
+}
+
+/** Host-specific services behind the contract; a host that lacks one leaves it out. */
+export interface HostServices {
+  /** The folder browseFolder is confined to; default: the project's parent folder. */
+  importRoot?: string
+  /**
+   * Imports and previews read only under importRoot and the project's staging folder (the serve host,
+   * whose users cannot use a native dialog and must not read the server's other files).
+   */
+  confineImports?: boolean
+  /** A native file/folder dialog (the Electron host): the chosen path, or null when cancelled. */
+  pickPath?(req: PickPathRequest): Promise<string | null>
+}
+
+export interface PickPathRequest {
+  kind: 'file' | 'folder'
+  title?: string
+  filters: { name: string; extensions: string[] }[]
 }
 
 export type Handler<S extends MethodSpec> = (

@@ -44,6 +44,7 @@ export function registerProjectCommands(program: Command): void {
     .option('--check', 'start, check that the page and the API answer through the token, then exit')
     .option('--read-only', 'serve everyone (users and the launch token) as a viewer')
     .option('--trust-proxy', 'behind a reverse proxy on this machine: honour X-Forwarded-For/-Proto')
+    .option('--root <dir>', "folder the import form may browse (default: the project's parent folder)")
     .action(
       async (opts: {
         project: string
@@ -53,12 +54,15 @@ export function registerProjectCommands(program: Command): void {
         check?: boolean
         readOnly?: boolean
         trustProxy?: boolean
+        root?: string
       }) => {
         if (!fs.existsSync(`${opts.renderer}/index.html`)) {
           throw new Error(
             `the renderer is not built (${opts.renderer}/index.html missing): run 'npm run build' first`,
           )
         }
+        if (opts.root !== undefined && !fs.statSync(opts.root, { throwIfNoEntry: false })?.isDirectory())
+          throw new Error(`--root ${opts.root}: no such folder`)
         if (!LOOPBACK_HOSTS.has(opts.host)) {
           process.stderr.write(
             `WARNING: binding to ${opts.host} makes this project reachable from other machines; anyone with the URL's token can read and edit it.\n`,
@@ -72,6 +76,7 @@ export function registerProjectCommands(program: Command): void {
           host: opts.host,
           readOnly: opts.readOnly,
           trustProxy: opts.trustProxy,
+          importRoot: opts.root,
         })
         const users = activeUserCount(project.db)
         // With users, the launch token (an admin) stays off stdout, which often ends up in a service log.

@@ -55,7 +55,7 @@ export function detectFormat(source: string): Exclude<DatasetFormat, 'auto'> {
   )
 }
 
-function defaultName(source: string, split: string | null): string {
+export function defaultName(source: string, split: string | null): string {
   const base = source.startsWith('hf://')
     ? parseHfUri(source).split('/')[1]
     : path.basename(path.resolve(source))
@@ -63,11 +63,20 @@ function defaultName(source: string, split: string | null): string {
   return split && !stem.includes(split) ? `${stem}-${split}` : stem
 }
 
-export async function importDataset(
-  project: Project,
+/** A dataset source opened for reading: its format, split and records (streamed), nothing written yet. */
+export interface DatasetSource {
+  format: Exclude<DatasetFormat, 'auto'>
+  split: string | null
+  /** Rows in the source when cheap to know (parquet metadata), else null. */
+  total: number | null
+  records: AsyncIterable<DatasetRecord>
+}
+
+/** Resolves and opens a source with the reader its format needs; importDataset and the import preview share it. */
+export async function openDatasetSource(
   source: string,
-  opts: ImportDatasetOptions = {},
-): Promise<ImportDatasetResult> {
+  opts: Pick<ImportDatasetOptions, 'format' | 'split' | 'onDownload' | 'hub'> = {},
+): Promise<DatasetSource> {
   const format = !opts.format || opts.format === 'auto' ? detectFormat(source) : opts.format
   let records: AsyncIterable<DatasetRecord>
   let split: string | null = opts.split ?? null
@@ -97,6 +106,15 @@ export async function importDataset(
   } else {
     records = plainFolderRecords(source)
   }
+  return { format, split, total, records }
+}
+
+export async function importDataset(
+  project: Project,
+  source: string,
+  opts: ImportDatasetOptions = {},
+): Promise<ImportDatasetResult> {
+  const { format, split, total, records } = await openDatasetSource(source, opts)
   const name = opts.name ?? defaultName(source, split)
   const summary = await importRecords(project, { name, format, source, split }, records, {
     total,

@@ -69,6 +69,27 @@ export async function imageInfo(
   return { width: meta.width, height: meta.height, ext, orientation: meta.orientation ?? 1 }
 }
 
+/** Throws (naming the record's file and row) when its masks do not fit its decoded image. */
+export function checkRecordSize(
+  r: DatasetRecord,
+  info: { width: number; height: number; orientation: number },
+): void {
+  if (r.gt.h !== info.height || r.gt.w !== info.width) {
+    // Masks index stored pixels; a JPEG whose EXIF orientation rotates it is shown (and was
+    // perhaps annotated) rotated, which is worth saying when the sizes match once swapped.
+    const rotated =
+      info.orientation >= 5 && r.gt.h === info.width && r.gt.w === info.height
+        ? ` (the image carries EXIF orientation ${info.orientation}: the mask was drawn on the rotated view)`
+        : ''
+    throw new Error(
+      `${r.where} (image_id ${r.imageId}): mask is ${r.gt.h}x${r.gt.w} (h x w) but the image decodes to ${info.height}x${info.width}${rotated}`,
+    )
+  }
+  if (r.ignore && (r.ignore.h !== r.gt.h || r.ignore.w !== r.gt.w)) {
+    throw new Error(`${r.where} (image_id ${r.imageId}): ignore mask size differs from the mask`)
+  }
+}
+
 export async function importRecords(
   project: Project,
   meta: DatasetMeta,
@@ -95,20 +116,7 @@ export async function importRecords(
       }
       seenKeys.set(key, r.where)
       const info = await imageInfo(r.image, r.where)
-      if (r.gt.h !== info.height || r.gt.w !== info.width) {
-        // Masks index stored pixels; a JPEG whose EXIF orientation rotates it is shown (and was
-        // perhaps annotated) rotated, which is worth saying when the sizes match once swapped.
-        const rotated =
-          info.orientation >= 5 && r.gt.h === info.width && r.gt.w === info.height
-            ? ` (the image carries EXIF orientation ${info.orientation}: the mask was drawn on the rotated view)`
-            : ''
-        throw new Error(
-          `${r.where} (image_id ${r.imageId}): mask is ${r.gt.h}x${r.gt.w} (h x w) but the image decodes to ${info.height}x${info.width}${rotated}`,
-        )
-      }
-      if (r.ignore && (r.ignore.h !== r.gt.h || r.ignore.w !== r.gt.w)) {
-        throw new Error(`${r.where} (image_id ${r.imageId}): ignore mask size differs from the mask`)
-      }
+      checkRecordSize(r, info)
       const hash = putMedia(project, r.image, info, staging)
       touched.add(hash)
       insertSample(db, {

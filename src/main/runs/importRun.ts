@@ -73,13 +73,28 @@ interface SampleInfo {
   gtArea: number
 }
 
-export async function importRun(project: Project, opts: ImportRunOptions): Promise<ImportRunResult> {
-  const { db } = project
-  if (!opts.name.trim()) throw new RunImportError('the run needs a name (--name)')
-  const existing = getRunByName(db, opts.name)
-  if (existing && !opts.replace) {
-    throw new RunImportError(`a run named '${opts.name}' already exists; pass --replace to overwrite it`)
-  }
+/** A run file read and matched against its dataset, nothing written yet: what an import would store. */
+export interface RunImportPlan {
+  format: RunFileFormat
+  files: string[]
+  dataset: DatasetRow
+  /** Dataset samples (a record matches at most one). */
+  sampleCount: number
+  /** Records with the prediction row each becomes, in file order. */
+  matched: { rec: RunRecord; row: Omit<NewPrediction, 'runId'> }[]
+  /** Every line that cannot be imported, sorted by file and line. */
+  errors: LineError[]
+  parseErrors: number
+}
+
+/**
+ * Reads, matches and scores a run file without writing: importRun stores the plan, the import form
+ * previews it (the same parsing and the same per-line errors).
+ */
+export async function planRunImport(
+  project: Project,
+  opts: Pick<ImportRunOptions, 'path' | 'format' | 'dataset' | 'onProgress'>,
+): Promise<RunImportPlan> {
   const format = await detectRunFormat(opts.path, opts.format ?? 'auto')
   opts.onProgress?.({ phase: 'read', done: 0, total: 0 })
   const read = await readRunFiles(opts.path, format)
@@ -88,7 +103,7 @@ export async function importRun(project: Project, opts: ImportRunOptions): Promi
   const dataset = pickDataset(project, opts.dataset, read.records[0])
   const samples = loadSamples(project, dataset.id)
   const errors = [...read.errors]
-  const rows: Omit<NewPrediction, 'runId'>[] = []
+  const matched: RunImportPlan['matched'] = []
   const seen = new Map<number, RunRecord>()
   let parseErrors = 0
   read.records.forEach((rec, k) => {
@@ -106,13 +121,26 @@ export async function importRun(project: Project, opts: ImportRunOptions): Promi
     try {
       const row = scoreRecord(rec, s, format)
       if (row.parseError) parseErrors++
-      rows.push({ sampleId: s.id, ...row })
+      matched.push({ rec, row: { sampleId: s.id, ...row } })
       seen.set(s.id, rec)
     } catch (err) {
       fail((err as Error).message)
     }
   })
   errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1))
+  return { format, files: read.files, dataset, sampleCount: samples.size, matched, errors, parseErrors }
+}
+
+export async function importRun(project: Project, opts: ImportRunOptions): Promise<ImportRunResult> {
+  const { db } = project
+  if (!opts.name.trim()) throw new RunImportError('the run needs a name (--name)')
+  const existing = getRunByName(db, opts.name)
+  if (existing && !opts.replace) {
+    throw new RunImportError(`a run named '${opts.name}' already exists; pass --replace to overwrite it`)
+  }
+  const plan = await planRunImport(project, opts)
+  const { format, dataset, errors, parseErrors } = plan
+  const rows = plan.matched.map((m) => m.row)
   if (errors.length > 0 && !opts.skipBad) {
     const shown = errors.slice(0, 20).map(String)
     const more = errors.length > 20 ? `\n… and ${errors.length - 20} more` : ''
@@ -130,7 +158,7 @@ export async function importRun(project: Project, opts: ImportRunOptions): Promi
       kind: 'imported',
       source: path.resolve(opts.path),
       model: opts.model ?? MODEL_BY_FORMAT[opts.format ?? 'auto'] ?? null,
-      meta: { format, files: read.files, skipped: errors.length },
+      meta: { format, files: plan.files, skipped: errors.length },
     })
     rows.forEach((r, k) => {
       upsertPrediction(db, { runId: id, ...r })
@@ -144,9 +172,9 @@ export async function importRun(project: Project, opts: ImportRunOptions): Promi
     name: opts.name,
     dataset: dataset.name,
     format,
-    files: read.files,
+    files: plan.files,
     imported: rows.length,
-    missing: samples.size - rows.length,
+    missing: plan.sampleCount - rows.length,
     parseErrors,
     skipped: errors,
     replaced: existing !== undefined,

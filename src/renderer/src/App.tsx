@@ -53,6 +53,7 @@ import { SegmentRunButton, usePrepareSample, useSegmentRun } from './features/se
 import { OBJECT_ACTIONS, objectShortcuts } from './features/objects/objectKeys'
 import { ObjectListPanel } from './features/objects/ObjectListPanel'
 import { useObjectList } from './features/objects/useObjectList'
+import { ImportDialog, type ImportKind } from './features/importing'
 
 const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
   m ? decodeRowMajor(fromCoco(m)) : null
@@ -80,6 +81,7 @@ export function App({ api }: { api: ApiClient }) {
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
   const [help, setHelp] = useState(false)
   const [authoring, setAuthoring] = useState(false)
+  const [importing, setImporting] = useState<ImportKind | null>(null)
   const [diffCounts, setDiffCounts] = useState<DiffCounts | null>(null)
   const canvasRef = useRef<CanvasHandle>(null)
   const searchRef = useRef<HTMLInputElement>(null)
@@ -257,7 +259,7 @@ export function App({ api }: { api: ApiClient }) {
           theme={theme}
           onToggleTheme={toggleTheme}
           onHelp={() => setHelp(true)}
-          onImportRun={() => void runActions.importRunFromPath()}
+          onImportRun={() => setImporting('run')}
         >
           <button
             className="link"
@@ -266,6 +268,9 @@ export function App({ api }: { api: ApiClient }) {
             data-testid="add-images-button"
           >
             Add images…
+          </button>
+          <button className="link" onClick={() => setImporting('dataset')} data-testid="import-dataset">
+            Import dataset…
           </button>
           <ExportDatasetButton api={api} />
           <SegmentRunButton state={segmentRun} />
@@ -494,6 +499,20 @@ export function App({ api }: { api: ApiClient }) {
           queryMs={nav.list.lastQueryMs}
         />
         {help && <HelpOverlay onClose={() => setHelp(false)} />}
+        {importing && (
+          <ImportDialog
+            api={api}
+            kind={importing}
+            datasets={info.datasets.map((d) => d.name)}
+            onClose={() => setImporting(null)}
+            onImported={(kind, id) => {
+              setImporting(null)
+              void project
+                .refreshInfo()
+                .then(() => (kind === 'run' ? project.selectRun(id) : project.selectDataset(id)))
+            }}
+          />
+        )}
         {authoring && (
           <AddImagesDialog api={api} onClose={() => setAuthoring(false)} onAdded={samplesAdded} />
         )}

@@ -128,4 +128,10 @@ export const methodAccess: Record<MethodName, AccessClass> = {
   // segmentation: warming the shown sample's embedding is a read; segmenting a whole run is a job
   prepareSample: 'read',
   segmentRun: 'admin',
+  // the import form: listing folders, opening a dialog and reading files on the backend's machine are
+  // part of importing, an admin action
+  getImportSources: 'admin',
+  browseFolder: 'admin',
+  pickPath: 'admin',
+  previewImport: 'admin',
 }

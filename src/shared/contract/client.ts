@@ -15,12 +15,23 @@ export interface Transport {
   mediaUrl(hash: string): string
   /** Which host this is, for the status bar only. */
   readonly hostName: string
+  /**
+   * Sends a file to the backend's import staging folder (the serve host's /upload), alone or as `name`
+   * (a relative path) inside a dropped `folder`; absent where the backend reads the user's files directly
+   * (Electron). Resolves with where the backend stored it; rejects with an Error carrying the wire `code`.
+   */
+  upload?(
+    file: Blob,
+    name: string,
+    folder?: string,
+  ): Promise<{ path: string; size: number; folder: string | null }>
 }
 
 export type ApiClient = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> } & {
   subscribe: Transport['subscribe']
   mediaUrl: Transport['mediaUrl']
   hostName: string
+  upload?: Transport['upload']
 }
 
 export function createClient(transport: Transport): ApiClient {
@@ -33,6 +44,7 @@ export function createClient(transport: Transport): ApiClient {
     subscribe: (l) => transport.subscribe(l),
     mediaUrl: (h) => transport.mediaUrl(h),
     hostName: transport.hostName,
+    ...(transport.upload ? { upload: transport.upload.bind(transport) } : {}),
   }
 }
 

@@ -22,6 +22,7 @@ import { suggestMethods } from './suggest'
 import { rolloutsMethods } from './rollouts'
 import { maintenanceMethods } from './maintenance'
 import { labMethods } from './lab'
+import { importingMethods } from './importing'
 
 export const contract = {
   ...projectMethods,
@@ -42,6 +43,7 @@ export const contract = {
   ...rolloutsMethods,
   ...maintenanceMethods,
   ...labMethods,
+  ...importingMethods,
 } satisfies Record<string, MethodSpec>
 
 export type Contract = typeof contract

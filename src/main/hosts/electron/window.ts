@@ -3,13 +3,14 @@
  * The renderer is untrusted: sandboxed, context-isolated, no Node, no navigation, no new windows,
  * and the main process checks that IPC comes from our own page before validating the payload.
  */
-import { BrowserWindow, ipcMain, net, protocol, session, type IpcMainInvokeEvent } from 'electron'
+import { BrowserWindow, dialog, ipcMain, net, protocol, session, type IpcMainInvokeEvent } from 'electron'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { createApiContext } from '../../api/context'
 import { createDispatcher } from '../../api/index'
 import { mediaPath } from '../../store/media'
 import type { Project } from '../../store/project'
+import { nativePicker } from './pickPath'
 
 export const MEDIA_SCHEME = 'reseg-media'
 
@@ -46,7 +47,9 @@ export function secureWebPreferences(preloadPath: string): Electron.WebPreferenc
 }
 
 export function openDesktopWindow(opts: DesktopOptions): BrowserWindow {
-  const ctx = createApiContext(opts.project)
+  // The native dialog opens over the window, which exists by the time the renderer can ask for it.
+  let shown: BrowserWindow | null = null
+  const ctx = createApiContext(opts.project, { pickPath: nativePicker(dialog, () => shown) })
   const dispatch = createDispatcher(ctx)
 
   protocol.handle(MEDIA_SCHEME, (request) => {
@@ -76,6 +79,7 @@ export function openDesktopWindow(opts: DesktopOptions): BrowserWindow {
     backgroundColor: '#16181d',
     webPreferences: secureWebPreferences(opts.preloadPath),
   })
+  shown = win
 
   // Same origin for the dev server (a prefix test would accept http://localhost:5173.evil.example), the exact
   // file for the built renderer.

@@ -18,6 +18,8 @@ import { mediaPath } from '../../store/media'
 import type { Project } from '../../store/project'
 import type { Caller } from '../../../shared/contract/access'
 import { createTokenVerifier } from '../../lab/users'
+import { roleAllows } from '../../../shared/contract/access'
+import { MAX_UPLOAD_BYTES, receiveUpload, UploadError } from '../../importing/uploads'
 
 export interface ServeOptions {
   project: Project
@@ -29,6 +31,10 @@ export interface ServeOptions {
   readOnly?: boolean
   /** Behind a reverse proxy on this machine: honour X-Forwarded-For/-Proto from a loopback peer. */
   trustProxy?: boolean
+  /** The folder the import form may browse (`reseg serve --root`); default: the project's parent. */
+  importRoot?: string
+  /** Largest file the import form may upload (default MAX_UPLOAD_BYTES). */
+  maxUploadBytes?: number
 }
 
 export interface ServeHandle {
@@ -40,6 +46,7 @@ export interface ServeHandle {
 }
 
 const MAX_BODY = 32 * 1024 * 1024
+const UPLOAD_CODES = { 400: 'bad_request', 409: 'conflict', 413: 'too_large' } as const
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
@@ -58,7 +65,7 @@ export const LOOPBACK_HOSTS = new Set(['127.0.0.1', '::1', 'localhost'])
 export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   const host = opts.host ?? '127.0.0.1'
   const token = opts.token ?? crypto.randomBytes(24).toString('base64url')
-  const ctx = createApiContext(opts.project)
+  const ctx = createApiContext(opts.project, { importRoot: opts.importRoot, confineImports: true })
   const dispatch = createDispatcher(ctx)
   const rendererDir = path.resolve(opts.rendererDir)
   let port = 0
@@ -145,6 +152,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
     if (url.pathname === '/api/_methods' && req.method === 'GET') {
       return send(res, 200, 'application/json', JSON.stringify(methodNames))
     }
+    if (url.pathname === '/upload') return upload(req, res, url, caller)
     if (url.pathname.startsWith('/api/')) {
       if (req.method !== 'POST') return send(res, 405, 'text/plain', 'use POST')
       const method = decodeURIComponent(url.pathname.slice(5))
@@ -194,6 +202,32 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
       return sendFile(res, file, 'public, max-age=31536000, immutable')
     }
     return serveStatic(url.pathname, res)
+  }
+
+  /**
+   * A file dropped on the import form, streamed to the project's staging folder (not through the API's JSON
+   * body, whose limit stays small). Importing is an admin action, so is uploading.
+   */
+  async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, caller: Caller) {
+    const fail = (status: number, code: string, message: string) => {
+      req.resume()
+      if (status === 413) res.setHeader('connection', 'close')
+      send(res, status, 'application/json', JSON.stringify({ ok: false, error: { code, message } }))
+    }
+    if (req.method !== 'POST') return fail(405, 'bad_request', 'use POST')
+    if (!roleAllows(caller.role, 'admin'))
+      return fail(403, 'forbidden', `uploading needs the admin role (you are ${caller.role})`)
+    const max = opts.maxUploadBytes ?? MAX_UPLOAD_BYTES
+    if (Number(req.headers['content-length'] ?? 0) > max)
+      return fail(413, 'too_large', `upload over ${max} bytes`)
+    try {
+      const target = { name: url.searchParams.get('name'), folder: url.searchParams.get('folder') }
+      const stored = await receiveUpload(opts.project.dir, target, req, max)
+      return send(res, 200, 'application/json', JSON.stringify({ ok: true, value: stored }))
+    } catch (err) {
+      if (err instanceof UploadError) return fail(err.status, UPLOAD_CODES[err.status], err.message)
+      throw err
+    }
   }
 
   function serveStatic(pathname: string, res: http.ServerResponse) {

@@ -70,5 +70,20 @@ export function createHttpTransport(token: string): Transport {
       }
     },
     mediaUrl: (hash) => `/media/${hash}`,
+    // Streamed to disk by the host (not through /api, whose JSON body limit stays small).
+    async upload(file, name, folder) {
+      const q = `name=${encodeURIComponent(name)}${folder === undefined ? '' : `&folder=${encodeURIComponent(folder)}`}`
+      const res = await fetch(`/upload?${q}`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
+        body: file,
+      })
+      if (res.status === 401)
+        throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
+      const result = (await res.json().catch(() => null)) as WireResult | null
+      if (!result) throw new Error(`upload of ${name} failed (HTTP ${res.status})`)
+      if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })
+      return result.value as { path: string; size: number; folder: string | null }
+    },
   }
 }

@@ -15,6 +15,7 @@ const state = vi.hoisted(() => ({
   }[],
   exposed: new Map<string, unknown>(),
   protocolHandlers: new Map<string, (req: { url: string }) => unknown>(),
+  dialogCalls: [] as unknown[][],
 }))
 
 vi.mock('electron', () => {
@@ -61,6 +62,12 @@ vi.mock('electron', () => {
     net: { fetch: vi.fn((url: string) => ({ fetched: url })) },
     session: {
       defaultSession: { webRequest: { onHeadersReceived: vi.fn() }, setPermissionRequestHandler: vi.fn() },
+    },
+    dialog: {
+      showOpenDialog: (...a: unknown[]) => {
+        state.dialogCalls.push(a)
+        return Promise.resolve({ canceled: false, filePaths: ['/data/picked.jsonl'] })
+      },
     },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => state.exposed.set(key, value) },
     ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
@@ -127,6 +134,29 @@ describe('electron host', () => {
     expect(await handler(sibling, 'getProjectInfo', {})).toMatchObject({
       ok: false,
       error: { code: 'forbidden' },
+    })
+  })
+
+  it("answers pickPath with the native dialog's choice, opened over the window", async () => {
+    const handler = state.ipcHandlers.get('api:invoke')!
+    const own = { senderFrame: { url: pathToFileURL(rendererFile).toString() } }
+    state.dialogCalls.length = 0
+    const r = await handler(own, 'pickPath', {
+      kind: 'file',
+      filters: [{ name: 'Runs', extensions: ['jsonl'] }],
+    })
+    expect(r).toEqual({ ok: true, value: { available: true, path: '/data/picked.jsonl' } })
+    expect(state.dialogCalls).toHaveLength(1)
+    const [parent, options] = state.dialogCalls[0]
+    expect((parent as { webContents: unknown }).webContents).toBeDefined()
+    expect(options).toEqual({
+      title: undefined,
+      properties: ['openFile'],
+      filters: [{ name: 'Runs', extensions: ['jsonl'] }],
+    })
+    expect(await handler(own, 'getImportSources', {})).toMatchObject({
+      ok: true,
+      value: { nativeDialog: true },
     })
   })
 
