@@ -38,6 +38,12 @@ async function main() {
       `${SECONDS} s, ${wall.toFixed(1)} s wall, ${(r.calls / wall).toFixed(0)} calls/s, ${r.writes} writes`,
     )
     console.log(`p95 ${p95.toFixed(1)} ms (target < 100 ms): ${p95 < 100 ? 'MET' : 'MISSED'}`)
+    if (r.eventDelays.length) {
+      const ev95 = percentile(r.eventDelays, 95)
+      console.log(
+        `changed event, write sent → received by every client: ${r.eventDelays.length} deliveries, p50 ${percentile(r.eventDelays, 50).toFixed(1)} ms, p95 ${ev95.toFixed(1)} ms, max ${Math.max(...r.eventDelays).toFixed(1)} ms (target: others see a write within 1 s): ${ev95 < 1000 ? 'MET' : 'MISSED'}`,
+      )
+    } else console.log('changed event delays: not paired (a write failed)')
     console.log(
       `errors ${r.errors.length} (target 0)${r.errors.length ? `: ${r.errors.slice(0, 5).join('; ')}` : ''}`,
     )
