@@ -227,15 +227,30 @@ export function sampleRows(
   return out
 }
 
+/**
+ * One page of the list. With `around` (a sample id) the page is the one holding that sample, at an offset
+ * that is a multiple of `limit`, and `index` says where it is (null when the filter excludes it; then the
+ * page is `offset`'s).
+ */
 export function listSamplesPage(
   db: Db,
   q: BrowseQuery,
   offset: number,
   limit: number,
-): { total: number; offset: number; rows: SampleRow[] } {
+  around?: number,
+): { total: number; offset: number; rows: SampleRow[]; index?: number | null } {
   const ids = orderedSampleIds(db, q)
+  let index: number | null = null
+  if (around != null) {
+    const i = ids.indexOf(around)
+    if (i >= 0) {
+      index = i
+      offset = i - (i % limit)
+    }
+  }
   const slice = ids.subarray(Math.min(offset, ids.length), Math.min(offset + limit, ids.length))
-  return { total: ids.length, offset, rows: sampleRows(db, slice, q.runId ?? null, q.compareRunId ?? null) }
+  const rows = sampleRows(db, slice, q.runId ?? null, q.compareRunId ?? null)
+  return around != null ? { total: ids.length, offset, rows, index } : { total: ids.length, offset, rows }
 }
 
 export function locateSample(
