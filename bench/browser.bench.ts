@@ -40,16 +40,18 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
 }
 const ms = (v: number) => `${v.toFixed(1)} ms`
-const median = (xs: number[]) => pct(xs, 50)
+/** The lower median (for two values, the smaller). */
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
 const SWITCH_GOAL = 50
 const LIST_GOAL = 150
 
-/** One list operation: UI median / max beside the API-alone median, and the goal. */
+/** One list operation: every UI time and the worst beside the API-alone times, and the goal. */
 function report(what: string, ui: number[], api: number[]): void {
   const worst = Math.max(...ui)
+  const list = (xs: number[]) => xs.map((v) => v.toFixed(1)).join(' / ')
   console.log(
-    `${what}: UI median ${ms(median(ui))}, max ${ms(worst)}; API alone median ${ms(median(api))} ` +
-      `(UI/API ${(median(ui) / median(api)).toFixed(2)}×)  [goal < ${LIST_GOAL} ms: ${worst < LIST_GOAL ? 'met' : median(ui) < LIST_GOAL ? 'median met, max MISSED' : 'MISSED'}]`,
+    `${what}: UI ${list(ui)} ms; API alone ${list(api)} ms (UI/API of the medians ${(median(ui) / median(api)).toFixed(2)}×)` +
+      `  [goal < ${LIST_GOAL} ms: ${worst < LIST_GOAL ? 'met' : ui.some((v) => v < LIST_GOAL) ? 'MISSED by the worst' : 'MISSED'}]`,
   )
 }
 
