@@ -43,7 +43,7 @@ export function loadRunResults(
   db: Db,
   runId: number,
   gt: GtOptions = ORIGINAL_GT,
-): { results: SampleResult[]; gt: GtUsage } {
+): { results: SampleResult[]; gt: GtUsage; notSegmented: ReadonlySet<number> } {
   const run = requireRun(db, runId)
   const metrics = runMetrics(db, run, 'segzero', gt)
   const kept = new Set(metrics.samples.map((c) => c.sampleId))
@@ -76,5 +76,7 @@ export function loadRunResults(
     gtArea: r.gt_area,
     tags: r.tags ? r.tags.split(TAG_SEPARATOR).sort() : [],
   }))
-  return { results, gt: metrics.gt }
+  // Prompts but no mask: their stored I/U are no score (runMetrics reports gIoU/cIoU as null meanwhile).
+  const notSegmented = new Set(counts.filter((c) => c.notSegmented).map((c) => c.sampleId))
+  return { results, gt: metrics.gt, notSegmented }
 }

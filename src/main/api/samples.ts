@@ -6,7 +6,8 @@ import { getThumbnails } from '../store/thumbs'
 import type { HandlersFor } from './types'
 
 export const samplesHandlers: HandlersFor<typeof samplesMethods> = {
-  listSamples: ({ offset, limit, ...q }, { project }) => listSamplesPage(project.db, q, offset, limit),
+  listSamples: ({ offset, limit, around, ...q }, { project }) =>
+    listSamplesPage(project.db, q, offset, limit, around),
   locateSample: ({ sampleId, ...q }, { project }) => locateSample(project.db, q, sampleId),
   getSampleDetail: ({ sampleId, runId, compareRunId }, { project }) => {
     const d = getSampleDetail(project.db, sampleId, runId, compareRunId)

@@ -87,23 +87,35 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   const boot = { seed: opts.seed, iterations: opts.iterations }
   const gtOpts = opts.gt ?? ORIGINAL_GT
   const loaded = loadRunResults(db, run.id, gtOpts)
-  const results = loaded.results
+  // A not-segmented sample (prompts but no mask) has no IoU: it is left out of the distribution, the
+  // breakdowns and the worst samples, and while any remain the run's gIoU / cIoU are not computed (as
+  // `reseg metrics` / runMetrics). Its thumbnail says "not segmented" instead of an IoU of 0.
+  const notSegmented = loaded.notSegmented
+  const results = loaded.results.filter((r) => !notSegmented.has(r.sampleId))
   const analysis = analyzeResults(run, results, boot, loaded.gt)
   const cmpLoaded = cmpRun ? loadRunResults(db, cmpRun.id, gtOpts) : null
   const cmpAnalysis =
-    cmpRun && cmpLoaded ? analyzeResults(cmpRun, cmpLoaded.results, boot, cmpLoaded.gt) : null
+    cmpRun && cmpLoaded
+      ? analyzeResults(
+          cmpRun,
+          cmpLoaded.results.filter((r) => !cmpLoaded.notSegmented.has(r.sampleId)),
+          boot,
+          cmpLoaded.gt,
+        )
+      : null
   const comparison = cmpRun ? compareRuns(db, run.id, cmpRun.id, { ...boot, topK: 10, gt: gtOpts }) : null
   const stages = getStageAttribution(db, run.id)
   const worstK = opts.worstK ?? 12
   const perTag = opts.examplesPerTag ?? 3
 
-  const shown = opts.author ? results.filter((r) => opts.author!.samples.has(r.sampleId)) : results
-  const worst = shown
+  const touched = (list: typeof results) =>
+    opts.author ? list.filter((r) => opts.author!.samples.has(r.sampleId)) : list
+  const worst = touched(results)
     .map((r) => ({ id: r.sampleId, iou: resultIou(r) }))
     .sort((a, b) => a.iou - b.iou || a.id - b.id)
     .slice(0, worstK)
   const tagExamples = new Map<string, number[]>()
-  for (const r of shown) {
+  for (const r of touched(loaded.results)) {
     for (const t of r.tags) {
       const list = tagExamples.get(t) ?? []
       if (list.length < perTag) list.push(r.sampleId)
@@ -132,11 +144,11 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     const src = await renderThumbnail(project, s, s.mask_rle)
     thumbsDone++
     progress('thumbnails')
-    const iou = iouById.get(id) ?? 0
+    const iou = notSegmented.has(id) ? 'not segmented' : f4(iouById.get(id) ?? 0)
     const reasoning = s.reasoning ? excerpt(s.reasoning, 280) : ''
     return (
       `<figure data-sample="${id}"><img alt="${h(`${s.image_id}/${s.ann_id}`)}" src="${src}">` +
-      `<figcaption><div class="q">${h(s.query)}</div><div>${h(s.image_id)} / ${h(s.ann_id)} · IoU <b>${f4(iou)}</b>` +
+      `<figcaption><div class="q">${h(s.query)}</div><div>${h(s.image_id)} / ${h(s.ann_id)} · IoU <b>${iou}</b>` +
       `${s.mask_rle == null ? ' · no mask stored' : ''}</div>` +
       (s.tags
         ? `<div>${s.tags
@@ -156,7 +168,14 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
       `<meta name="viewport" content="width=device-width, initial-scale=1">` +
       `<title>${h(`ReSeg report — ${run.name}`)}</title><style>${CSS}</style></head><body>`,
   )
-  await sink.write(headline(analysis, cmpAnalysis, project.dir, opts.author))
+  await sink.write(
+    headline(
+      { ...analysis, notSegmented: notSegmented.size },
+      cmpAnalysis && cmpLoaded ? { ...cmpAnalysis, notSegmented: cmpLoaded.notSegmented.size } : null,
+      project.dir,
+      opts.author,
+    ),
+  )
   await sink.write(distribution(analysis, cmpAnalysis))
   for (const b of analysis.breakdowns) {
     const other = cmpAnalysis?.breakdowns.find((x) => x.dimension === b.dimension)
@@ -258,16 +277,34 @@ function ci(i: Interval): string {
   return `95% CI [${f4(i.lo)}, ${f4(i.hi)}]`
 }
 
+/** A run's analysis over its segmented samples, and how many were left out as not segmented. */
+type HeadlineRun = RunAnalysis & { notSegmented: number }
+
 function headline(
-  a: RunAnalysis,
-  b: RunAnalysis | null,
+  a: HeadlineRun,
+  b: HeadlineRun | null,
   dir: string,
   author?: HtmlReportOptions['author'],
 ): string {
-  const card = (label: string, metric: string, i: Interval) =>
-    `<div class="card"><div>${label}</div><div class="v" data-metric="${metric}" data-value="${i.value}">${f4(i.value)}</div><div class="ci">${ci(i)}</div></div>`
   const plain = (label: string, metric: string, v: number) =>
     `<div class="card"><div>${label}</div><div class="v" data-metric="${metric}" data-value="${v}">${v}</div></div>`
+  const cards = (r: HeadlineRun, prefix: string) => {
+    const id = (m: string) => (prefix ? `${prefix}-${m}` : m)
+    const total = r.n + r.notSegmented
+    const card = (label: string, metric: string, i: Interval) =>
+      r.notSegmented > 0
+        ? `<div class="card"><div>${label}</div><div class="v" data-metric="${id(metric)}" data-not-segmented="${r.notSegmented}">not segmented</div>` +
+          `<div class="ci">${r.notSegmented} of ${total} samples have prompts but no mask: segment the run</div></div>`
+        : `<div class="card"><div>${label}</div><div class="v" data-metric="${id(metric)}" data-value="${i.value}">${f4(i.value)}</div><div class="ci">${ci(i)}</div></div>`
+    return (
+      `<div class="headline">${card('gIoU', 'gIoU', r.gIoU)}${card('cIoU', 'cIoU', r.cIoU)}${plain('samples', id('n'), total)}` +
+      `${plain('missing predictions', id('missing'), r.missing)}` +
+      `${r.notSegmented > 0 ? plain('not segmented', id('notSegmented'), r.notSegmented) : ''}</div>` +
+      (r.notSegmented > 0
+        ? `<p class="sub">The distribution, breakdowns and worst samples cover the ${r.n} segmented samples of ${h(r.runName)}.</p>`
+        : '')
+    )
+  }
   let s =
     `<section class="page" id="headline"><h1>Error analysis — ${h(a.runName)}</h1>` +
     `<p class="sub">Project ${h(dir)} · model ${h(a.model ?? 'unknown')}${b ? ` · compared with ${h(b.runName)}` : ''}</p>` +
@@ -277,12 +314,8 @@ function headline(
         `${h(author.name)} (${author.samples.size} samples)</b>: the worst samples, tag examples and notes show only ` +
         `those; the metrics, charts, breakdowns and comparisons are those of the whole run.</p>`
       : '') +
-    `<div class="headline">${card('gIoU', 'gIoU', a.gIoU)}${card('cIoU', 'cIoU', a.cIoU)}${plain('samples', 'n', a.n)}${plain('missing predictions', 'missing', a.missing)}</div>`
-  if (b) {
-    s +=
-      `<h2>${h(b.runName)}</h2><div class="headline">${card('gIoU', 'compare-gIoU', b.gIoU)}${card('cIoU', 'compare-cIoU', b.cIoU)}` +
-      `${plain('samples', 'compare-n', b.n)}${plain('missing predictions', 'compare-missing', b.missing)}</div>`
-  }
+    cards(a, '')
+  if (b) s += `<h2>${h(b.runName)}</h2>${cards(b, 'compare')}`
   return `${s}</section>`
 }
 

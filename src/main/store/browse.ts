@@ -38,7 +38,7 @@ const SORT_SQL: Record<SortKey, string> = {
   gtArea: 's.gt_area',
   tags: '(SELECT COUNT(*) FROM sample_tags t WHERE t.run_id = @run AND t.sample_id = s.id)',
   missing: '(p.sample_id IS NULL)',
-  parseError: '(p.parse_error IS NOT NULL)',
+  parseError: '(p.parse_error = 1)',
 }
 
 /** The dataset a query browses: the run's, else the one asked for, else the first. */
@@ -77,14 +77,14 @@ function buildQuery(db: Db, q: BrowseQuery): { sql: string; params: Record<strin
   if (f.untagged) where.push(`NOT ${tagged})`)
   if (f.missing === true) where.push('p.sample_id IS NULL')
   if (f.missing === false) where.push('p.sample_id IS NOT NULL')
-  if (f.parseError === true) where.push('p.parse_error IS NOT NULL')
-  if (f.parseError === false) where.push('p.sample_id IS NOT NULL AND p.parse_error IS NULL')
+  if (f.parseError === true) where.push('p.parse_error = 1')
+  if (f.parseError === false) where.push('p.parse_error = 0')
   const text = f.text?.trim()
   if (text) {
     // LIKE is case-insensitive for ASCII; escape the user's wildcards so "50%" means the text "50%".
     params.text = `%${text.replace(/[\\%_]/g, (m) => `\\${m}`)}%`
     where.push(
-      `(s.query LIKE @text ESCAPE '\\' OR p.reasoning LIKE @text ESCAPE '\\' OR p.raw_output LIKE @text ESCAPE '\\')`,
+      `(s.query LIKE @text ESCAPE '\\' OR pr.reasoning LIKE @text ESCAPE '\\' OR pr.raw_output LIKE @text ESCAPE '\\')`,
     )
   }
   bound('s.width >= @minWidth', 'minWidth', f.minWidth)
@@ -98,18 +98,20 @@ function buildQuery(db: Db, q: BrowseQuery): { sql: string; params: Record<strin
   const sort = q.sort ?? { key: 'id', dir: 'asc' }
   const dir = sort.dir === 'desc' ? 'DESC' : 'ASC'
   const order = sort.key === 'id' ? `s.id ${dir}` : `${SORT_SQL[sort.key]} ${dir} NULLS LAST, s.id ASC`
-  // Without a comparison run every c.* term is NULL; skipping that join saves an index probe per sample.
+  // p and c are prediction_list rows (the migration's precomputed IoU, NULL when not segmented, and the
+  // parse flag): narrow index rows instead of whole predictions with their RLE. The full prediction row
+  // is joined only for a text search in its reasoning and output. Without a comparison run every c.*
+  // term is NULL; skipping that join saves an index probe per sample.
   const compareJoin =
-    q.compareRunId != null ? 'LEFT JOIN predictions c ON c.run_id = @cmp AND c.sample_id = s.id' : ''
-  // A not-segmented prediction has no IoU: it neither passes IoU filters nor sorts as 0.
-  const iouOf = (a: 'p' | 'c') => `(CASE WHEN ${notSegmentedSql(a)} THEN NULL ELSE ${a}.iou END)`
-  const ious = (text: string) =>
-    text.replace(/\bc\.iou\b/g, compareJoin ? iouOf('c') : 'NULL').replace(/\bp\.iou\b(?! END)/g, iouOf('p'))
+    q.compareRunId != null ? 'LEFT JOIN prediction_list c ON c.run_id = @cmp AND c.sample_id = s.id' : ''
+  const textJoin = text ? 'LEFT JOIN predictions pr ON pr.run_id = @run AND pr.sample_id = s.id' : ''
+  const noCompare = (sql: string) => (compareJoin ? sql : sql.replace(/\bc\.iou\b/g, 'NULL'))
   const sql = `SELECT s.id FROM samples s
-    LEFT JOIN predictions p ON p.run_id = @run AND p.sample_id = s.id
+    LEFT JOIN prediction_list p ON p.run_id = @run AND p.sample_id = s.id
     ${compareJoin}
-    WHERE ${ious(where.join(' AND '))}
-    ORDER BY ${ious(order)}`
+    ${textJoin}
+    WHERE ${noCompare(where.join(' AND '))}
+    ORDER BY ${noCompare(order)}`
   return { sql, params }
 }
 
@@ -225,15 +227,30 @@ export function sampleRows(
   return out
 }
 
+/**
+ * One page of the list. With `around` (a sample id) the page is the one holding that sample, at an offset
+ * that is a multiple of `limit`, and `index` says where it is (null when the filter excludes it; then the
+ * page is `offset`'s).
+ */
 export function listSamplesPage(
   db: Db,
   q: BrowseQuery,
   offset: number,
   limit: number,
-): { total: number; offset: number; rows: SampleRow[] } {
+  around?: number,
+): { total: number; offset: number; rows: SampleRow[]; index?: number | null } {
   const ids = orderedSampleIds(db, q)
+  let index: number | null = null
+  if (around != null) {
+    const i = ids.indexOf(around)
+    if (i >= 0) {
+      index = i
+      offset = i - (i % limit)
+    }
+  }
   const slice = ids.subarray(Math.min(offset, ids.length), Math.min(offset + limit, ids.length))
-  return { total: ids.length, offset, rows: sampleRows(db, slice, q.runId ?? null, q.compareRunId ?? null) }
+  const rows = sampleRows(db, slice, q.runId ?? null, q.compareRunId ?? null)
+  return around != null ? { total: ids.length, offset, rows, index } : { total: ids.length, offset, rows }
 }
 
 export function locateSample(

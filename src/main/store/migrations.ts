@@ -497,4 +497,49 @@ export const migrations: Migration[] = [
       ALTER TABLE thumbnails ADD COLUMN source_key TEXT NOT NULL DEFAULT '';
     `,
   },
+  {
+    version: 11,
+    name: 'precomputed list columns of predictions',
+    sql: `
+      -- What the sample list filters and sorts on, one narrow row per prediction, so a 100k-sample query
+      -- reads an index instead of every prediction row (whose RLE and prompt texts spill onto overflow
+      -- pages). iou is NULL for a not-segmented prediction (prompts but no mask: it has no IoU yet, see
+      -- notSegmentedSql); parse_error is 1 when the model output did not parse. Triggers keep it in step
+      -- with predictions inside the writing statement's own transaction, whatever code path writes
+      -- (imports, segment jobs, prompt-edit variants, cascaded deletes). No index on iou: it would make
+      -- bulk imports about 3x slower, while a probe per sample on this table is already cheap.
+      CREATE TABLE prediction_list (
+        run_id INTEGER NOT NULL,
+        sample_id INTEGER NOT NULL,
+        iou REAL,
+        parse_error INTEGER NOT NULL,
+        PRIMARY KEY (run_id, sample_id)
+      ) WITHOUT ROWID;
+      INSERT INTO prediction_list (run_id, sample_id, iou, parse_error)
+        SELECT run_id, sample_id,
+          CASE WHEN mask_rle IS NULL AND prompts_json IS NOT NULL AND prompts_json <> '[]' THEN NULL ELSE iou END,
+          parse_error IS NOT NULL
+        FROM predictions;
+      -- INSERT OR REPLACE INTO predictions replaces without firing the delete trigger (recursive_triggers
+      -- is off), so the insert trigger replaces too.
+      CREATE TRIGGER prediction_list_insert AFTER INSERT ON predictions BEGIN
+        INSERT OR REPLACE INTO prediction_list (run_id, sample_id, iou, parse_error) VALUES (
+          NEW.run_id, NEW.sample_id,
+          CASE WHEN NEW.mask_rle IS NULL AND NEW.prompts_json IS NOT NULL AND NEW.prompts_json <> '[]'
+            THEN NULL ELSE NEW.iou END,
+          NEW.parse_error IS NOT NULL);
+      END;
+      CREATE TRIGGER prediction_list_update AFTER UPDATE ON predictions BEGIN
+        DELETE FROM prediction_list WHERE run_id = OLD.run_id AND sample_id = OLD.sample_id;
+        INSERT OR REPLACE INTO prediction_list (run_id, sample_id, iou, parse_error) VALUES (
+          NEW.run_id, NEW.sample_id,
+          CASE WHEN NEW.mask_rle IS NULL AND NEW.prompts_json IS NOT NULL AND NEW.prompts_json <> '[]'
+            THEN NULL ELSE NEW.iou END,
+          NEW.parse_error IS NOT NULL);
+      END;
+      CREATE TRIGGER prediction_list_delete AFTER DELETE ON predictions BEGIN
+        DELETE FROM prediction_list WHERE run_id = OLD.run_id AND sample_id = OLD.sample_id;
+      END;
+    `,
+  },
 ]

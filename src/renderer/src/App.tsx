@@ -12,7 +12,7 @@
  */
 import { useMemo, useRef, useState } from 'react'
 import type { ApiClient } from '../../shared/contract/client'
-import { decodeRowMajor, fromCoco } from '../../shared/domain/rle'
+import { decodeMask } from './features/canvas/overlayCache'
 import { TopBar, type Tab } from './app/TopBar'
 import { useImage } from './app/useImage'
 import { useShortcuts, type ShortcutHandlers } from './app/useShortcuts'
@@ -55,8 +55,8 @@ import { ObjectListPanel } from './features/objects/ObjectListPanel'
 import { useObjectList } from './features/objects/useObjectList'
 import { ImportDialog, type ImportKind } from './features/importing'
 
-const decode = (m: { size: [number, number] | number[]; counts: string } | null | undefined) =>
-  m ? decodeRowMajor(fromCoco(m)) : null
+// Cached by RLE: a prefetched neighbour's masks were decoded ahead, so `j` does not decode again.
+const decode = decodeMask
 
 /** Keys that change the sample: ignored while the analysis tab hides it. */
 const SAMPLE_EDITS = new Set<Action>([

@@ -179,8 +179,19 @@ export const samplesMethods = {
     input: sampleQuerySchema.extend({
       offset: z.number().int().min(0).default(0),
       limit: z.number().int().min(1).max(1000).default(100),
+      /**
+       * A sample id: answer with the page (offsets in steps of `limit`) that holds it instead of `offset`'s,
+       * and its index — so a new filter or sort keeps the current sample in one round trip.
+       */
+      around: z.number().int().optional(),
     }),
-    output: z.object({ total: z.number().int(), offset: z.number().int(), rows: z.array(sampleRowSchema) }),
+    output: z.object({
+      total: z.number().int(),
+      offset: z.number().int(),
+      rows: z.array(sampleRowSchema),
+      /** With `around`: that sample's index in the list (null when the filter excludes it). */
+      index: z.number().int().nullable().optional(),
+    }),
   }),
   locateSample: defineMethod({
     description: "A sample's position in the filtered, sorted list (null when the filter excludes it).",

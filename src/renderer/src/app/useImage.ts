@@ -2,6 +2,8 @@
 import { useEffect, useState } from 'react'
 
 const cache = new Map<string, Promise<HTMLImageElement>>()
+/** The same images once decoded, so a prefetched one is shown in the very render that asks for it. */
+const ready = new Map<string, HTMLImageElement>()
 const MAX = 48
 
 export function loadImage(url: string): Promise<HTMLImageElement> {
@@ -10,13 +12,24 @@ export function loadImage(url: string): Promise<HTMLImageElement> {
     p = new Promise((resolve, reject) => {
       const img = new Image()
       img.decoding = 'async'
-      img.onload = () => resolve(img)
+      // Decoded before it counts as loaded, so the first draw of a prefetched image does not decode it.
+      img.onload = () => {
+        const done = () => {
+          ready.set(url, img)
+          resolve(img)
+        }
+        img.decode().then(done, done)
+      }
       img.onerror = () => reject(new Error(`could not load image ${url}`))
       img.src = url
     })
     cache.set(url, p)
     p.catch(() => cache.delete(url))
-    while (cache.size > MAX) cache.delete(cache.keys().next().value as string)
+    while (cache.size > MAX) {
+      const oldest = cache.keys().next().value as string
+      cache.delete(oldest)
+      ready.delete(oldest)
+    }
   }
   return p
 }
@@ -42,5 +55,6 @@ export function useImage(url: string | null): { image: HTMLImageElement | null; 
       live = false
     }
   }, [url])
-  return state.url === url ? { image: state.image, error: state.error } : { image: null, error: null }
+  if (state.url === url) return { image: state.image, error: state.error }
+  return { image: (url && ready.get(url)) || null, error: null }
 }

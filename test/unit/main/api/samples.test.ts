@@ -27,6 +27,38 @@ describe('listSamples', () => {
     expect(f.rows.map((x) => x.iou)).toEqual(want)
   })
 
+  it('with around, answers the page that holds that sample and its index', async () => {
+    const { bp } = api
+    // IoU descending, missing last, ties by id: worked out from the fixture's closed-form IoUs.
+    const order = [...bp.specs]
+      .sort((x, y) => {
+        if (!x.a || !y.a) return x.a ? -1 : y.a ? 1 : x.id - y.id
+        return y.a.iou - x.a.iou || x.id - y.id
+      })
+      .map((s) => s.id)
+    const target = order[23]
+    const query = { runId: bp.runA, sort: { key: 'iou', dir: 'desc' }, limit: 10 }
+    const r = (await api.call('listSamples', { ...query, around: target })) as {
+      total: number
+      offset: number
+      index: number | null
+      rows: { id: number }[]
+    }
+    expect([r.total, r.offset, r.index]).toEqual([60, 20, 23])
+    expect(r.rows.map((x) => x.id)).toEqual(order.slice(20, 30))
+    // A sample the filter excludes: index null, and the page asked for by offset.
+    const excluded = bp.specs.find((s) => !s.a)!.id
+    const f = (await api.call('listSamples', {
+      ...query,
+      filter: { missing: false },
+      offset: 10,
+      around: excluded,
+    })) as { offset: number; index: number | null; rows: { id: number }[] }
+    expect([f.offset, f.index]).toEqual([10, null])
+    const present = new Set(bp.specs.filter((s) => s.a).map((s) => s.id))
+    expect(f.rows.map((x) => x.id)).toEqual(order.filter((id) => present.has(id)).slice(10, 20))
+  })
+
   it('rejects unknown filter keys and bad sort keys', async () => {
     const r = await api.dispatch('listSamples', { runId: api.bp.runA, filter: { iouMinimum: 1 } })
     expect(r.ok).toBe(false)

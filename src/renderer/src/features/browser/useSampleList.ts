@@ -25,7 +25,14 @@ export interface SampleList {
   readyKey: string | null
 }
 
-export function useSampleList(api: ApiClient, query: SampleQuery | null): SampleList {
+export interface ListAnchor {
+  /** The sample to keep in view when the query changes (null: none yet). */
+  current(): number | null
+  /** Its index in the new list (null when the new filter excludes it), in the same render as the list. */
+  located(index: number | null): void
+}
+
+export function useSampleList(api: ApiClient, query: SampleQuery | null, anchor?: ListAnchor): SampleList {
   const [state, setState] = useState<{
     total: number | null
     version: number
@@ -38,6 +45,8 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null): Sample
   const queryRef = useRef(query)
   const waiters = useRef(new Map<number, (() => void)[]>())
   const [reloads, setReloads] = useState(0)
+  const anchorRef = useRef(anchor)
+  anchorRef.current = anchor
 
   const loadPage = useCallback(
     async (page: number, g: number) => {
@@ -66,13 +75,17 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null): Sample
     waiters.current.clear()
     if (!query) return
     const t0 = performance.now()
+    // The first page is the one holding the current sample, with its index: one round trip, and the
+    // list, the index and the sample change together (no flash of another sample at the old index).
+    const around = anchorRef.current?.current() ?? null
     api
-      .listSamples({ ...query, offset: 0, limit: PAGE_SIZE })
+      .listSamples({ ...query, offset: 0, limit: PAGE_SIZE, ...(around != null ? { around } : {}) })
       .then((r) => {
         if (g !== gen.current) return
         const pr = new PagedRows(r.total)
-        pr.setPage(0, r.rows)
+        pr.setPage(r.offset / PAGE_SIZE, r.rows)
         rows.current = pr
+        if (around != null) anchorRef.current?.located(r.index ?? null)
         setState((s) => ({
           total: r.total,
           version: s.version + 1,

@@ -41,7 +41,14 @@ export function useSampleNavigation(
     () => (ready ? { runId, compareRunId, datasetId, filter, sort } : null),
     [ready, runId, compareRunId, datasetId, filter, sort],
   )
-  const list = useSampleList(api, query)
+  // When the query changes, stay on the current sample if it is still in the list (the list's first
+  // request asks for the page around it and its index); else go to the top.
+  const sampleIdRef = useRef<number | null>(null)
+  const anchor = useMemo(
+    () => ({ current: () => sampleIdRef.current, located: (i: number | null) => setIndex(i ?? 0) }),
+    [],
+  )
+  const list = useSampleList(api, query, anchor)
   const total = list.total
 
   // Index → sample: the row at the (clamped) index once its page is loaded.
@@ -52,25 +59,9 @@ export function useSampleNavigation(
     if (total && !row) list.ensure(at, at)
   }, [list, total, row, at])
 
-  // When the query changes, stay on the current sample if it is still in the list.
-  const sampleIdRef = useRef<number | null>(null)
   useEffect(() => {
     if (sampleId != null) sampleIdRef.current = sampleId
   })
-  const queryKey = JSON.stringify(query)
-  useEffect(() => {
-    const current = sampleIdRef.current
-    if (!query || current == null) return
-    let live = true
-    api.locateSample({ ...query, sampleId: current }).then(
-      (r) => live && setIndex(r.index ?? 0),
-      () => live && setIndex(0),
-    )
-    return () => {
-      live = false
-    }
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, queryKey])
 
   const go = useCallback(
     (i: number) => {

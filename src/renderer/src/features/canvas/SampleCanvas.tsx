@@ -18,7 +18,8 @@ import { Circle, Group, Image as KImage, Layer, Rect, Stage, Transformer } from 
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
 import { addPoint, deletePoint, movePoint, setBox, type Box } from '../edit/promptOps'
 import { sameRef, type PromptRef } from '../reasoning/answerSpans'
-import { DIFF_COLORS, diffToRgba, hexToRgb, maskToRgba, type DiffCounts } from './maskRaster'
+import { DIFF_COLORS, diffToRgba, hexToRgb, type DiffCounts } from './maskRaster'
+import { maskRaster, rasterCanvas } from './overlayCache'
 import { fitView, toImage, wheelFactor, zoomAt, type View } from './viewport'
 import { isTypingTarget } from '../../app/keyboard'
 
@@ -96,15 +97,6 @@ interface Props {
     colors: readonly string[]
     masks: readonly { index: number; color: string; mask: Uint8Array }[] | null
   }
-}
-
-function rasterCanvas(px: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
-  const c = document.createElement('canvas')
-  c.width = w
-  c.height = h
-  const ctx = c.getContext('2d')
-  if (ctx) ctx.putImageData(new ImageData(px as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0)
-  return c
 }
 
 export function SampleCanvas(props: Props) {
@@ -200,17 +192,11 @@ export function SampleCanvas(props: Props) {
     if (w === 0 || h === 0) return null
     const color = (hex: string) => hexToRgb(hex)
     return {
-      gt: props.gt
-        ? rasterCanvas(maskToRgba(props.gt, w, h, color(OVERLAY_COLORS.gt), overlay.contour), w, h)
-        : null,
-      pred: props.pred
-        ? rasterCanvas(maskToRgba(props.pred, w, h, color(OVERLAY_COLORS.pred), overlay.contour), w, h)
-        : null,
-      live: props.live
-        ? rasterCanvas(maskToRgba(props.live, w, h, color(OVERLAY_COLORS.live), overlay.contour), w, h)
-        : null,
+      gt: props.gt ? maskRaster(props.gt, w, h, color(OVERLAY_COLORS.gt), overlay.contour) : null,
+      pred: props.pred ? maskRaster(props.pred, w, h, color(OVERLAY_COLORS.pred), overlay.contour) : null,
+      live: props.live ? maskRaster(props.live, w, h, color(OVERLAY_COLORS.live), overlay.contour) : null,
       compare: props.compare
-        ? rasterCanvas(maskToRgba(props.compare, w, h, color(OVERLAY_COLORS.compare), overlay.contour), w, h)
+        ? maskRaster(props.compare, w, h, color(OVERLAY_COLORS.compare), overlay.contour)
         : null,
     }
   }, [props.gt, props.pred, props.live, props.compare, w, h, overlay.contour])
@@ -327,6 +313,7 @@ export function SampleCanvas(props: Props) {
       style={tool && !panning ? { cursor: tool.cursor } : undefined}
       data-testid="canvas"
       data-sample-id={sampleId}
+      data-image={props.image ? 'drawn' : 'loading'}
       data-scale={view.scale}
       data-tx={view.tx}
       data-ty={view.ty}

@@ -7,6 +7,9 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { SampleDetail } from '../../../../shared/contract/samples'
 import { loadImage } from '../../app/useImage'
+import { OVERLAY_COLORS } from '../canvas/SampleCanvas'
+import { hexToRgb } from '../canvas/maskRaster'
+import { warmOverlays } from '../canvas/overlayCache'
 import type { SampleNavigation } from '../browser/useSampleNavigation'
 import { useRetryableLoad, type RetryableLoad } from '../loadError/useRetryableLoad'
 
@@ -114,8 +117,9 @@ export function useSampleDetails(
     api.getSampleDetail({ sampleId: sampleId!, runId, compareRunId }).then((d) => storeDetail(detailKey, d)),
   )
 
-  // Neighbours in the list are fetched (detail and image) while the user looks at this sample, so j/k
-  // switches without waiting for the backend.
+  // Neighbours in the list are fetched (detail and decoded image, masks decoded and rasterised when the
+  // browser is idle) while the user looks at this sample, so j/k switches without waiting for the
+  // backend or the decoders.
   const shownId = shown?.sample.id
   useEffect(() => {
     if (shownId == null || total == null) return
@@ -129,6 +133,12 @@ export function useSampleDetails(
           (d) => {
             storeDetail(key, d)
             void loadImage(api.mediaUrl(d.sample.mediaHash)).catch(() => undefined)
+            warmOverlays([
+              { mask: d.sample.gt, color: hexToRgb(OVERLAY_COLORS.gt) },
+              { mask: d.currentEdit?.mask, color: hexToRgb(OVERLAY_COLORS.live) },
+              { mask: d.prediction?.mask, color: hexToRgb(OVERLAY_COLORS.pred) },
+              { mask: d.comparePrediction?.mask, color: hexToRgb(OVERLAY_COLORS.compare) },
+            ])
           },
           () => undefined,
         )
