@@ -55,9 +55,6 @@ import { ObjectListPanel } from './features/objects/ObjectListPanel'
 import { useObjectList } from './features/objects/useObjectList'
 import { ImportDialog, type ImportKind } from './features/importing'
 
-// Cached by RLE: a prefetched neighbour's masks were decoded ahead, so `j` does not decode again.
-const decode = decodeMask
-
 /** Keys that change the sample: ignored while the analysis tab hides it. */
 const SAMPLE_EDITS = new Set<Action>([
   'undo',
@@ -156,10 +153,13 @@ export function App({ api }: { api: ApiClient }) {
   const rollout = useRolloutView(api, runId, shown?.sample.id ?? null, tab === 'inspect' && !gtEdit.active)
   const { image } = useImage(shown ? api.mediaUrl(shown.sample.mediaHash) : null)
   const gtShown = gtView.corrected?.union ?? shown?.sample.gt
-  const gtMask = useMemo(() => decode(gtShown), [gtShown])
-  const predMask = useMemo(() => decode(shown?.prediction?.mask), [shown?.prediction?.mask])
-  const liveMask = useMemo(() => decode(shown?.currentEdit?.mask), [shown?.currentEdit?.mask])
-  const compareMask = useMemo(() => decode(shown?.comparePrediction?.mask), [shown?.comparePrediction?.mask])
+  const gtMask = useMemo(() => decodeMask(gtShown), [gtShown])
+  const predMask = useMemo(() => decodeMask(shown?.prediction?.mask), [shown?.prediction?.mask])
+  const liveMask = useMemo(() => decodeMask(shown?.currentEdit?.mask), [shown?.currentEdit?.mask])
+  const compareMask = useMemo(
+    () => decodeMask(shown?.comparePrediction?.mask),
+    [shown?.comparePrediction?.mask],
+  )
 
   const selectSamples = (ids: number[]) => {
     nav.setFilter({ sampleIds: ids })

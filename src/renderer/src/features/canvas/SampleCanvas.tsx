@@ -184,7 +184,7 @@ export function SampleCanvas(props: Props) {
     if (!objectMasks || w === 0 || h === 0) return null
     return objectMasks.map((o) => ({
       index: o.index,
-      canvas: rasterCanvas(maskToRgba(o.mask, w, h, hexToRgb(o.color), overlay.contour), w, h),
+      canvas: maskRaster(o.mask, w, h, hexToRgb(o.color), overlay.contour),
     }))
   }, [objectMasks, w, h, overlay.contour])
 

@@ -15,6 +15,8 @@ const MAX_MASKS = 48
 const masks = new Map<string, Uint8Array>()
 
 /** The row-major mask of an RLE, decoded once while it stays among the recently used ones. */
+export function decodeMask(m: RleLike): Uint8Array
+export function decodeMask(m: RleLike | null | undefined): Uint8Array | null
 export function decodeMask(m: RleLike | null | undefined): Uint8Array | null {
   if (!m) return null
   const key = `${m.size[0]}x${m.size[1]}:${m.counts}`

@@ -8,7 +8,7 @@ import { useCallback, useMemo, useRef, useState } from 'react'
 import { loadPref, savePref } from '../../app/prefs'
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
 import type { ObjectResult, Prediction } from '../../../../shared/contract/samples'
-import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
+import { decodeMask } from '../canvas/overlayCache'
 import type { PromptEditing } from '../edit/usePromptEditing'
 import type { PromptRef } from '../reasoning/answerSpans'
 import {
@@ -128,7 +128,7 @@ export function useObjectList(
     () =>
       (results ?? []).map((o) => ({
         id: o.id,
-        mask: decodeRowMajor(fromCoco({ size: [o.mask.size[0], o.mask.size[1]], counts: o.mask.counts })),
+        mask: decodeMask(o.mask),
       })),
     [results],
   )
