@@ -47,7 +47,14 @@ export function SampleList({ list, selected, onSelect, sort, onSort, tags, compa
   useEffect(() => list.ensure(first, last), [list, first, last, list.version])
 
   useEffect(() => {
-    if (selected >= 0 && selected < total) virt.scrollToIndex(selected, { align: 'auto' })
+    if (selected < 0 || selected >= total) return
+    // Rows have one fixed height, so whether the row is in view follows from the virtualizer's last known
+    // offset and viewport: no layout read and no scroll when `j` moves within the visible rows.
+    const top = selected * ROW_HEIGHT
+    const offset = virt.scrollOffset ?? 0
+    const height = virt.scrollRect?.height ?? 0
+    if (height > 0 && top >= offset && top + ROW_HEIGHT <= offset + height) return
+    virt.scrollToIndex(selected, { align: 'auto' })
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [selected, total])
 
