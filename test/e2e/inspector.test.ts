@@ -186,6 +186,47 @@ describe('first screen', () => {
       `2 / ${await page.getAttribute('[data-testid=sample-list]', 'data-total')}`,
     )
   })
+
+  it('holding j loads the secondary panels only for the sample it stops on', async () => {
+    const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
+      els.map((e) => Number(e.getAttribute('data-sample-id'))),
+    )
+    await page.keyboard.press('Home')
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
+      rows[0],
+    )
+    await page.waitForTimeout(400)
+    const asked: { method: string; sampleId: number }[] = []
+    const onRequest = (r: import('playwright-core').Request) => {
+      const m = /\/api\/(prepareSample|getRolloutGroup|listVariants|getNote)$/.exec(r.url())
+      if (m)
+        asked.push({
+          method: m[1],
+          sampleId: (JSON.parse(r.postData() ?? '{}') as { sampleId: number }).sampleId,
+        })
+    }
+    page.on('request', onRequest)
+    // Four presses a frame apart: faster than the settle delay, as when the key is held.
+    await page.evaluate(async () => {
+      for (let i = 0; i < 4; i++) {
+        window.dispatchEvent(new KeyboardEvent('keydown', { key: 'j' }))
+        await new Promise((r) => requestAnimationFrame(r))
+      }
+    })
+    await page.waitForFunction(
+      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
+      rows[4],
+    )
+    await page.waitForTimeout(600)
+    page.off('request', onRequest)
+    const of = (method: string) => asked.filter((a) => a.method === method).map((a) => a.sampleId)
+    // The note is part of the first glance: asked for each sample shown. The warm-up, the rollout group
+    // and the re-ask panel's variants wait until the sample settles: only the last one.
+    expect(of('prepareSample')).toEqual([rows[4]])
+    expect(of('getRolloutGroup')).toEqual([rows[4]])
+    expect(of('listVariants')).toEqual([rows[4]])
+  })
 })
 
 describe('comparison run', () => {

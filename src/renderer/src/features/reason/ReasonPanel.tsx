@@ -8,6 +8,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { EndpointInfo, Template, Variant } from '../../../../shared/contract/reason'
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
+import { useSettled } from '../../app/useSettled'
 import './reason.css'
 
 interface Props {
@@ -25,9 +26,15 @@ function newRequestId(): string {
 
 const fmtIou = (v: number | null) => (v == null ? '—' : v.toFixed(3))
 
-/** Keyed by run and sample, so moving to another sample starts from a clean panel. */
+/**
+ * Keyed by run and sample, so moving to another sample starts from a clean panel; mounted once the
+ * sample has settled, so holding `j` does not load templates, variants and previews for every sample.
+ */
 export function ReasonPanel(props: Props) {
-  return <Panel key={`${props.runId}:${props.sampleId}`} {...props} />
+  const key = `${props.runId}:${props.sampleId}`
+  const settled = useSettled(key)
+  if (settled !== key) return <div className="muted">…</div>
+  return <Panel key={key} {...props} />
 }
 
 function Panel({ api, runId, sampleId, onPromptsChanged }: Props) {

@@ -9,6 +9,7 @@ import type { RolloutDto, RolloutGroupDto } from '../../../../shared/contract/ro
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
 import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import { isTypingTarget } from '../../app/keyboard'
+import { useSettled } from '../../app/useSettled'
 
 export interface RolloutView {
   group: RolloutGroupDto | null
@@ -38,8 +39,11 @@ export function useRolloutView(
   } | null>(null)
   const [sel, setSel] = useState<{ key: string | null; idx: number | null }>({ key: null, idx: null })
 
+  // Fetched once the sample has settled: most runs have no rollouts, and holding `j` should not ask for
+  // every sample passed over.
+  const settledKey = useSettled(key)
   useEffect(() => {
-    if (runId == null || sampleId == null || key === null) return
+    if (runId == null || sampleId == null || key === null || settledKey !== key) return
     let live = true
     api
       .getRolloutGroup({ runId, sampleId })
@@ -51,7 +55,7 @@ export function useRolloutView(
     return () => {
       live = false
     }
-  }, [api, runId, sampleId, key])
+  }, [api, runId, sampleId, key, settledKey])
 
   const group = loaded?.key === key ? loaded.group : null
   const error = loaded?.key === key ? loaded.error : null

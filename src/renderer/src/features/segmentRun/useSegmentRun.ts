@@ -8,6 +8,7 @@ import { useCallback, useEffect, useRef, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { Job } from '../../../../shared/contract/events'
 import type { RunSummary } from '../../../../shared/contract/project'
+import { useSettled } from '../../app/useSettled'
 
 export interface SegmentRunState {
   /** Samples of the selected run still not segmented (0: nothing to offer). */
@@ -85,11 +86,13 @@ export function useSegmentRun(
 /**
  * Fire-and-forget embedding warm-up of the shown sample. A superseded one fails 'cancelled' (normal), and
  * any other failure is only a missed warm-up: the prompt edit that needs the embedding reports its own error.
- * (The transports keep only an error's message, not its code, so all are dropped alike.)
+ * (The transports keep only an error's message, not its code, so all are dropped alike.) Only a sample the
+ * user stays on is warmed: one passed over while `j` is held would start an encode nobody waits for.
  */
 export function usePrepareSample(api: ApiClient, runId: number | null, sampleId: number | null): void {
+  const settled = useSettled(sampleId)
   useEffect(() => {
-    if (runId == null || sampleId == null) return
-    api.prepareSample({ runId, sampleId }).catch(() => undefined)
-  }, [api, runId, sampleId])
+    if (runId == null || settled == null) return
+    api.prepareSample({ runId, sampleId: settled }).catch(() => undefined)
+  }, [api, runId, settled])
 }
