@@ -23,7 +23,9 @@ export const GRABCUT_INFO: ModelInfo = {
 }
 
 interface Job {
+  /** The request without its pixels: `pump` adds them unless the worker holds this image already. */
   req: GrabCutRequest
+  image: RgbImage
   settled: boolean
   resolve(r: SegmentResult): void
   reject(e: Error): void
@@ -36,6 +38,8 @@ export function cancelledError(): ApiError {
 
 export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}): Segmenter {
   let worker: Worker | null = null
+  /** The image the current worker holds (the last one sent to it). */
+  let held: { key: string; width: number; height: number } | null = null
   let inFlight: Job | null = null
   let nextId = 1
   let disposed = false
@@ -52,6 +56,7 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
   const ensureWorker = (): Worker => {
     if (worker) return worker
     const w = spawnGrabCutWorker()
+    held = null
     w.on('message', (reply: GrabCutReply) => {
       const job = inFlight
       if (!job || job.req.id !== reply.id) return
@@ -97,13 +102,21 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
     }
     inFlight = job
     w.ref()
-    w.postMessage(job.req, [job.req.data.buffer as ArrayBuffer])
+    const { req, image } = job
+    if (held?.key === req.imageKey && held.width === req.width && held.height === req.height) {
+      w.postMessage(req)
+    } else {
+      // A copy: the buffer is transferred to the worker and the caller may keep using its image.
+      const data = image.data.slice()
+      held = { key: req.imageKey, width: req.width, height: req.height }
+      w.postMessage({ ...req, data }, [data.buffer])
+    }
   }
 
   return {
     info: GRABCUT_INFO,
     segment(
-      _imageKey: string,
+      imageKey: string,
       image: RgbImage,
       prompt: ObjectPrompt,
       signal?: AbortSignal,
@@ -122,15 +135,15 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
       return new Promise<SegmentResult>((resolve, reject) => {
         const onAbort = () => settle(job, { error: cancelledError() })
         const job: Job = {
-          // A copy: the buffer is transferred to the worker and the caller may keep using its image.
           req: {
             id: nextId++,
+            imageKey,
             width: image.width,
             height: image.height,
-            data: image.data.slice(),
             prompt,
             options: opts.options,
           },
+          image,
           settled: false,
           resolve,
           reject,

@@ -238,6 +238,24 @@ describe('GrabCut segmenter (worker thread)', () => {
     expect(s.image.data.length).toBe(200 * 150 * 3)
   })
 
+  it('sends an image once per key: the worker segments the pixels it holds until another image comes', async () => {
+    const other = createGrabCutSegmenter()
+    const b = makeScene({ width: 200, height: 150, shape: 'ellipse', seed: 9 })
+    const promptB = { box: looseBox(b.tightBox, 0.05, 200, 150), points: [] }
+    const expectedA = grabCutMask(cv, s.image, prompt)
+    const expectedB = grabCutMask(cv, b.image, promptB)
+    const run = async (key: string, image: typeof s.image, p: typeof prompt) =>
+      decodeRowMajor((await other.segment(key, image, p)).mask)
+    expect(await run('a', s.image, prompt)).toEqual(expectedA)
+    // The key names the content, so blank pixels under key 'a' are not sent: the held image is used.
+    const blank = { width: 200, height: 150, data: new Uint8Array(200 * 150 * 3) }
+    expect(await run('a', blank, prompt)).toEqual(expectedA)
+    expect(await run('b', b.image, promptB)).toEqual(expectedB)
+    // After another image, key 'a' is sent again (here blank: nothing like the star is left).
+    expect(await run('a', blank, prompt)).not.toEqual(expectedA)
+    await other.dispose()
+  })
+
   it('cancels a running request at once and a waiting one before it starts', async () => {
     const order: string[] = []
     const a = new AbortController()
