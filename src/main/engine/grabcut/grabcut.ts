@@ -221,34 +221,43 @@ function coarseToFine(
   foregroundOf(cv, coarseMask.data, lo.data, 255)
   const up = track(new cv.Mat())
   cv.resize(lo, up, new cv.Size(fine.w, fine.h), 0, 0, cv.INTER_LINEAR)
-  const fg = cropGrid(up.data, fine.w, win).map((v) => (v >= 128 ? 1 : 0))
+  const fg = cropGrid(up.data, fine.w, win).map((v, i) =>
+    seeds[i] === cv.GC_BGD ? 0 : seeds[i] === cv.GC_FGD || v >= 128 ? 1 : 0,
+  )
   // A coarse cut that lost the object (low contrast, thin parts) leaves nothing to refine: the first fine
   // cut then starts from the seeds, everything inside the box probable foreground.
   if (!fg.includes(1)) for (let i = 0; i < n; i++) fg[i] = seeds[i] === cv.GC_BGD ? 0 : 1
 
   const fineImg = prepare(fine, win)
-  const fineMask = track(new cv.Mat(win.h, win.w, cv.CV_8UC1))
-  const fineRect = new cv.Rect(0, 0, win.w, win.h)
   const fineFg = track(new cv.Mat(fine.h, fine.w, cv.CV_8UC1))
   const down = track(new cv.Mat())
+  const labels = new Uint8Array(n)
   // A cut moving fewer pixels than this would change the colour models too little to matter.
   const settled = Math.max(1, Math.round(0.005 * n))
   for (let it = 0; it < opts.iterations; it++) {
     const band = boundaryBand(fg, win.w, win.h, opts.band)
-    const labels = fineMask.data
     for (let i = 0; i < n; i++) {
       const s = seeds[i]
       if (s === cv.GC_BGD || s === cv.GC_FGD) labels[i] = s
       else if (fg[i]) labels[i] = cv.GC_PR_FGD
       else labels[i] = band[i] ? cv.GC_PR_BGD : cv.GC_BGD
     }
-    cv.grabCut(fineImg, fineMask, fineRect, bgd, fgd, 1, cv.GC_EVAL_FREEZE_MODEL)
-    const cut = fineMask.data
+    // The graph is built for every pixel it is given, certain or not: give it only the free pixels' window.
+    const cw = cutWindow(labels, win.w, win.h, cv.GC_BGD)
+    const mask = track(new cv.Mat(cw.h, cw.w, cv.CV_8UC1))
+    mask.data.set(cropGrid(labels, win.w, cw))
+    const img = track(fineImg.roi(new cv.Rect(cw.x, cw.y, cw.w, cw.h)))
+    cv.grabCut(img, mask, new cv.Rect(0, 0, cw.w, cw.h), bgd, fgd, 1, cv.GC_EVAL_FREEZE_MODEL)
+    const cut = mask.data
     let moved = 0
-    for (let i = 0; i < n; i++) {
-      const v = cut[i] === cv.GC_FGD || cut[i] === cv.GC_PR_FGD ? 1 : 0
-      if (v !== fg[i]) moved++
-      fg[i] = v
+    for (let y = 0; y < cw.h; y++) {
+      for (let x = 0; x < cw.w; x++) {
+        const c = cut[y * cw.w + x]
+        const v = c === cv.GC_FGD || c === cv.GC_PR_FGD ? 1 : 0
+        const i = (cw.y + y) * win.w + cw.x + x
+        if (v !== fg[i]) moved++
+        fg[i] = v
+      }
     }
     if (it === opts.iterations - 1 || moved < settled) break
     // Refit the models from this cut's labels on the coarse grid, the prompt's certain labels kept. All
