@@ -155,31 +155,26 @@ export function grabCutMask(
       positives.map((p) => toGrid(fine, region, p)),
     )
 
+    // The box is a hard limit, as in the seeds (upscaling would bleed a pixel past it): only its pixels
+    // are written.
+    const keep = box ? { x: box.x0, y: box.y0, w: box.x1 - box.x0 + 1, h: box.y1 - box.y0 + 1 } : region
+    let grid = small
+    let threshold = 1
     if (fine.w !== region.w || fine.h !== region.h) {
       const lo = track(new cv.Mat(fine.h, fine.w, cv.CV_8UC1))
       const ld = lo.data
       for (let i = 0; i < small.length; i++) ld[i] = small[i] * 255
       const hi = track(new cv.Mat())
       cv.resize(lo, hi, new cv.Size(region.w, region.h), 0, 0, cv.INTER_LINEAR)
-      const d = hi.data
-      for (let y = 0; y < region.h; y++) {
-        const row = (region.y + y) * W + region.x
-        for (let x = 0; x < region.w; x++) out[row + x] = d[y * region.w + x] >= 128 ? 1 : 0
-      }
-    } else {
-      for (let y = 0; y < region.h; y++)
-        out.set(small.subarray(y * fine.w, (y + 1) * fine.w), (region.y + y) * W + region.x)
+      grid = hi.data
+      threshold = 128
+    }
+    for (let y = keep.y; y < keep.y + keep.h; y++) {
+      const from = (y - region.y) * region.w - region.x
+      for (let x = keep.x; x < keep.x + keep.w; x++) out[y * W + x] = grid[from + x] >= threshold ? 1 : 0
     }
   } finally {
     for (const m of mats) m.delete()
-  }
-  if (box) {
-    // Upscaling can bleed a pixel past the box; the box is a hard limit, as in the seeds.
-    for (let y = region.y; y < region.y + region.h; y++) {
-      for (let x = region.x; x < region.x + region.w; x++) {
-        if (x < box.x0 || x > box.x1 || y < box.y0 || y > box.y1) out[y * W + x] = 0
-      }
-    }
   }
   return out
 }
