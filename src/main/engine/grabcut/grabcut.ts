@@ -20,10 +20,11 @@ export interface GrabCutOptions {
   /** Longest side of the region GrabCut sees; bigger regions are downscaled first. */
   maxSide?: number
   /**
-   * Coarse-to-fine (box prompts whose `maxSide` grid is bigger than this): the colour models are fitted
-   * on a grid of this longest side, the graph cuts run on the `maxSide` grid over the box only, free
-   * only in the last answer's foreground and `band` pixels around it. 0 turns it off: every iteration
-   * on the whole `maxSide` grid (the slower single pass, kept as the bench's baseline).
+   * Coarse-to-fine, for box prompts whose `maxSide` grid has at least twice the pixels of a grid of this
+   * longest side: the colour models are fitted on that grid, the graph cuts run on the `maxSide` grid
+   * over the box only, free only in the last answer's foreground and `band` pixels around it. 0 turns it
+   * off: every iteration on the whole `maxSide` grid (the slower single pass, kept as the bench's
+   * baseline).
    */
   coarseSide?: number
   /** Half-width of the band around the last answer's edge left free to move, in `maxSide`-grid pixels. */
@@ -101,8 +102,10 @@ export function grabCutMask(
   const fine = gridFor(region, opts.maxSide)
   // Coarse-to-fine needs a box: without one, the object may lie anywhere in the image, so no pixel can be
   // fixed from a coarse answer and the single pass is as cheap.
+  // It pays off once the fine grid has twice the coarse grid's pixels; below, its fixed steps (k-means
+  // and a cut on the coarse grid, two cuts and a refit) cost more than the single pass they replace.
   const coarse =
-    box && opts.coarseSide > 0 && Math.max(fine.w, fine.h) > opts.coarseSide
+    box && opts.coarseSide > 0 && Math.max(fine.w, fine.h) ** 2 >= 2 * opts.coarseSide ** 2
       ? gridFor(region, opts.coarseSide)
       : fine
 
