@@ -2,7 +2,9 @@
  * The offline default segmenter: GrabCut (OpenCV wasm) behind the `Segmenter` interface, for installs
  * without SAM weights. Always labelled as a baseline. The work runs in one worker thread, one request at
  * a time; requests wait here, so a request aborted while waiting never reaches the worker, and one aborted
- * while running is answered at once and its late result dropped.
+ * while running is answered at once and its late result dropped. The worker keeps the last image it was
+ * sent: an image key names the pixels (the sample's media hash), so further edits of that image send only
+ * the prompt. The pixels are read (copied) when a request is sent to the worker, not when it is queued.
  */
 import type { Worker } from 'node:worker_threads'
 import { ApiError } from '../../../shared/contract/define'
