@@ -28,7 +28,10 @@ export interface GrabCutOptions {
    * baseline).
    */
   coarseSide?: number
-  /** Half-width of the band around the last answer's edge left free to move, in `maxSide`-grid pixels. */
+  /**
+   * Half-width of the band around the last answer's edge left free to move, in `maxSide`-grid pixels; the
+   * default covers one coarse pixel (320 / 140 ≈ 2.3 fine pixels), the error of the coarse answer's edge.
+   */
   band?: number
   /** Background margin kept around the box, as a fraction of the box's longer side. */
   margin?: number
@@ -40,7 +43,7 @@ export const GRABCUT_DEFAULTS: Required<GrabCutOptions> = {
   iterations: 3,
   maxSide: 320,
   coarseSide: 140,
-  band: 4,
+  band: 3,
   margin: 0.25,
   blurSigma: 0.8,
 }
