@@ -74,6 +74,7 @@ describe('desktop bundle (electron-vite build)', () => {
     const box = looseBox(scene.tightBox, 0.05, W, H)
     const req: GrabCutRequest = {
       id: 7,
+      imageKey: 'ellipse',
       width: W,
       height: H,
       data: scene.image.data,

@@ -2,7 +2,9 @@
  * The offline default segmenter: GrabCut (OpenCV wasm) behind the `Segmenter` interface, for installs
  * without SAM weights. Always labelled as a baseline. The work runs in one worker thread, one request at
  * a time; requests wait here, so a request aborted while waiting never reaches the worker, and one aborted
- * while running is answered at once and its late result dropped.
+ * while running is answered at once and its late result dropped. The worker keeps the last image it was
+ * sent: an image key names the pixels (the sample's media hash), so further edits of that image send only
+ * the prompt. The pixels are read (copied) when a request is sent to the worker, not when it is queued.
  */
 import type { Worker } from 'node:worker_threads'
 import { ApiError } from '../../../shared/contract/define'
@@ -23,7 +25,9 @@ export const GRABCUT_INFO: ModelInfo = {
 }
 
 interface Job {
+  /** The request without its pixels: `pump` adds them unless the worker holds this image already. */
   req: GrabCutRequest
+  image: RgbImage
   settled: boolean
   resolve(r: SegmentResult): void
   reject(e: Error): void
@@ -36,6 +40,8 @@ export function cancelledError(): ApiError {
 
 export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}): Segmenter {
   let worker: Worker | null = null
+  /** The image the current worker holds (the last one sent to it). */
+  let held: { key: string; width: number; height: number } | null = null
   let inFlight: Job | null = null
   let nextId = 1
   let disposed = false
@@ -52,6 +58,7 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
   const ensureWorker = (): Worker => {
     if (worker) return worker
     const w = spawnGrabCutWorker()
+    held = null
     w.on('message', (reply: GrabCutReply) => {
       const job = inFlight
       if (!job || job.req.id !== reply.id) return
@@ -97,13 +104,21 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
     }
     inFlight = job
     w.ref()
-    w.postMessage(job.req, [job.req.data.buffer as ArrayBuffer])
+    const { req, image } = job
+    if (held?.key === req.imageKey && held.width === req.width && held.height === req.height) {
+      w.postMessage(req)
+    } else {
+      // A copy: the buffer is transferred to the worker and the caller may keep using its image.
+      const data = image.data.slice()
+      held = { key: req.imageKey, width: req.width, height: req.height }
+      w.postMessage({ ...req, data }, [data.buffer])
+    }
   }
 
   return {
     info: GRABCUT_INFO,
     segment(
-      _imageKey: string,
+      imageKey: string,
       image: RgbImage,
       prompt: ObjectPrompt,
       signal?: AbortSignal,
@@ -122,15 +137,15 @@ export function createGrabCutSegmenter(opts: { options?: GrabCutOptions } = {}):
       return new Promise<SegmentResult>((resolve, reject) => {
         const onAbort = () => settle(job, { error: cancelledError() })
         const job: Job = {
-          // A copy: the buffer is transferred to the worker and the caller may keep using its image.
           req: {
             id: nextId++,
+            imageKey,
             width: image.width,
             height: image.height,
-            data: image.data.slice(),
             prompt,
             options: opts.options,
           },
+          image,
           settled: false,
           resolve,
           reject,

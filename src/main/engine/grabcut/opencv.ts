@@ -10,6 +10,8 @@ export interface CvMat {
   readonly rows: number
   readonly cols: number
   readonly data: Uint8Array
+  /** A view of a rectangle of this matrix (shares its pixels); delete it like any Mat. */
+  roi(rect: object): CvMat
   delete(): void
 }
 
@@ -24,6 +26,8 @@ export interface CvModule {
   GC_PR_BGD: number
   GC_PR_FGD: number
   GC_INIT_WITH_MASK: number
+  GC_EVAL: number
+  GC_EVAL_FREEZE_MODEL: number
   INTER_AREA: number
   INTER_LINEAR: number
   BORDER_DEFAULT: number

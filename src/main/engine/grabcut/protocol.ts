@@ -4,10 +4,12 @@ import type { GrabCutOptions } from './grabcut'
 
 export interface GrabCutRequest {
   id: number
+  /** Names the image's content (the sample's media hash): the worker keeps the last image it was sent. */
+  imageKey: string
   width: number
   height: number
-  /** RGB bytes, row-major; transferred, not copied. */
-  data: Uint8Array
+  /** RGB bytes, row-major; transferred, not copied. Absent when the worker already holds this image. */
+  data?: Uint8Array
   prompt: ObjectPrompt
   options?: GrabCutOptions
 }
