@@ -21,7 +21,10 @@ export interface ComparedSample {
 export interface RunComparison {
   runA: { id: number; name: string }
   runB: { id: number; name: string }
+  /** Samples compared: those with a mask (or no prediction) in both runs. */
   n: number
+  /** Samples left out because either run holds prompts but no mask for them (no IoU to compare). */
+  notSegmented: number
   /** B − A. */
   gIoUDiff: Interval
   cIoUDiff: Interval
@@ -51,8 +54,16 @@ export function compareRuns(
       `runs '${a.name}' and '${b.name}' are on different datasets; comparison needs the same samples`,
     )
   }
-  const { results: ra, gt } = loadRunResults(db, a.id, opts.gt ?? ORIGINAL_GT)
-  const { results: rb, gt: gtB } = loadRunResults(db, b.id, opts.gt ?? ORIGINAL_GT)
+  const la = loadRunResults(db, a.id, opts.gt ?? ORIGINAL_GT)
+  const lb = loadRunResults(db, b.id, opts.gt ?? ORIGINAL_GT)
+  const { gt } = la
+  const gtB = lb.gt
+  // Both lists hold the dataset's samples in the same order; a pair is compared only when both have an IoU.
+  const keep = la.results.map(
+    (r, i) => !la.notSegmented.has(r.sampleId) && !lb.notSegmented.has(lb.results[i].sampleId),
+  )
+  const ra = la.results.filter((_, i) => keep[i])
+  const rb = lb.results.filter((_, i) => keep[i])
   const diff = pairedBootstrapDiff(
     { intersection: ra.map((r) => r.intersection), union: ra.map((r) => r.union) },
     { intersection: rb.map((r) => r.intersection), union: rb.map((r) => r.union) },
@@ -84,6 +95,7 @@ export function compareRuns(
     runA: { id: a.id, name: a.name },
     runB: { id: b.id, name: b.name },
     n: points.length,
+    notSegmented: la.results.length - points.length,
     gIoUDiff: diff.gIoU,
     cIoUDiff: diff.cIoU,
     better: changed.filter(([, x, y]) => y > x).length,

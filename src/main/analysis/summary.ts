@@ -18,7 +18,7 @@ import {
 } from '../../shared/domain/breakdowns'
 import { ORIGINAL_GT, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
-import { loadResults, loadRunResults, requireRun } from './results'
+import { loadRunResults, requireRun } from './results'
 
 export const HISTOGRAM_BINS = 10
 
@@ -26,8 +26,14 @@ export interface RunAnalysis {
   runId: number
   runName: string
   model: string | null
+  /** Samples scored (not-segmented ones are left out: they have no IoU). */
   n: number
   missing: number
+  /**
+   * Samples left out because their prediction holds prompts but no mask. While any remain the run has no
+   * gIoU / cIoU of its own (as `reseg metrics`): `gIoU` / `cIoU` then cover only the `n` scored samples.
+   */
+  notSegmented: number
   gIoU: Interval
   cIoU: Interval
   breakdowns: { dimension: Dimension; label: string; rows: GroupRow[] }[]
@@ -65,6 +71,7 @@ export function analyzeResults(
     model: run.model,
     n: results.length,
     missing: results.filter((r) => !r.predicted).length,
+    notSegmented: 0,
     ...overall,
     breakdowns: DIMENSIONS.map((d) => ({
       dimension: d.id,
@@ -84,8 +91,9 @@ export function analyzeRun(
   opts: { iterations?: number; seed?: number; gt?: GtOptions } = {},
 ): RunAnalysis {
   const run = requireRun(db, runId)
-  const { results, gt } = loadRunResults(db, runId, opts.gt ?? ORIGINAL_GT)
-  return analyzeResults(run, results, opts, gt)
+  const { results, gt, notSegmented } = loadRunResults(db, runId, opts.gt ?? ORIGINAL_GT)
+  const scored = results.filter((r) => !notSegmented.has(r.sampleId))
+  return { ...analyzeResults(run, scored, opts, gt), notSegmented: notSegmented.size }
 }
 
 /** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */
@@ -96,7 +104,9 @@ export function selectSampleIds(
   key: string,
   gt: GtOptions = ORIGINAL_GT,
 ): number[] {
-  const results = loadResults(db, runId, gt)
+  // The same samples the analysis shows: not-segmented ones are in no bar.
+  const loaded = loadRunResults(db, runId, gt)
+  const results = loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
   if (dimension === 'histogram') {
     const bin = Number(key)
     return results.filter((r) => histogramBin(resultIou(r), HISTOGRAM_BINS) === bin).map((r) => r.sampleId)

@@ -120,7 +120,12 @@ export function registerExportCommands(program: Command): void {
         }
         const ci = (i: { value: number; lo: number; hi: number }) =>
           `${i.value.toFixed(4)} [${i.lo.toFixed(4)}, ${i.hi.toFixed(4)}]`
-        const out = [`run ${a.runName}: n=${a.n} missing=${a.missing} gIoU ${ci(a.gIoU)} cIoU ${ci(a.cIoU)}`]
+        // While samples are not segmented the run has no gIoU / cIoU of its own (as `reseg metrics`).
+        const out = [
+          a.notSegmented > 0
+            ? `run ${a.runName}: gIoU / cIoU not segmented (${a.notSegmented} of ${a.n + a.notSegmented} samples have prompts but no mask: reseg segment); over the ${a.n} scored samples: gIoU ${ci(a.gIoU)} cIoU ${ci(a.cIoU)}, missing=${a.missing}`
+            : `run ${a.runName}: n=${a.n} missing=${a.missing} gIoU ${ci(a.gIoU)} cIoU ${ci(a.cIoU)}`,
+        ]
         out.push(a.gt.statement)
         for (const b of a.breakdowns) {
           out.push('', b.label)
@@ -171,6 +176,9 @@ export function registerExportCommands(program: Command): void {
         const out = [
           `${c.runB.name} − ${c.runA.name} over ${c.n} samples: gIoU ${ci(c.gIoUDiff)}, cIoU ${ci(c.cIoUDiff)}`,
           `${c.better} better, ${c.worse} worse, ${c.same} unchanged`,
+          ...(c.notSegmented > 0
+            ? [`${c.notSegmented} samples left out: not segmented in one of the runs (prompts but no mask)`]
+            : []),
           ...new Set([c.gt.statement, c.gtB.statement]),
         ]
         for (const [title, list] of [

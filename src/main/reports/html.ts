@@ -450,7 +450,7 @@ function comparisonSection(c: RunComparison, maxPoints: number, seed: number): s
     `<table><tr><th></th><th class="num">difference (B − A)</th><th>paired bootstrap 95% CI</th></tr>` +
     `<tr><td>gIoU</td><td class="num" data-metric="gIoU-diff" data-value="${c.gIoUDiff.value}">${f4(c.gIoUDiff.value)}</td><td>[${f4(c.gIoUDiff.lo)}, ${f4(c.gIoUDiff.hi)}]</td></tr>` +
     `<tr><td>cIoU</td><td class="num" data-metric="cIoU-diff" data-value="${c.cIoUDiff.value}">${f4(c.cIoUDiff.value)}</td><td>[${f4(c.cIoUDiff.lo)}, ${f4(c.cIoUDiff.hi)}]</td></tr></table>` +
-    `<p class="sub">${c.better} samples better, ${c.worse} worse, ${c.same} unchanged${points.length < c.points.length ? ` · scatter shows a random ${points.length} of ${c.points.length}` : ''}.</p>` +
+    `<p class="sub">${c.better} samples better, ${c.worse} worse, ${c.same} unchanged${c.notSegmented > 0 ? ` · <span data-metric="compare-not-segmented" data-value="${c.notSegmented}">${c.notSegmented} left out: not segmented in one of the runs</span>` : ''}${points.length < c.points.length ? ` · scatter shows a random ${points.length} of ${c.points.length}` : ''}.</p>` +
     `<div class="charts">${scatterChart({
       title: 'Per-sample IoU',
       points: points.map(([id, x, y]) => ({ id, x, y })),

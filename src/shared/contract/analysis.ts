@@ -25,6 +25,8 @@ export const runAnalysisSchema = z.object({
   model: z.string().nullable(),
   n: z.number().int(),
   missing: z.number().int(),
+  /** Samples left out: prompts but no mask. While any remain, gIoU / cIoU cover only the n scored ones. */
+  notSegmented: z.number().int(),
   gIoU: intervalSchema,
   cIoU: intervalSchema,
   breakdowns: z.array(
@@ -51,6 +53,8 @@ export const runComparisonSchema = z.object({
   runA: z.object({ id: z.number().int(), name: z.string() }),
   runB: z.object({ id: z.number().int(), name: z.string() }),
   n: z.number().int(),
+  /** Samples left out because either run holds prompts but no mask for them. */
+  notSegmented: z.number().int(),
   gIoUDiff: intervalSchema,
   cIoUDiff: intervalSchema,
   better: z.number().int(),

@@ -103,12 +103,43 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples, gt }: 
           {analysis.gt.statement}
         </div>
         <div className="analysis-cards">
-          <Card label="gIoU" value={analysis.gIoU.value} sub={`95% CI ${ci(analysis.gIoU)}`} metric="gIoU" />
-          <Card label="cIoU" value={analysis.cIoU.value} sub={`95% CI ${ci(analysis.cIoU)}`} metric="cIoU" />
+          {analysis.notSegmented > 0 ? (
+            // No gIoU / cIoU for a run with samples still to segment (as `reseg metrics`); the charts below
+            // cover its scored samples.
+            <>
+              <Card
+                label="gIoU"
+                text="not segmented"
+                sub={`${f4(analysis.gIoU.value)} over the ${analysis.n} scored samples`}
+                metric="gIoU"
+              />
+              <Card
+                label="cIoU"
+                text="not segmented"
+                sub={`${f4(analysis.cIoU.value)} over the ${analysis.n} scored samples`}
+                metric="cIoU"
+              />
+            </>
+          ) : (
+            <>
+              <Card
+                label="gIoU"
+                value={analysis.gIoU.value}
+                sub={`95% CI ${ci(analysis.gIoU)}`}
+                metric="gIoU"
+              />
+              <Card
+                label="cIoU"
+                value={analysis.cIoU.value}
+                sub={`95% CI ${ci(analysis.cIoU)}`}
+                metric="cIoU"
+              />
+            </>
+          )}
           <Card
             label="samples"
-            text={String(analysis.n)}
-            sub={`${analysis.missing} without prediction`}
+            text={String(analysis.n + analysis.notSegmented)}
+            sub={`${analysis.missing} without prediction${analysis.notSegmented > 0 ? `, ${analysis.notSegmented} not segmented` : ''}`}
             metric="n"
           />
           {other && (
