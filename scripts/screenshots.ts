@@ -111,6 +111,29 @@ async function main(): Promise<void> {
     await page.waitForTimeout(800)
     await shot('prompt-edit')
 
+    // A second object (n, then a box away from the target): the object list shows both in their colours,
+    // each with its IoU against the GT piece it matched, and the canvas draws each object's mask.
+    await page.locator('body').click({ position: { x: 5, y: 795 } })
+    await page.keyboard.press('n')
+    const ox = Math.max(4, Math.min(sample.width - 60, gx > sample.width / 2 ? 8 : gx + gw + 12))
+    const oy = Math.max(4, Math.min(sample.height - 60, gy))
+    await page.keyboard.down('b')
+    await page.mouse.move(...toScreen(ox, oy))
+    await page.mouse.down()
+    await page.mouse.move(
+      ...toScreen(ox + Math.min(50, sample.width / 5), oy + Math.min(50, sample.height / 5)),
+      {
+        steps: 8,
+      },
+    )
+    await page.mouse.up()
+    await page.keyboard.up('b')
+    await page
+      .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
+      .catch(() => undefined)
+    await page.waitForTimeout(800)
+    await shot('objects')
+
     // Ground-truth edit mode on the same sample: a brush stroke adds to the object, a second object is
     // being outlined with the polygon tool (vertices and rubber band visible), the panel lists both.
     await page.locator('body').click({ position: { x: 5, y: 795 } })
@@ -155,6 +178,35 @@ async function main(): Promise<void> {
     await page.click('[data-testid=tab-analysis]')
     await page.waitForTimeout(1500)
     await shot('analysis')
+    await page.click('.tabs button:has-text("Inspect")')
+
+    // The import form on a run file beside the project (the folder browser's root is the project's
+    // parent): the first rows with the IoU each would get, before anything is written.
+    const rows = project.db
+      .prepare('SELECT image_id, ann_id, gt_rle, width, height FROM samples ORDER BY id LIMIT 4')
+      .all() as { image_id: string; ann_id: string; gt_rle: string; width: number; height: number }[]
+    fs.mkdirSync(path.join(tmp, 'runs'), { recursive: true })
+    fs.writeFileSync(
+      path.join(tmp, 'runs', 'oracle.jsonl'),
+      rows
+        .map((r, i) =>
+          JSON.stringify({
+            image_id: r.image_id,
+            ann_id: r.ann_id,
+            reasoning: `<think>look for the object the query means</think><answer>object ${i + 1}</answer>`,
+            // Every other line an empty mask: the preview shows IoU 1 and 0.
+            mask: { size: [r.height, r.width], counts: i % 2 ? [r.height * r.width] : r.gt_rle },
+          }),
+        )
+        .join('\n') + '\n',
+    )
+    await page.click('[data-testid=import-run]')
+    await page.waitForSelector('[data-testid=folder-browser]')
+    await page.click('[data-testid=folder-entry][data-name=runs]')
+    await page.click('[data-testid=folder-entry][data-name="oracle.jsonl"]')
+    await page.waitForSelector('[data-testid=import-preview-row]')
+    await shot('import-form')
+    await page.keyboard.press('Escape')
   } finally {
     await browser.close()
     await host.close()
