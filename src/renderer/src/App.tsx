@@ -412,6 +412,7 @@ export function App({ api }: { api: ApiClient }) {
                 runSelected={runId != null}
                 onSaveVariant={() => void runActions.saveVariant()}
                 message={runActions.message}
+                modelLabel={(id) => engine.models.find((m) => m.id === id)?.label ?? id}
               />
               {shown && !gtMode && (
                 <ObjectListPanel

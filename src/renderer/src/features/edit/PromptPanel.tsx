@@ -10,9 +10,19 @@ interface Props {
   runSelected: boolean
   onSaveVariant(): void
   message: string | null
+  /** A model's label from its id (edits store the id); the id itself for a model no longer installed. */
+  modelLabel(id: string): string
 }
 
-export function PromptPanel({ editing, canUndo, canRedo, runSelected, onSaveVariant, message }: Props) {
+export function PromptPanel({
+  editing,
+  canUndo,
+  canRedo,
+  runSelected,
+  onSaveVariant,
+  message,
+  modelLabel,
+}: Props) {
   const { edit, pending, error, moveEdit } = editing
   return (
     <section className="panel edit-panel">
@@ -26,7 +36,7 @@ export function PromptPanel({ editing, canUndo, canRedo, runSelected, onSaveVari
           </b>
         </span>
         {pending && <span className="spinner" data-testid="segmenting" title="segmenting…" />}
-        {edit?.model && <span className="muted">{edit.model}</span>}
+        {edit?.model && <span className="muted">{modelLabel(edit.model)}</span>}
         {edit?.refine != null && (
           <span className="muted small" data-testid="edit-refine" title="How this edit was decoded">
             {edit.refine ? 'refined' : 'not refined'}

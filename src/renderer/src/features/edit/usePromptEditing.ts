@@ -139,7 +139,8 @@ export function usePromptEditing(
           {
             id: v.editId,
             prompts: next,
-            model: v.model.label,
+            // The id, as the stored edit holds it (a reload shows the same): the panel shows its label.
+            model: v.model.id,
             mask: { size: [v.mask.size[0], v.mask.size[1]], counts: v.mask.counts },
             score: v.score,
             intersection: v.intersection,

@@ -87,7 +87,7 @@ export function FolderBrowser(props: { api: ApiClient; selected: string; onPick(
               onDoubleClick={() => e.kind === 'dir' && onPick(e.path)}
               title={e.kind === 'dir' ? 'Open (double-click: use this folder)' : 'Use this file'}
             >
-              <span className="icon">{e.kind === 'dir' ? '📁' : '📄'}</span>
+              <EntryIcon dir={e.kind === 'dir'} />
               <span className="name">{e.name}</span>
               {e.hint && <span className="hint">{HINT_LABEL[e.hint] ?? e.hint}</span>}
               <span className="size">{size(e.size)}</span>
@@ -98,5 +98,18 @@ export function FolderBrowser(props: { api: ApiClient; selected: string; onPick(
         {listing?.truncated && <li className="muted">… more entries than shown</li>}
       </ul>
     </div>
+  )
+}
+
+/** Drawn, not an emoji: a machine without an emoji font (headless Chromium, many Linux desktops) shows boxes. */
+function EntryIcon({ dir }: { dir: boolean }) {
+  return (
+    <svg className="folder-icon" viewBox="0 0 14 12" aria-hidden="true">
+      {dir ? (
+        <path d="M1 2.5h4l1.5 1.5H13v7H1z" fill="currentColor" opacity="0.7" />
+      ) : (
+        <path d="M3 0.5h5.5L11 3v8.5H3z" fill="none" stroke="currentColor" strokeWidth="1" />
+      )}
+    </svg>
   )
 }
