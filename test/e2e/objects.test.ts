@@ -442,3 +442,26 @@ describe('the object list of a two-object answer', () => {
     expect(await page.textContent('[data-testid=edit-refine]')).toBe('not refined')
   })
 })
+
+describe("segmenting the model's own objects", () => {
+  it('"Segment each object" turns the union-only prediction into per-object IoUs', async () => {
+    // Sample 0: one box around the scene's object; the tiny SAM's mask is exactly that box.
+    const s0 = fx.samples[0]
+    const box = s0.prompts[0].box!
+    await page.click(`[data-testid=row][data-sample-id="${s0.id}"]`)
+    await page.waitForSelector(`[data-testid=canvas][data-sample-id="${s0.id}"]`)
+    await page.waitForSelector('[data-testid=objects-union-only]')
+    const n = requests.length
+    await page.click('[data-testid=objects-segment]')
+    await expect.poll(() => requests.length).toBeGreaterThan(n)
+    // The model's prompts, unchanged, with the object's id.
+    expect(requests[n]).toMatchObject({ prompts: s0.prompts, objectIds: ['0'] })
+    const { width: W, height: H } = s0.scene.image
+    const want = maskIou(boxFill(box, W, H), s0.scene.object)
+    await page.waitForSelector('[data-testid=objects-union-only]', { state: 'detached' })
+    await expect
+      .poll(() => page.textContent('[data-testid=object-row] [data-testid=object-iou]'))
+      .toBe(want.toFixed(3))
+    expect(await page.textContent('[data-testid=object-row] [data-testid=object-gt]')).toBe('GT 1')
+  })
+})

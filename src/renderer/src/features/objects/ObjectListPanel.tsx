@@ -46,7 +46,18 @@ export function ObjectListPanel({ objects, editing, editable }: Props) {
       {!hasResults && rows.length > 0 && (
         <div className="muted small" data-testid="objects-union-only">
           The model&apos;s prediction keeps only the union mask: per-object IoUs appear once the sample is
-          segmented here (any prompt edit).
+          segmented here (any prompt edit).{' '}
+          {editable && (
+            <button
+              className="link"
+              // The model's own prompts, segmented object by object: an edit whose masks and IoUs are per object.
+              onClick={() => objects.onCanvasChange(editing.prompts)}
+              disabled={editing.pending}
+              data-testid="objects-segment"
+            >
+              Segment each object
+            </button>
+          )}
         </div>
       )}
       <div className="buttons">
