@@ -4,6 +4,7 @@ import type { ApiClient } from '../../../../shared/contract/client'
 import { FORMAT_LABELS, type ExportFormat, type GtVersion } from './exportForm'
 import { useExportDataset } from './useExportDataset'
 import './exportDataset.css'
+import { CheckField, SelectField } from '../../app/formFields'
 
 export function ExportDatasetButton({ api }: { api: ApiClient }) {
   const [open, setOpen] = useState(false)
@@ -27,41 +28,32 @@ export function ExportDatasetButton({ api }: { api: ApiClient }) {
             void start()
           }}
         >
-          <label>
-            Dataset
-            <select value={form.dataset} onChange={(e) => update({ dataset: e.target.value })}>
-              {datasets.map((d) => (
-                <option key={d} value={d}>
-                  {d}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Format
-            <select value={form.format} onChange={(e) => update({ format: e.target.value as ExportFormat })}>
-              {Object.entries(FORMAT_LABELS).map(([v, label]) => (
-                <option key={v} value={v}>
-                  {label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Ground truth
-            <select value={form.gt} onChange={(e) => update({ gt: e.target.value as GtVersion })}>
-              <option value="original">original (as imported)</option>
-              <option value="corrected">corrected</option>
-            </select>
-          </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={form.excludeFlagged}
-              onChange={(e) => update({ excludeFlagged: e.target.checked })}
-            />
-            leave out flagged samples
-          </label>
+          <SelectField
+            label="Dataset"
+            value={form.dataset}
+            options={datasets.map((d) => [d, d] as const)}
+            onChange={(dataset) => update({ dataset })}
+          />
+          <SelectField
+            label="Format"
+            value={form.format}
+            options={Object.entries(FORMAT_LABELS) as [ExportFormat, string][]}
+            onChange={(format) => update({ format })}
+          />
+          <SelectField<GtVersion>
+            label="Ground truth"
+            value={form.gt}
+            options={[
+              ['original', 'original (as imported)'],
+              ['corrected', 'corrected'],
+            ]}
+            onChange={(gt) => update({ gt })}
+          />
+          <CheckField
+            label="leave out flagged samples"
+            checked={form.excludeFlagged}
+            onChange={(excludeFlagged) => update({ excludeFlagged })}
+          />
           <label>
             Output folder
             <input
@@ -72,14 +64,11 @@ export function ExportDatasetButton({ api }: { api: ApiClient }) {
               data-testid="export-dataset-out"
             />
           </label>
-          <label className="check">
-            <input
-              type="checkbox"
-              checked={form.force}
-              onChange={(e) => update({ force: e.target.checked })}
-            />
-            replace a non-empty folder
-          </label>
+          <CheckField
+            label="replace a non-empty folder"
+            checked={form.force}
+            onChange={(force) => update({ force })}
+          />
           <div className="row">
             <button type="submit" disabled={busy}>
               Export

@@ -9,6 +9,7 @@ import { DropZone } from './DropZone'
 import { FolderBrowser } from './FolderBrowser'
 import { DATASET_FORMATS, RUN_FORMATS, useImport, type ImportKind, type Preview } from './useImport'
 import './importing.css'
+import { CheckField, SelectField, TextField } from '../../app/formFields'
 
 const FORMAT_LABELS: Record<string, string> = {
   auto: 'auto-detect',
@@ -101,93 +102,70 @@ export function ImportDialog(props: {
               {api.upload && <DropZone upload={api.upload} onUploaded={(p) => update({ path: p })} />}
             </>
           ) : null}
-          <label>
-            Path (on the machine running the backend)
-            <input
-              type="text"
-              value={form.path}
-              onChange={(e) => update({ path: e.target.value })}
-              placeholder={form.kind === 'dataset' ? '/data/ReasonSeg' : '/runs/segzero-val.jsonl'}
-              data-testid="import-path"
-            />
-          </label>
+          <TextField
+            label="Path (on the machine running the backend)"
+            value={form.path}
+            onChange={(path) => update({ path })}
+            placeholder={form.kind === 'dataset' ? '/data/ReasonSeg' : '/runs/segzero-val.jsonl'}
+            testId="import-path"
+          />
         </section>
 
         <section className="import-options">
-          <label>
-            Format
-            <select
-              value={form.format}
-              onChange={(e) => update({ format: e.target.value })}
-              data-testid="import-format"
-            >
-              {formats.map((f) => (
-                <option key={f} value={f}>
-                  {f === 'auto' && preview ? `auto-detect (${preview.format})` : FORMAT_LABELS[f]}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Name
-            <input
-              type="text"
-              value={form.name}
-              placeholder={preview?.suggestedName ?? ''}
-              onChange={(e) => update({ name: e.target.value })}
-              data-testid="import-name"
-            />
-          </label>
+          <SelectField
+            label="Format"
+            value={form.format}
+            options={formats.map(
+              (f) =>
+                [f, f === 'auto' && preview ? `auto-detect (${preview.format})` : FORMAT_LABELS[f]] as const,
+            )}
+            onChange={(format) => update({ format })}
+            testId="import-format"
+          />
+          <TextField
+            label="Name"
+            value={form.name}
+            placeholder={preview?.suggestedName ?? ''}
+            onChange={(name) => update({ name })}
+            testId="import-name"
+          />
           {form.kind === 'dataset' ? (
-            <label>
-              Split
-              <input
-                type="text"
-                value={form.split}
-                placeholder={preview?.kind === 'dataset' ? (preview.split ?? '') : 'test, val…'}
-                onChange={(e) => update({ split: e.target.value })}
-              />
-            </label>
+            <TextField
+              label="Split"
+              value={form.split}
+              placeholder={preview?.kind === 'dataset' ? (preview.split ?? '') : 'test, val…'}
+              onChange={(split) => update({ split })}
+            />
           ) : (
             <>
-              <label>
-                Dataset
-                <select value={form.dataset} onChange={(e) => update({ dataset: e.target.value })}>
-                  <option value="">
-                    {preview?.kind === 'run' && preview.dataset ? `auto (${preview.dataset})` : 'auto'}
-                  </option>
-                  {props.datasets.map((d) => (
-                    <option key={d} value={d}>
-                      {d}
-                    </option>
-                  ))}
-                </select>
-              </label>
-              <label>
-                Model
-                <input
-                  type="text"
-                  value={form.model}
-                  placeholder="e.g. Seg-Zero-7B"
-                  onChange={(e) => update({ model: e.target.value })}
-                />
-              </label>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={form.skipBad}
-                  onChange={(e) => update({ skipBad: e.target.checked })}
-                />
-                skip bad lines
-              </label>
-              <label className="check">
-                <input
-                  type="checkbox"
-                  checked={form.replace}
-                  onChange={(e) => update({ replace: e.target.checked })}
-                />
-                replace a run of that name
-              </label>
+              <SelectField
+                label="Dataset"
+                value={form.dataset}
+                options={[
+                  [
+                    '',
+                    preview?.kind === 'run' && preview.dataset ? `auto (${preview.dataset})` : 'auto',
+                  ] as const,
+                  ...props.datasets.map((d) => [d, d] as const),
+                ]}
+                onChange={(dataset) => update({ dataset })}
+              />
+              <TextField
+                label="Model"
+                value={form.model}
+                placeholder="e.g. Seg-Zero-7B"
+                onChange={(model) => update({ model })}
+              />
+              <CheckField
+                label="skip bad lines"
+                checked={form.skipBad}
+                onChange={(skipBad) => update({ skipBad })}
+              />
+              <CheckField
+                label="replace a run of that name"
+                checked={form.replace}
+                onChange={(replace) => update({ replace })}
+              />
             </>
           )}
         </section>
