@@ -97,18 +97,20 @@ async function main(): Promise<void> {
       await page.keyboard.up('Alt')
     }
     const [gx, gy, gw, gh] = toBbox(fromCoco({ size: [sample.height, sample.width], counts: sample.gt_rle }))
-    const from = toScreen(gx - 4, gy - 4)
-    const to = toScreen(gx + gw + 4, gy + gh + 4)
-    await page.keyboard.down('b')
-    await page.mouse.move(...from)
-    await page.mouse.down()
-    await page.mouse.move(...to, { steps: 8 })
-    await page.mouse.up()
-    await page.keyboard.up('b')
-    await page
-      .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
-      .catch(() => undefined)
-    await page.waitForTimeout(800)
+    /** B-drag a box between two image points, then wait for its segmentation to show. */
+    const dragBox = async (from: readonly [number, number], to: readonly [number, number]) => {
+      await page.keyboard.down('b')
+      await page.mouse.move(...from)
+      await page.mouse.down()
+      await page.mouse.move(...to, { steps: 8 })
+      await page.mouse.up()
+      await page.keyboard.up('b')
+      await page
+        .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
+        .catch(() => undefined)
+      await page.waitForTimeout(800)
+    }
+    await dragBox(toScreen(gx - 4, gy - 4), toScreen(gx + gw + 4, gy + gh + 4))
     await shot('prompt-edit')
 
     // A second object (n, then a box away from the target): the object list shows both in their colours,
@@ -117,21 +119,10 @@ async function main(): Promise<void> {
     await page.keyboard.press('n')
     const ox = Math.max(4, Math.min(sample.width - 60, gx > sample.width / 2 ? 8 : gx + gw + 12))
     const oy = Math.max(4, Math.min(sample.height - 60, gy))
-    await page.keyboard.down('b')
-    await page.mouse.move(...toScreen(ox, oy))
-    await page.mouse.down()
-    await page.mouse.move(
-      ...toScreen(ox + Math.min(50, sample.width / 5), oy + Math.min(50, sample.height / 5)),
-      {
-        steps: 8,
-      },
+    await dragBox(
+      toScreen(ox, oy),
+      toScreen(ox + Math.min(50, sample.width / 5), oy + Math.min(50, sample.height / 5)),
     )
-    await page.mouse.up()
-    await page.keyboard.up('b')
-    await page
-      .waitForSelector('[data-testid=segmenting]', { state: 'detached', timeout: 60_000 })
-      .catch(() => undefined)
-    await page.waitForTimeout(800)
     await shot('objects')
 
     // Ground-truth edit mode on the same sample: a brush stroke adds to the object, a second object is
