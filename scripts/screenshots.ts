@@ -113,16 +113,16 @@ async function main(): Promise<void> {
     await dragBox(toScreen(gx - 4, gy - 4), toScreen(gx + gw + 4, gy + gh + 4))
     await shot('prompt-edit')
 
-    // A second object (n, then a box away from the target): the object list shows both in their colours,
-    // each with its IoU against the GT piece it matched, and the canvas draws each object's mask.
+    // A second object: the one the model picked (its answer's box, a wrong object), added with n and a box
+    // around it. The object list shows both in their colours, each with its IoU against the GT piece it
+    // matched (the model's pick matches none), and the canvas draws each object's mask.
     await page.locator('body').click({ position: { x: 5, y: 795 } })
     await page.keyboard.press('n')
-    const ox = Math.max(4, Math.min(sample.width - 60, gx > sample.width / 2 ? 8 : gx + gw + 12))
-    const oy = Math.max(4, Math.min(sample.height - 60, gy))
-    await dragBox(
-      toScreen(ox, oy),
-      toScreen(ox + Math.min(50, sample.width / 5), oy + Math.min(50, sample.height / 5)),
-    )
+    const picked = pred
+      ? (JSON.parse(pred.prompts_json) as { box?: [number, number, number, number] }[])[0]?.box
+      : undefined
+    const [bx0, by0, bx1, by1] = picked ?? [8, 8, 8 + sample.width / 5, 8 + sample.height / 5]
+    await dragBox(toScreen(bx0 - 2, by0 - 2), toScreen(bx1 + 2, by1 + 2))
     await shot('objects')
 
     // Ground-truth edit mode on the same sample: a brush stroke adds to the object, a second object is
