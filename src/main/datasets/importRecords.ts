@@ -8,7 +8,8 @@ import fs from 'node:fs'
 import sharp, { type Metadata } from 'sharp'
 import type { Rle } from '../../shared/domain/rle'
 import { createDataset } from '../store/datasets'
-import { beginMediaStaging, discardMediaStaging, publishMediaStaging, putMedia } from '../store/media'
+import { putMedia } from '../store/media'
+import { beginMediaStaging, discardMediaStaging, publishMediaStaging } from '../store/mediaStaging'
 import type { Project } from '../store/project'
 import { insertSample, sampleKey } from '../store/samples'
 import path from 'node:path'
@@ -101,10 +102,12 @@ export async function importRecords(
   const seenKeys = new Map<string, string>()
   let samples = 0
   db.exec('BEGIN IMMEDIATE')
-  // New images wait in a staging folder until the commit, so a killed import leaves no loose media files.
-  const staging = beginMediaStaging(project)
+  // New images wait in a staging folder until the commit, so a killed import leaves no loose media files
+  // (mediaStaging.ts says how each moment of a kill is recovered).
+  const staging = beginMediaStaging(project.mediaDir)
+  let datasetId: number
   try {
-    const datasetId = createDataset(db, meta)
+    datasetId = createDataset(db, meta)
     for await (const r of records) {
       if (opts.signal?.aborted) throw new Error('import cancelled')
       const key = sampleKey(r.imageId, r.annId)
@@ -135,15 +138,17 @@ export async function importRecords(
       opts.onProgress?.(samples, opts.total ?? null)
     }
     if (samples === 0) throw new Error(`${meta.source ?? meta.name}: no samples found`)
-    publishMediaStaging(staging)
     db.exec('COMMIT')
-    return { datasetId, name: meta.name, samples, images: touched.size }
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK')
     discardMediaStaging(staging)
     removeOrphanMedia(project, touched)
     throw err
   }
+  // Committed rows now name the staged images: move them into media/ (a kill before this finishes is
+  // completed by the next open).
+  publishMediaStaging(staging)
+  return { datasetId, name: meta.name, samples, images: touched.size }
 }
 
 /** Deletes media files written by an aborted import that no committed row references. */

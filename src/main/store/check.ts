@@ -11,8 +11,7 @@
  */
 import fs from 'node:fs'
 import path from 'node:path'
-import { isAtomicTemp } from '../files/atomicWrite'
-import { STAGING_PREFIX } from './media'
+import { processRunning, writerPid } from './mediaStaging'
 import { migrations } from './migrations'
 import { DB_FILE, migrate, schemaVersion, type Db } from './project'
 
@@ -34,26 +33,6 @@ function sizeOf(p: string): number {
   if (!st) return 0
   if (!st.isDirectory()) return st.size
   return fs.readdirSync(p).reduce((n, e) => n + sizeOf(path.join(p, e)), 0)
-}
-
-/** The pid an in-progress name carries (`.staging-<pid>-…`, `.<name>.<pid>.<hex>.tmp`), if any. */
-function writerPid(name: string): number | null {
-  const m = name.startsWith(STAGING_PREFIX)
-    ? /^\.staging-(\d+)-/.exec(name)
-    : isAtomicTemp(name)
-      ? /\.(\d+)\.[0-9a-f]{8}\.tmp$/.exec(name)
-      : null
-  return m ? Number(m[1]) : null
-}
-
-function running(pid: number): boolean {
-  if (pid === process.pid) return true
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 export function checkProject(db: Db, projectDir: string, opts: { fix?: boolean } = {}): CheckReport {
@@ -105,7 +84,7 @@ export function checkProject(db: Db, projectDir: string, opts: { fix?: boolean }
     .filter((name) => !known.has(name))
     .filter((name) => {
       const pid = writerPid(name)
-      return pid === null || !running(pid)
+      return pid === null || !processRunning(pid)
     })
     .sort()
   const orphanBytes = orphanEntries.reduce((n, e) => n + sizeOf(path.join(mediaDir, e)), 0)

@@ -8,6 +8,7 @@ import path from 'node:path'
 import sharp from 'sharp'
 import type { RgbImage } from '../engine/types'
 import { writeFileAtomic } from '../files/atomicWrite'
+import type { MediaStaging } from './mediaStaging'
 import type { Project } from './project'
 
 export interface MediaInfo {
@@ -24,43 +25,8 @@ export function mediaPath(project: Project, hash: string): string {
 }
 
 /**
- * Where an import writes the images of its uncommitted transaction: `media/.staging-<pid>-<random>/`, moved
- * into media/ just before the commit. A killed import then leaves one folder that no committed row can
- * reference, named by the dead pid (`reseg project check` removes it), instead of hundreds of megabytes of
- * loose files that look like media.
- */
-export interface MediaStaging {
-  dir: string
-  /** Final path → staged path of every image written so far. */
-  files: Map<string, string>
-}
-
-export const STAGING_PREFIX = '.staging-'
-
-export function beginMediaStaging(project: Project): MediaStaging {
-  const dir = path.join(
-    project.mediaDir,
-    `${STAGING_PREFIX}${process.pid}-${crypto.randomBytes(4).toString('hex')}`,
-  )
-  fs.mkdirSync(dir)
-  return { dir, files: new Map() }
-}
-
-/** Moves the staged images into media/ (call right before COMMIT) and removes the staging folder. */
-export function publishMediaStaging(staging: MediaStaging): void {
-  for (const [file, staged] of staging.files) fs.renameSync(staged, file)
-  staging.files.clear()
-  fs.rmSync(staging.dir, { recursive: true, force: true })
-}
-
-export function discardMediaStaging(staging: MediaStaging): void {
-  staging.files.clear()
-  fs.rmSync(staging.dir, { recursive: true, force: true })
-}
-
-/**
  * Writes the bytes (atomically, once) and records them; returns the content hash. With `staging`, a new
- * image goes to the staging folder until `publishMediaStaging`.
+ * image goes to the staging folder until `publishMediaStaging` (see mediaStaging.ts).
  */
 export function putMedia(
   project: Project,

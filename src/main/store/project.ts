@@ -8,6 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { migrations, type Migration } from './migrations'
 import { openSession, type SessionMarker } from './sessions'
+import { recoverMediaStaging } from './mediaStaging'
 
 export type Db = Database.Database
 
@@ -45,6 +46,8 @@ export function openProject(dir: string, opts: { create?: boolean; nativeBinding
   db.pragma('busy_timeout = 5000')
   try {
     migrate(db, migrations)
+    // An import killed between its COMMIT and moving its images into media/: finish the move.
+    recoverMediaStaging(db, mediaDir)
   } catch (err) {
     // The caller never gets a Project to close; a refused (e.g. newer-schema) database must not stay open.
     db.close()
