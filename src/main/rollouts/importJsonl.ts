@@ -9,7 +9,6 @@
  * leaves the project as it was.
  */
 import fs from 'node:fs'
-import { parseSegZeroOutput } from '../../shared/domain/answer'
 import { sampleIou } from '../../shared/domain/metrics'
 import { decodeRowMajor, emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
 import { rewardGroundTruth } from '../../shared/domain/rewards/groundTruth'
@@ -25,8 +24,9 @@ import { sampleCounts } from '../reason/reask'
 import type { TemplateRecord } from '../reason/store'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
-import { createRun, upsertPrediction } from '../store/runs'
+import { createRun } from '../store/runs'
 import type { SampleRow } from '../store/samples'
+import { parseRolloutText, putRolloutPrediction } from './runner'
 import { ensureGroup, finalizeGroup, putRollout, type NewRollout } from './store'
 
 export interface ImportRolloutsOptions {
@@ -190,11 +190,7 @@ export async function importRollouts(
     const rows: Omit<NewRollout, 'runId'>[] = []
     for (const [idx, r] of l.rollouts.entries()) {
       const score = scoreRollout(opts.reward, r.text, gtString)
-      const parsed = parseSegZeroOutput(
-        r.text,
-        { width: s.width, height: s.height },
-        { inputSize: opts.template.inputSize },
-      )
+      const parsed = parseRolloutText(r.text, s, opts.template)
       const mask =
         parsed.objects.length === 0
           ? emptyRle(s.height, s.width)
@@ -262,25 +258,8 @@ export async function importRollouts(
       // The sample's prediction is its first rollout, so metrics and reports work on the run.
       const first = p.rows[0]
       const mask = first.maskRle ? fromCoco({ size: [s.height, s.width], counts: first.maskRle }) : null
-      const counts = sampleCounts(s, mask)
-      const parsed = parseSegZeroOutput(
-        first.rawText ?? '',
-        { width: s.width, height: s.height },
-        { inputSize: opts.template.inputSize },
-      )
-      upsertPrediction(db, {
-        runId,
-        sampleId: s.id,
-        rawOutput: first.rawText,
-        reasoning: parsed.reasoning,
-        answer: parsed.answerText,
-        parseError: parsed.parseError,
-        prompts: parsed.objects,
-        mask,
-        intersection: counts.intersection,
-        union: counts.union,
-        iou: sampleIou(counts.intersection, counts.union),
-      })
+      const text = first.rawText ?? ''
+      putRolloutPrediction(db, runId, s, text, parseRolloutText(text, s, opts.template), mask)
     }
     return runId
   })

@@ -29,7 +29,7 @@ import { segmentObjects } from '../engine/batch'
 import type { RgbImage, Segmenter } from '../engine/types'
 import { buildMessages, ModelImageCache, sampleCounts } from '../reason/reask'
 import type { TemplateRecord } from '../reason/store'
-import type { Project } from '../store/project'
+import type { Db, Project } from '../store/project'
 import { createRun, getRun, getRunByName, upsertPrediction } from '../store/runs'
 import { getSample, type SampleRow } from '../store/samples'
 import type { EndpointPool } from './pool'
@@ -263,11 +263,7 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
       tokens: { prompt: number | null; completion: number | null },
     ) => {
       const score = scoreRollout(opts.reward, text, gtString)
-      const parsed = parseSegZeroOutput(
-        text,
-        { width: sample.width, height: sample.height },
-        { inputSize: opts.template.inputSize },
-      )
+      const parsed = parseRolloutText(text, sample, opts.template)
       const mask = await segmentRollout(opts.segmenter, sample, rgb, parsed.objects, opts.signal)
       const counts = mask ? sampleCounts(sample, mask) : null
       putRollout(db, {
@@ -356,44 +352,20 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
     const rows = listRollouts(db, runId, sample.id)
       .filter((r) => r.error === null)
       .slice(0, opts.k)
-    let text: string
-    let mask: Rle | null
     if (opts.pick === 'greedy') {
       // One extra answer at temperature 0 (the reference evaluation's decoding); not a rollout.
       const { result } = await opts.pool.ask(messages, 1, opts.signal, 0)
-      text = result.text
-      const parsed = parseSegZeroOutput(
-        text,
-        { width: sample.width, height: sample.height },
-        { inputSize: opts.template.inputSize },
-      )
-      mask = await segmentRollout(opts.segmenter, sample, rgb, parsed.objects, opts.signal)
+      const parsed = parseRolloutText(result.text, sample, opts.template)
+      const mask = await segmentRollout(opts.segmenter, sample, rgb, parsed.objects, opts.signal)
+      putRolloutPrediction(db, runId, sample, result.text, parsed, mask)
     } else {
       const chosen = opts.pick === 'best-reward' ? bestByReward(rows) : rows[0]
-      text = chosen.raw_text ?? ''
-      mask = chosen.mask_rle
+      const text = chosen.raw_text ?? ''
+      const mask = chosen.mask_rle
         ? fromCoco({ size: [sample.height, sample.width], counts: chosen.mask_rle })
         : null
+      putRolloutPrediction(db, runId, sample, text, parseRolloutText(text, sample, opts.template), mask)
     }
-    const parsed = parseSegZeroOutput(
-      text,
-      { width: sample.width, height: sample.height },
-      { inputSize: opts.template.inputSize },
-    )
-    const counts = sampleCounts(sample, mask)
-    upsertPrediction(db, {
-      runId,
-      sampleId: sample.id,
-      rawOutput: text,
-      reasoning: parsed.reasoning,
-      answer: parsed.answerText,
-      parseError: parsed.parseError,
-      prompts: parsed.objects,
-      mask,
-      intersection: counts.intersection,
-      union: counts.union,
-      iou: sampleIou(counts.intersection, counts.union),
-    })
   }
 
   let next = 0
@@ -413,6 +385,44 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
   }
   await Promise.all(Array.from({ length: Math.min(opts.concurrency, Math.max(1, todo.length)) }, worker))
   return { ...progress, runId, cancelled: Boolean(opts.signal?.aborted), errors, derivedGt }
+}
+
+/** A rollout's answer read as its template asks the model to write it (coordinates in the model's input size). */
+export function parseRolloutText(
+  text: string,
+  sample: SampleRow,
+  template: { inputSize: TemplateRecord['inputSize'] },
+): ReturnType<typeof parseSegZeroOutput> {
+  return parseSegZeroOutput(
+    text,
+    { width: sample.width, height: sample.height },
+    { inputSize: template.inputSize },
+  )
+}
+
+/** Stores one answer of a rollout run as the sample's prediction, scored on its mask, so metrics and reports work. */
+export function putRolloutPrediction(
+  db: Db,
+  runId: number,
+  sample: SampleRow,
+  text: string,
+  parsed: ReturnType<typeof parseSegZeroOutput>,
+  mask: Rle | null,
+): void {
+  const counts = sampleCounts(sample, mask)
+  upsertPrediction(db, {
+    runId,
+    sampleId: sample.id,
+    rawOutput: text,
+    reasoning: parsed.reasoning,
+    answer: parsed.answerText,
+    parseError: parsed.parseError,
+    prompts: parsed.objects,
+    mask,
+    intersection: counts.intersection,
+    union: counts.union,
+    iou: sampleIou(counts.intersection, counts.union),
+  })
 }
 
 /** Highest reward; the lowest index among equals. */
