@@ -91,9 +91,17 @@ export function analyzeRun(
   opts: { iterations?: number; seed?: number; gt?: GtOptions } = {},
 ): RunAnalysis {
   const run = requireRun(db, runId)
-  const { results, gt, notSegmented } = loadRunResults(db, runId, opts.gt ?? ORIGINAL_GT)
-  const scored = results.filter((r) => !notSegmented.has(r.sampleId))
-  return { ...analyzeResults(run, scored, opts, gt), notSegmented: notSegmented.size }
+  return analyzeLoaded(run, loadRunResults(db, runId, opts.gt ?? ORIGINAL_GT), opts)
+}
+
+/** The analysis of loaded results: not-segmented samples (no IoU) are left out and counted. */
+export function analyzeLoaded(
+  run: { id: number; name: string; model: string | null },
+  loaded: ReturnType<typeof loadRunResults>,
+  opts: { iterations?: number; seed?: number } = {},
+): RunAnalysis {
+  const scored = loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
+  return { ...analyzeResults(run, scored, opts, loaded.gt), notSegmented: loaded.notSegmented.size }
 }
 
 /** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */

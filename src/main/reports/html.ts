@@ -15,7 +15,7 @@ import { analyzeGtChanges } from '../analysis/gtChanges'
 import { loadRunResults, requireRun } from '../analysis/results'
 import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
 import { getStageAttribution, STAGE_LABELS } from '../analysis/stages'
-import { analyzeResults, type RunAnalysis } from '../analysis/summary'
+import { analyzeLoaded, type RunAnalysis } from '../analysis/summary'
 import type { Project } from '../store/project'
 import type { Sink } from './sink'
 import { suggestSection } from './suggestSection'
@@ -92,17 +92,8 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   // `reseg metrics` / runMetrics). Its thumbnail says "not segmented" instead of an IoU of 0.
   const notSegmented = loaded.notSegmented
   const results = loaded.results.filter((r) => !notSegmented.has(r.sampleId))
-  const analysis = analyzeResults(run, results, boot, loaded.gt)
-  const cmpLoaded = cmpRun ? loadRunResults(db, cmpRun.id, gtOpts) : null
-  const cmpAnalysis =
-    cmpRun && cmpLoaded
-      ? analyzeResults(
-          cmpRun,
-          cmpLoaded.results.filter((r) => !cmpLoaded.notSegmented.has(r.sampleId)),
-          boot,
-          cmpLoaded.gt,
-        )
-      : null
+  const analysis = analyzeLoaded(run, loaded, boot)
+  const cmpAnalysis = cmpRun ? analyzeLoaded(cmpRun, loadRunResults(db, cmpRun.id, gtOpts), boot) : null
   const comparison = cmpRun ? compareRuns(db, run.id, cmpRun.id, { ...boot, topK: 10, gt: gtOpts }) : null
   const stages = getStageAttribution(db, run.id)
   const worstK = opts.worstK ?? 12
@@ -168,14 +159,7 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
       `<meta name="viewport" content="width=device-width, initial-scale=1">` +
       `<title>${h(`ReSeg report — ${run.name}`)}</title><style>${CSS}</style></head><body>`,
   )
-  await sink.write(
-    headline(
-      { ...analysis, notSegmented: notSegmented.size },
-      cmpAnalysis && cmpLoaded ? { ...cmpAnalysis, notSegmented: cmpLoaded.notSegmented.size } : null,
-      project.dir,
-      opts.author,
-    ),
-  )
+  await sink.write(headline(analysis, cmpAnalysis, project.dir, opts.author))
   await sink.write(distribution(analysis, cmpAnalysis))
   for (const b of analysis.breakdowns) {
     const other = cmpAnalysis?.breakdowns.find((x) => x.dimension === b.dimension)
@@ -277,18 +261,15 @@ function ci(i: Interval): string {
   return `95% CI [${f4(i.lo)}, ${f4(i.hi)}]`
 }
 
-/** A run's analysis over its segmented samples, and how many were left out as not segmented. */
-type HeadlineRun = RunAnalysis & { notSegmented: number }
-
 function headline(
-  a: HeadlineRun,
-  b: HeadlineRun | null,
+  a: RunAnalysis,
+  b: RunAnalysis | null,
   dir: string,
   author?: HtmlReportOptions['author'],
 ): string {
   const plain = (label: string, metric: string, v: number) =>
     `<div class="card"><div>${label}</div><div class="v" data-metric="${metric}" data-value="${v}">${v}</div></div>`
-  const cards = (r: HeadlineRun, prefix: string) => {
+  const cards = (r: RunAnalysis, prefix: string) => {
     const id = (m: string) => (prefix ? `${prefix}-${m}` : m)
     const total = r.n + r.notSegmented
     const card = (label: string, metric: string, i: Interval) =>
