@@ -44,7 +44,7 @@ export interface RunAnalysis {
   gt: GtUsage
 }
 
-export function analyzeResults(
+function analyzeResults(
   run: { id: number; name: string; model: string | null },
   results: readonly SampleResult[],
   opts: { iterations?: number; seed?: number } = {},
