@@ -9,8 +9,8 @@
 import type Konva from 'konva'
 import { useMemo, useRef, type ReactNode } from 'react'
 import { Circle, Image as KImage, Line } from 'react-konva'
-import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
-import { maskToRgba, type Rgb } from '../canvas/maskRaster'
+import type { Rgb } from '../canvas/maskRaster'
+import { decodeMask, maskRaster } from '../canvas/overlayCache'
 import type { CanvasTool, ImagePoint, OverlaySettings } from '../canvas/SampleCanvas'
 import { objectColor, IGNORE_COLOR, rgbCss } from './objectColors'
 import { wouldClose, clickVertex } from './polygonDraft'
@@ -18,14 +18,6 @@ import { extendStroke, rectRgba, startStroke, type StrokeState } from './strokeP
 import type { GtEditing } from './useGtEditing'
 
 const ERASE_COLOR: Rgb = [15, 15, 15]
-
-function rasterCanvas(px: Uint8ClampedArray, w: number, h: number): HTMLCanvasElement {
-  const c = document.createElement('canvas')
-  c.width = w
-  c.height = h
-  c.getContext('2d')?.putImageData(new ImageData(px as Uint8ClampedArray<ArrayBuffer>, w, h), 0, 0)
-  return c
-}
 
 /** The colour of the chosen target (object index in the list, or the ignore grey). */
 export function targetColor(gt: GtEditing): Rgb {
@@ -47,20 +39,12 @@ export function useGtCanvas(
     if (!doc || w === 0) return []
     const out: { key: string; canvas: HTMLCanvasElement }[] = doc.objects.map((o, i) => ({
       key: `obj-${o.id}`,
-      canvas: rasterCanvas(
-        maskToRgba(decodeRowMajor(fromCoco(o.mask)), w, h, objectColor(i), overlay.contour),
-        w,
-        h,
-      ),
+      canvas: maskRaster(decodeMask(o.mask), w, h, objectColor(i), overlay.contour),
     }))
     if (doc.ignore)
       out.push({
         key: 'ignore',
-        canvas: rasterCanvas(
-          maskToRgba(decodeRowMajor(fromCoco(doc.ignore)), w, h, IGNORE_COLOR, overlay.contour),
-          w,
-          h,
-        ),
+        canvas: maskRaster(decodeMask(doc.ignore), w, h, IGNORE_COLOR, overlay.contour),
       })
     return out
   }, [doc, w, h, overlay.contour])

@@ -9,8 +9,8 @@ import type { ApiClient } from '../../../../shared/contract/client'
 import type { SampleDetail } from '../../../../shared/contract/samples'
 import type { ReviewQueueDto, SuggestThresholdsDto } from '../../../../shared/contract/suggest'
 import type { Tag } from '../../../../shared/contract/tags'
-import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import { loadImage } from '../../app/useImage'
+import { decodeMask } from '../canvas/overlayCache'
 import { gtBoxOutlines } from './evidenceLayer'
 
 export type ReviewOrder = 'worst' | 'tag'
@@ -29,8 +29,8 @@ function prepare(d: SampleDetail): PreparedSample {
   const mask = d.currentEdit?.mask ?? d.prediction?.mask ?? null
   return {
     detail: d,
-    gt: decodeRowMajor(fromCoco(d.sample.gt)),
-    pred: mask ? decodeRowMajor(fromCoco(mask)) : null,
+    gt: decodeMask(d.sample.gt),
+    pred: decodeMask(mask),
     boxes: gtBoxOutlines(d.sample.gt),
   }
 }

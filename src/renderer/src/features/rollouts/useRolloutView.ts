@@ -7,9 +7,9 @@ import { useCallback, useEffect, useMemo, useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
 import type { RolloutDto, RolloutGroupDto } from '../../../../shared/contract/rollouts'
 import type { ObjectPrompt } from '../../../../shared/domain/prompts'
-import { decodeRowMajor, fromCoco } from '../../../../shared/domain/rle'
 import { isTypingTarget } from '../../app/keyboard'
 import { useSettled } from '../../app/useSettled'
+import { decodeMask } from '../canvas/overlayCache'
 
 export interface RolloutView {
   group: RolloutGroupDto | null
@@ -85,6 +85,6 @@ export function useRolloutView(
   }, [n, keys, setSelected])
 
   const shown = group && selected !== null ? (group.rollouts[selected] ?? null) : null
-  const mask = useMemo(() => (shown?.mask ? decodeRowMajor(fromCoco(shown.mask)) : null), [shown])
+  const mask = useMemo(() => decodeMask(shown?.mask), [shown])
   return { group, error, selected, select: setSelected, shown, mask, prompts: shown ? shown.objects : null }
 }
