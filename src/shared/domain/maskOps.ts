@@ -130,7 +130,8 @@ function checkStroke(points: readonly Vec2[], radius: number): void {
   checkPoints(points, 'brush')
 }
 
-function strokeBounds(points: readonly Vec2[], radius: number, w: number, h: number): Rect | null {
+/** The points' bounding box grown by `pad` on every side, clipped to the image (null when outside it). */
+function pointsBounds(points: readonly Vec2[], pad: number, w: number, h: number): Rect | null {
   let minX = Infinity
   let minY = Infinity
   let maxX = -Infinity
@@ -141,7 +142,7 @@ function strokeBounds(points: readonly Vec2[], radius: number, w: number, h: num
     if (y < minY) minY = y
     if (y > maxY) maxY = y
   }
-  return clipRect(minX - radius, minY - radius, maxX + radius, maxY + radius, w, h)
+  return clipRect(minX - pad, minY - pad, maxX + pad, maxY + pad, w, h)
 }
 
 function segmentRect(a: Vec2, b: Vec2, radius: number, within: Rect): Rect | null {
@@ -190,7 +191,7 @@ function strokeInto(
 export function strokeRegion(points: readonly Vec2[], radius: number, w: number, h: number): Region | null {
   checkSize(w, h)
   checkStroke(points, radius)
-  const rect = strokeBounds(points, radius, w, h)
+  const rect = pointsBounds(points, radius, w, h)
   if (!rect) return null
   const data = new Uint8Array(rect.w * rect.h)
   strokeInto(data, rect.w, rect.x0, rect.y0, rect, points, radius, 1)
@@ -210,7 +211,7 @@ export function paintStroke(
 ): Rect | null {
   checkSize(bitmap.w, bitmap.h)
   checkStroke(points, radius)
-  const rect = strokeBounds(points, radius, bitmap.w, bitmap.h)
+  const rect = pointsBounds(points, radius, bitmap.w, bitmap.h)
   if (!rect) return null
   strokeInto(bitmap.data, bitmap.w, 0, 0, rect, points, radius, value)
   return rect
@@ -247,25 +248,11 @@ function polygonSpans(
   }
 }
 
-function polygonBounds(points: readonly Vec2[], w: number, h: number): Rect | null {
-  let minX = Infinity
-  let minY = Infinity
-  let maxX = -Infinity
-  let maxY = -Infinity
-  for (const [x, y] of points) {
-    if (x < minX) minX = x
-    if (x > maxX) maxX = x
-    if (y < minY) minY = y
-    if (y > maxY) maxY = y
-  }
-  return clipRect(minX, minY, maxX, maxY, w, h)
-}
-
 /** Rasterises a polygon (even-odd, pixel-centre rule) into its clipped bounding region, or null. */
 export function polygonRegion(points: readonly Vec2[], w: number, h: number): Region | null {
   checkSize(w, h)
   validatePolygon(points)
-  const rect = polygonBounds(points, w, h)
+  const rect = pointsBounds(points, 0, w, h)
   if (!rect) return null
   const data = new Uint8Array(rect.w * rect.h)
   polygonSpans(points, rect, (y, a, b) =>
@@ -278,7 +265,7 @@ export function polygonRegion(points: readonly Vec2[], w: number, h: number): Re
 export function fillPolygon(bitmap: Bitmap, points: readonly Vec2[], value: 0 | 1): Rect | null {
   checkSize(bitmap.w, bitmap.h)
   validatePolygon(points)
-  const rect = polygonBounds(points, bitmap.w, bitmap.h)
+  const rect = pointsBounds(points, 0, bitmap.w, bitmap.h)
   if (!rect) return null
   polygonSpans(points, rect, (y, a, b) => bitmap.data.fill(value, y * bitmap.w + a, y * bitmap.w + b))
   return rect
