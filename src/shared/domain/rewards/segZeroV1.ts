@@ -118,26 +118,28 @@ export function v1BoxIou(a: readonly number[], b: readonly number[]): number | n
   return inter / union
 }
 
-export function v1IouReward(predict: string, groundTruth: string): number {
+/** The first object's box and the ground-truth box, both numeric; null where the reference scores 0. */
+function v1Boxes(predict: string, groundTruth: string): { b: number[]; gt: number[] } | null {
   const gt = groundTruthBox(groundTruth)
   const data = firstObject(predict)
-  if (!data) return 0
+  if (!data) return null
   const box = predictedBox(data)
-  if (box === undefined) return 0
+  if (box === undefined) return null
   const b = numericBox(box)
-  if (!b || !gt) return 0
-  const iou = v1BoxIou(b, gt)
+  return b && gt ? { b, gt } : null
+}
+
+export function v1IouReward(predict: string, groundTruth: string): number {
+  const boxes = v1Boxes(predict, groundTruth)
+  if (!boxes) return 0
+  const iou = v1BoxIou(boxes.b, boxes.gt)
   return iou !== null && iou > 0.5 ? 1 : 0
 }
 
 export function v1BoxL1Reward(predict: string, groundTruth: string): number {
-  const gt = groundTruthBox(groundTruth)
-  const data = firstObject(predict)
-  if (!data) return 0
-  const box = predictedBox(data)
-  if (box === undefined) return 0
-  const b = numericBox(box)
-  if (!b || !gt) return 0
+  const boxes = v1Boxes(predict, groundTruth)
+  if (!boxes) return 0
+  const { b, gt } = boxes
   const l1 =
     (Math.abs(b[0] - gt[0]) + Math.abs(b[1] - gt[1]) + Math.abs(b[2] - gt[2]) + Math.abs(b[3] - gt[3])) / 4
   return l1 < 10 ? 1 : 0
