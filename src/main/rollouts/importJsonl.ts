@@ -55,15 +55,19 @@ interface Line {
   rollouts: { text: string; reward: number | null }[]
 }
 
-function parseLines(project: Project, file: string, datasetId: number): Line[] {
-  let text: string
+/** The file's text; an error names the file. */
+function readText(file: string): string {
   try {
-    text = fs.readFileSync(file, 'utf8')
+    return fs.readFileSync(file, 'utf8')
   } catch (err) {
     throw new Error(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`, {
       cause: err,
     })
   }
+}
+
+function parseLines(project: Project, file: string, datasetId: number): Line[] {
+  const text = readText(file)
   const find = project.db.prepare(
     'SELECT * FROM samples WHERE dataset_id = ? AND image_id = ? AND ann_id = ?',
   )
@@ -121,14 +125,7 @@ function parseLines(project: Project, file: string, datasetId: number): Line[] {
  * (the training data's column; the dataset importers do not keep it). Errors name the file and line.
  */
 export function readSolutions(project: Project, file: string, datasetId: number): Map<number, string> {
-  let text: string
-  try {
-    text = fs.readFileSync(file, 'utf8')
-  } catch (err) {
-    throw new Error(`${file}: cannot read (${err instanceof Error ? err.message : String(err)})`, {
-      cause: err,
-    })
-  }
+  const text = readText(file)
   const find = project.db.prepare(
     'SELECT id FROM samples WHERE dataset_id = ? AND image_id = ? AND ann_id = ?',
   )
