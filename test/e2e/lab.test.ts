@@ -102,6 +102,8 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
     null,
     { timeout: 10_000 },
   )
+  // The refetch that brought bo's text must not have replaced the notice with a plain "bo: saveNote".
+  expect(await ana.textContent('[data-testid=history] summary')).toMatch(/bo replaced your note/)
 
   // ana tags another sample of the list: bo's row for it shows the tag without a reload.
   const other = Number(

@@ -42,15 +42,19 @@ export function useLiveSync(
     return api.subscribe((ev) => {
       if (ev.type !== 'changed') return
       const t = ref.current
-      if (ev.overwrote?.user === me)
-        setLastRemote(`${ev.user} replaced your note (your text is in the history)`)
+      // Being overwritten is the news worth keeping: the plain "who did what" must not replace it.
+      const notice =
+        ev.overwrote?.user === me
+          ? `${ev.user} replaced your note (your text is in the history)`
+          : `${ev.user}: ${ev.method}`
+      if (ev.overwrote?.user === me) setLastRemote(notice)
       if (ev.user === me) return
       if (ev.runId != null && ev.runId !== t.runId) return
       if (ev.sampleId != null && ev.sampleId === t.sampleId) {
         // The bump comes after the fresh detail is stored, so views keyed by it start from the new data.
         void t.refetchShown().then(() => {
           setRev((r) => r + 1)
-          setLastRemote(`${ev.user}: ${ev.method}`)
+          setLastRemote(notice)
         })
       } else if (ev.sampleId != null) t.otherSample(ev.sampleId)
     })
