@@ -3,7 +3,7 @@ import type { datasetsMethods } from '../../shared/contract/datasets'
 import { importDataset } from '../datasets/importDataset'
 import type { DatasetRow } from '../store/datasets'
 import { openProject } from '../store/project'
-import { importSource } from './importing'
+import { importSource, released } from './importing'
 import type { HandlersFor } from './types'
 
 export const datasetsHandlers: HandlersFor<typeof datasetsMethods> = {
@@ -43,7 +43,7 @@ export const datasetsHandlers: HandlersFor<typeof datasetsMethods> = {
           onProgress: (done, total) => ctl.progress(done, total),
           onDownload: (file, done, total) => ctl.progress(done, total, `downloading ${file}`),
         })
-        return `dataset '${r.name}': ${r.samples} samples, ${r.images} images`
+        return `dataset '${r.name}': ${r.samples} samples, ${r.images} images${released(project.dir, source)}`
       } finally {
         own.close()
       }

@@ -4,6 +4,7 @@ import type { importingMethods } from '../../shared/contract/importing'
 import { browseFolder, realRoot } from '../importing/browseFolder'
 import { confineImportPath, importFolders } from '../importing/importSources'
 import { previewImport } from '../importing/previewImport'
+import { releaseUpload } from '../importing/uploads'
 import type { ApiContext, HandlersFor } from './types'
 
 /** browseFolder's root: the host's (`reseg serve --root`), else the folder the project lives in. */
@@ -15,6 +16,12 @@ function importRoot({ host, project }: ApiContext): string {
 export function importSource(ctx: ApiContext, requested: string): string {
   if (!ctx.host?.confineImports) return requested
   return confineImportPath(importFolders(importRoot(ctx), ctx.project.dir), requested)
+}
+
+/** Removes an imported upload from the staging folder; the job's message says so (empty otherwise). */
+export function released(projectDir: string, source: string): string {
+  const removed = releaseUpload(projectDir, source)
+  return removed ? `; removed the uploaded copy ${path.basename(removed)} from imports/` : ''
 }
 
 export const importingHandlers: HandlersFor<typeof importingMethods> = {

@@ -2,7 +2,7 @@
 import type { runsMethods } from '../../shared/contract/runs'
 import { importRun } from '../runs/importRun'
 import { openProject } from '../store/project'
-import { importSource } from './importing'
+import { importSource, released } from './importing'
 import type { HandlersFor } from './types'
 
 export const runsHandlers: HandlersFor<typeof runsMethods> = {
@@ -29,7 +29,7 @@ export const runsHandlers: HandlersFor<typeof runsMethods> = {
           : ''
         return (
           `run '${r.name}' on '${r.dataset}': ${r.imported} predictions, ${r.missing} samples without one, ` +
-          `${r.parseErrors} unparsed answers${skipped}`
+          `${r.parseErrors} unparsed answers${skipped}${released(project.dir, path)}`
         )
       } finally {
         own.close()

@@ -134,3 +134,25 @@ export async function receiveUpload(
     throw err
   }
 }
+
+/**
+ * After a successful import from the staging folder, the uploaded copy has done its job (the project now
+ * holds the rows and the images), so the top-level upload it came from (`imports/x.jsonl`, or the whole
+ * `imports/<folder>/` of a dropped folder) is removed; a failed import keeps it for another try. A source
+ * outside the staging folder, or the staging folder itself, is never touched. Returns the path removed.
+ */
+export function releaseUpload(projectDir: string, source: string): string | null {
+  let staging: string
+  let real: string
+  try {
+    staging = fs.realpathSync(path.join(projectDir, STAGING_DIR))
+    real = fs.realpathSync(source)
+  } catch {
+    return null
+  }
+  const rel = path.relative(staging, real)
+  if (!rel || rel.startsWith('..') || path.isAbsolute(rel)) return null
+  const top = path.join(staging, rel.split(path.sep)[0])
+  fs.rmSync(top, { recursive: true, force: true })
+  return top
+}

@@ -56,6 +56,27 @@ describe('datasets API', () => {
     ])
   })
 
+  it('imports a dataset folder dropped into imports/, then removes that upload (the images are in the project)', async () => {
+    const folder = path.join(project.dir, 'imports', 'rs-drop')
+    fs.mkdirSync(path.join(folder, 'data'), { recursive: true })
+    await writeWithDuckdb(path.join(folder, 'data', 'test-00000-of-00001.parquet'), [
+      { imageId: 'up', text: 'q', annId: '1', mask: [[1, 1]] },
+    ])
+    const finished = new Promise<Job>((resolve) => {
+      ctx.onEvent((e) => {
+        if (e.type === 'job' && e.job.status !== 'running') resolve(e.job)
+      })
+    })
+    expect((await dispatch('importDataset', { source: folder, name: 'dropped' })).ok).toBe(true)
+    expect(await finished).toMatchObject({
+      status: 'done',
+      message: "dataset 'dropped': 1 samples, 1 images; removed the uploaded copy rs-drop from imports/",
+    })
+    expect(fs.readdirSync(path.join(project.dir, 'imports'))).toEqual([])
+    const img = await dispatch('listDatasets', {})
+    expect(img.ok && img.value).toContainEqual(expect.objectContaining({ name: 'dropped', samples: 1 }))
+  })
+
   it("opens the job's own connection with the project's sqlite binary (the desktop app's Electron build)", async () => {
     const missing = path.join(dir, 'no-such-binding.node')
     const desktop = createApiContext({ ...project, nativeBinding: missing })

@@ -115,6 +115,32 @@ describe('importRun', () => {
     expect(await runs()).toEqual([expect.objectContaining({ name: 'r', predictions: 1 })])
   })
 
+  it('removes an imported upload from imports/ (a file, or its whole dropped folder), and keeps one whose import failed', async () => {
+    const staging = path.join(project.dir, 'imports')
+    fs.mkdirSync(path.join(staging, 'drop', 'sub'), { recursive: true })
+    const good = path.join(staging, 'good.jsonl')
+    const bad = path.join(staging, 'bad.jsonl')
+    const inFolder = path.join(staging, 'drop', 'sub', 'run.jsonl')
+    fs.writeFileSync(good, JSON.stringify(LINE_1) + '\n')
+    fs.writeFileSync(bad, '{"image_id": \n')
+    fs.writeFileSync(inFolder, JSON.stringify(LINE_2) + '\n')
+    fs.writeFileSync(path.join(staging, 'drop', 'other.png'), 'x')
+    const outside = write('kept.jsonl', [JSON.stringify(LINE_1)])
+
+    const a = await runImport({ path: good, name: 'a' })
+    expect(a).toMatchObject({
+      status: 'done',
+      message: expect.stringMatching(/removed the uploaded copy good\.jsonl from imports\/$/),
+    })
+    expect(await runImport({ path: bad, name: 'b' })).toMatchObject({ status: 'failed' })
+    expect(await runImport({ path: inFolder, name: 'c' })).toMatchObject({ status: 'done' })
+    // A file outside the staging folder is the user's own: it stays, and the message does not mention one.
+    const d = await runImport({ path: outside, name: 'd' })
+    expect(d.message).not.toContain('removed')
+    expect(fs.readdirSync(staging)).toEqual(['bad.jsonl'])
+    expect(fs.existsSync(outside)).toBe(true)
+  })
+
   it("opens the job's own connection with the project's sqlite binary (the desktop app's Electron build)", async () => {
     const file = write('good.jsonl', [JSON.stringify(LINE_1)])
     const missing = path.join(dir, 'no-such-binding.node')
