@@ -7,4 +7,6 @@ export interface PreloadApi {
   subscribe(listener: (event: ApiEvent) => void): () => void
   /** The contract methods the main process serves (checked against the contract in tests). */
   methods: readonly string[]
+  /** The disk path of a file or folder dropped on the window ('' when it has none), from Electron's webUtils. */
+  pathForFile?(file: File): string
 }

@@ -2,7 +2,7 @@
  * Runs sandboxed with contextIsolation: exposes one narrow object and nothing of ipcRenderer itself.
  * Payloads are validated in the main process, not here — the renderer is untrusted either way.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron'
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron'
 import type { WireResult } from '../shared/contract/client'
 import type { ApiEvent } from '../shared/contract/events'
 import { methodNames } from '../shared/contract'
@@ -16,6 +16,8 @@ const api: PreloadApi = {
     return () => ipcRenderer.removeListener('api:event', handler)
   },
   methods: methodNames,
+  // Sandboxed renderers no longer see File.path; the backend reads dropped files in place, so it needs it.
+  pathForFile: (file) => webUtils.getPathForFile(file),
 }
 
 contextBridge.exposeInMainWorld('api', api)

@@ -12,6 +12,7 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
 import { openProject, type Project } from '../../src/main/store/project'
+import { contract } from '../../src/shared/contract'
 import { pngOfSize } from '../fixtures/duckdbParquet'
 import { writeReasonSegParquet } from '../fixtures/reasonsegParquet'
 import { launchBrowser, makeDemoProject, RENDERER_DIR } from './harness'
@@ -269,6 +270,80 @@ describe('import form', () => {
     } finally {
       await page.close()
       fs.rmSync(local, { recursive: true, force: true })
+    }
+  })
+
+  it('on the desktop host, a dropped file or folder is read where it lies (its path, no upload)', async () => {
+    // The renderer's Electron path in Chromium: a stand-in for the preload's bridge (src/preload/index.ts)
+    // that forwards calls to this server and answers pathForFile as Electron's webUtils does: the file's
+    // disk path, '' for one that has none.
+    const page = await browser.newPage()
+    const uploads: string[] = []
+    page.on('request', (r) => r.url().includes('/upload') && uploads.push(r.url()))
+    const paths = {
+      'oracle.jsonl': path.join(root, 'runs', 'oracle.jsonl'),
+      shapes: path.join(root, 'shapes'),
+    }
+    await page.addInitScript(
+      ({ methods, paths }) => {
+        const w = window as unknown as { api: unknown }
+        w.api = {
+          methods,
+          invoke: (method: string, input: unknown) =>
+            fetch(`/api/${method}`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify(input),
+            }).then((r) => r.json()),
+          subscribe: () => () => undefined,
+          pathForFile: (f: File) => (paths as Record<string, string>)[f.name] ?? '',
+        }
+      },
+      { methods: Object.keys(contract), paths },
+    )
+    const drop = (name: string) =>
+      page.evaluate((n) => {
+        const dt = new DataTransfer()
+        dt.items.add(new File(['not read'], n))
+        const zone = document.querySelector('[data-testid=import-drop]')!
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }))
+      }, name)
+    try {
+      await page.goto(served.url)
+      await page.waitForFunction(() => document.body.textContent?.includes('electron'))
+      await page.click('[data-testid=import-run]')
+      await page.waitForSelector('[data-testid=import-drop]')
+      // Only the drop target: choosing files is the native dialog's job on the desktop.
+      expect(await page.locator('[data-testid=import-file-input]').count()).toBe(0)
+
+      await drop('oracle.jsonl')
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid=import-preview-row]').length === 2,
+      )
+      expect(await page.inputValue('[data-testid=import-path]')).toBe(paths['oracle.jsonl'])
+      const [a, b] = samples
+      expect((await cells(page)).map((r) => [r[1], r[6]])).toEqual([
+        [a.image_id, '1.000'],
+        [b.image_id, '0.000'],
+      ])
+
+      // An item with no disk path is refused in the zone, and the path already chosen stays.
+      await drop('from another app.jsonl')
+      await page.waitForSelector('[data-testid=import-drop-status].error')
+      expect(await page.textContent('[data-testid=import-drop-status]')).toContain('has no path')
+      expect(await page.inputValue('[data-testid=import-path]')).toBe(paths['oracle.jsonl'])
+
+      // A folder has a path as well: the dataset form previews the parquet folder in place.
+      await page.click('[data-testid=import-kind-dataset]')
+      await drop('shapes')
+      await page.waitForFunction(
+        () => document.querySelectorAll('[data-testid=import-preview-row]').length === 2,
+      )
+      expect(await page.inputValue('[data-testid=import-path]')).toBe(paths.shapes)
+      expect(uploads).toEqual([])
+      expect(fs.existsSync(path.join(projectDir, 'imports', 'oracle.jsonl'))).toBe(false)
+    } finally {
+      await page.close()
     }
   })
 })

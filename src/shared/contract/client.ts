@@ -25,6 +25,11 @@ export interface Transport {
     name: string,
     folder?: string,
   ): Promise<{ path: string; size: number; folder: string | null }>
+  /**
+   * Where a dropped file or folder lies on disk, on a host whose backend reads the user's files directly
+   * (Electron); null for a file that has no path (dragged from another app's memory). Absent elsewhere.
+   */
+  localPath?(file: File): string | null
 }
 
 export type ApiClient = { [M in MethodName]: (input: MethodInput<M>) => Promise<MethodOutput<M>> } & {
@@ -32,6 +37,7 @@ export type ApiClient = { [M in MethodName]: (input: MethodInput<M>) => Promise<
   mediaUrl: Transport['mediaUrl']
   hostName: string
   upload?: Transport['upload']
+  localPath?: Transport['localPath']
 }
 
 export function createClient(transport: Transport): ApiClient {
@@ -45,6 +51,7 @@ export function createClient(transport: Transport): ApiClient {
     mediaUrl: (h) => transport.mediaUrl(h),
     hostName: transport.hostName,
     ...(transport.upload ? { upload: transport.upload.bind(transport) } : {}),
+    ...(transport.localPath ? { localPath: transport.localPath.bind(transport) } : {}),
   }
 }
 

@@ -12,5 +12,6 @@ export function createIpcTransport(bridge: PreloadApi): Transport {
     },
     subscribe: (listener) => bridge.subscribe(listener),
     mediaUrl: (hash) => `reseg-media://media/${hash}`,
+    ...(bridge.pathForFile ? { localPath: (file: File) => bridge.pathForFile?.(file) || null } : {}),
   }
 }

@@ -1,6 +1,7 @@
 /**
- * Drop a run file, a parquet shard or a whole dataset folder here (browser only): it is uploaded to the
- * project's staging folder on the backend, and the form continues with the stored path as with a picked one.
+ * Drop a run file, a parquet shard or a whole dataset folder here. In a browser it is uploaded to the
+ * project's staging folder on the backend, and the form continues with the stored path as with a picked one;
+ * on the desktop (`localPath`) the backend reads it where it lies, so the form just takes its path.
  */
 import { useState } from 'react'
 import type { ApiClient } from '../../../../shared/contract/client'
@@ -38,8 +39,13 @@ async function uploadFolder(
   return stored.folder
 }
 
-export function DropZone(props: { upload: Upload; onUploaded(path: string): void }) {
-  const { upload, onUploaded } = props
+export function DropZone(
+  props: (
+    | { upload: Upload; localPath?: undefined }
+    | { upload?: undefined; localPath: NonNullable<ApiClient['localPath']> }
+  ) & { onUploaded(path: string): void },
+) {
+  const { upload, localPath, onUploaded } = props
   const [over, setOver] = useState(false)
   const [status, setStatus] = useState<{ kind: 'busy' | 'error'; text: string } | null>(null)
 
@@ -53,10 +59,12 @@ export function DropZone(props: { upload: Upload; onUploaded(path: string): void
     }
   }
   const sendFile = (file: File) => {
+    if (!upload) return
     setStatus({ kind: 'busy', text: `Uploading ${file.name}…` })
     return run(async () => (await upload(file, file.name)).path)
   }
   const sendFolder = (files: Promise<FolderFile[]>) =>
+    upload &&
     run(async () => {
       const list = await files
       const progress = (done: number) =>
@@ -66,6 +74,13 @@ export function DropZone(props: { upload: Upload; onUploaded(path: string): void
         })
       progress(0)
       return uploadFolder(upload, list, progress)
+    })
+  /** A desktop drop: a file or a folder alike has a path, and nothing is copied. */
+  const takePath = (file: File | undefined) =>
+    run(async () => {
+      const p = file && localPath?.(file)
+      if (!p) throw new Error('drop a file or folder from disk (this item has no path)')
+      return p
     })
 
   return (
@@ -80,36 +95,43 @@ export function DropZone(props: { upload: Upload; onUploaded(path: string): void
       onDrop={(e) => {
         e.preventDefault()
         setOver(false)
+        if (localPath) return void takePath(e.dataTransfer.files[0])
         // Entries must be taken while the event lasts; reading a folder's files is asynchronous.
         const entry = e.dataTransfer.items?.[0]?.webkitGetAsEntry?.()
         if (entry?.isDirectory) void sendFolder(folderFiles.fromEntry(entry as FileSystemDirectoryEntry))
         else if (e.dataTransfer.files[0]) void sendFile(e.dataTransfer.files[0])
       }}
     >
-      Drop a .jsonl, .json or .parquet file or a dataset folder here, or choose{' '}
-      <label className="link">
-        a file
-        <input
-          type="file"
-          accept=".jsonl,.json,.parquet"
-          hidden
-          onChange={(e) => e.target.files?.[0] && void sendFile(e.target.files[0])}
-          data-testid="import-file-input"
-        />
-      </label>{' '}
-      or{' '}
-      <label className="link">
-        a folder
-        <input
-          type="file"
-          hidden
-          {...{ webkitdirectory: '' }}
-          onChange={(e) =>
-            e.target.files && void sendFolder(Promise.resolve(folderFiles.fromInput(e.target.files)))
-          }
-          data-testid="import-folder-input"
-        />
-      </label>
+      {localPath ? (
+        'Or drop a .jsonl, .json or .parquet file or a dataset folder here'
+      ) : (
+        <>
+          Drop a .jsonl, .json or .parquet file or a dataset folder here, or choose{' '}
+          <label className="link">
+            a file
+            <input
+              type="file"
+              accept=".jsonl,.json,.parquet"
+              hidden
+              onChange={(e) => e.target.files?.[0] && void sendFile(e.target.files[0])}
+              data-testid="import-file-input"
+            />
+          </label>{' '}
+          or{' '}
+          <label className="link">
+            a folder
+            <input
+              type="file"
+              hidden
+              {...{ webkitdirectory: '' }}
+              onChange={(e) =>
+                e.target.files && void sendFolder(Promise.resolve(folderFiles.fromInput(e.target.files)))
+              }
+              data-testid="import-folder-input"
+            />
+          </label>
+        </>
+      )}
       {status && (
         <div className={status.kind === 'error' ? 'error' : 'muted'} data-testid="import-drop-status">
           {status.text}

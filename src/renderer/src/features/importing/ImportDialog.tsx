@@ -97,11 +97,14 @@ export function ImportDialog(props: {
               </button>
             </div>
           ) : native === false ? (
-            <>
-              <FolderBrowser api={api} selected={form.path} onPick={(p) => update({ path: p })} />
-              {api.upload && <DropZone upload={api.upload} onUploaded={(p) => update({ path: p })} />}
-            </>
+            <FolderBrowser api={api} selected={form.path} onPick={(p) => update({ path: p })} />
           ) : null}
+          {native != null &&
+            (api.localPath ? (
+              <DropZone localPath={api.localPath} onUploaded={(p) => update({ path: p })} />
+            ) : api.upload ? (
+              <DropZone upload={api.upload} onUploaded={(p) => update({ path: p })} />
+            ) : null)}
           <TextField
             label="Path (on the machine running the backend)"
             value={form.path}
