@@ -116,6 +116,7 @@ describe('desktop bundle (electron-vite build)', () => {
     const electron = {
       contextBridge: { exposeInMainWorld: (name: string, value: unknown) => (exposed[name] = value) },
       ipcRenderer: { invoke: () => Promise.resolve(), on: () => undefined, removeListener: () => undefined },
+      webUtils: { getPathForFile: (f: { name: string }) => `/home/u/${f.name}` },
     }
     const module = { exports: {} }
     vm.runInNewContext(code, {
@@ -129,6 +130,9 @@ describe('desktop bundle (electron-vite build)', () => {
     })
     expect(required).toEqual(['electron'])
     expect((exposed.api as { methods: string[] }).methods).toEqual(methodNames)
+    // A dropped file's disk path comes from Electron's webUtils (File.path is gone in sandboxed renderers).
+    const api = exposed.api as { pathForFile(f: { name: string }): string }
+    expect(api.pathForFile({ name: 'run.jsonl' })).toBe('/home/u/run.jsonl')
   })
 
   it("the renderer's HTML carries the CSP of src/renderer/index.html and its assets exist", () => {
