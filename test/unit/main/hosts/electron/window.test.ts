@@ -71,6 +71,7 @@ vi.mock('electron', () => {
     },
     contextBridge: { exposeInMainWorld: (key: string, value: unknown) => state.exposed.set(key, value) },
     ipcRenderer: { invoke: vi.fn(), on: vi.fn(), removeListener: vi.fn() },
+    webUtils: { getPathForFile: (f: { name: string }) => `/disk/${f.name}` },
   }
 })
 
@@ -173,6 +174,10 @@ describe('electron host', () => {
     await import('../../../../../src/preload/index')
     const api = state.exposed.get('api') as { methods: string[]; invoke: unknown; subscribe: unknown }
     expect([...api.methods]).toEqual([...methodNames])
-    expect(Object.keys(api).sort()).toEqual(['invoke', 'methods', 'subscribe'])
+    expect(Object.keys(api).sort()).toEqual(['invoke', 'methods', 'pathForFile', 'subscribe'])
+    // The one non-IPC member: a dropped file's disk path, straight from Electron's webUtils.
+    expect(
+      (api as unknown as { pathForFile(f: { name: string }): string }).pathForFile({ name: 'a.jsonl' }),
+    ).toBe('/disk/a.jsonl')
   })
 })
