@@ -188,18 +188,20 @@ export function SampleCanvas(props: Props) {
     }))
   }, [objectMasks, w, h, overlay.contour])
 
+  // With each object's own mask drawn, the one-colour live union is not drawn, so it is not rasterised.
+  const liveUnion = objectMasks ? null : props.live
   const rasters = useMemo(() => {
     if (w === 0 || h === 0) return null
     const color = (hex: string) => hexToRgb(hex)
     return {
       gt: props.gt ? maskRaster(props.gt, w, h, color(OVERLAY_COLORS.gt), overlay.contour) : null,
       pred: props.pred ? maskRaster(props.pred, w, h, color(OVERLAY_COLORS.pred), overlay.contour) : null,
-      live: props.live ? maskRaster(props.live, w, h, color(OVERLAY_COLORS.live), overlay.contour) : null,
+      live: liveUnion ? maskRaster(liveUnion, w, h, color(OVERLAY_COLORS.live), overlay.contour) : null,
       compare: props.compare
         ? maskRaster(props.compare, w, h, color(OVERLAY_COLORS.compare), overlay.contour)
         : null,
     }
-  }, [props.gt, props.pred, props.live, props.compare, w, h, overlay.contour])
+  }, [props.gt, props.pred, liveUnion, props.compare, w, h, overlay.contour])
 
   const diffSource = overlay.live && props.live ? props.live : props.pred
   const diff = useMemo(() => {
