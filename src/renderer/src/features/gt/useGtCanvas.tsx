@@ -15,7 +15,7 @@ import type { CanvasTool, ImagePoint, OverlaySettings } from '../canvas/SampleCa
 import { objectColor, IGNORE_COLOR, rgbCss } from './objectColors'
 import { wouldClose, clickVertex } from './polygonDraft'
 import { extendStroke, rectRgba, startStroke, type StrokeState } from './strokePreview'
-import type { GtEditing } from './useGtEditing'
+import type { GtEditing, GtTargetChoice } from './useGtEditing'
 
 const ERASE_COLOR: Rgb = [15, 15, 15]
 
@@ -37,13 +37,15 @@ export function useGtCanvas(
   // Object rasters, rebuilt only when a mask (or the contour setting) changes.
   const rasters = useMemo(() => {
     if (!doc || w === 0) return []
-    const out: { key: string; canvas: HTMLCanvasElement }[] = doc.objects.map((o, i) => ({
+    const out: { key: string; id: GtTargetChoice; canvas: HTMLCanvasElement }[] = doc.objects.map((o, i) => ({
       key: `obj-${o.id}`,
+      id: o.id,
       canvas: maskRaster(decodeMask(o.mask), w, h, objectColor(i), overlay.contour),
     }))
     if (doc.ignore)
       out.push({
         key: 'ignore',
+        id: 'ignore',
         canvas: maskRaster(decodeMask(doc.ignore), w, h, IGNORE_COLOR, overlay.contour),
       })
     return out
@@ -146,10 +148,9 @@ export function useGtCanvas(
   const color = rgbCss(targetColor(gt))
   const layer = (scale: number) => (
     <>
-      {rasters.map((r) => {
-        const id = r.key === 'ignore' ? 'ignore' : Number(r.key.slice(4))
-        return gt.hidden.has(id) ? null : <KImage key={r.key} image={r.canvas} opacity={overlay.opacity} />
-      })}
+      {rasters.map((r) =>
+        gt.hidden.has(r.id) ? null : <KImage key={r.key} image={r.canvas} opacity={overlay.opacity} />,
+      )}
       {surface && <KImage ref={strokeNode} image={surface} opacity={Math.max(0.6, overlay.opacity)} />}
       {gt.tool === 'polygon' && gt.polygon.length > 0 && (
         <>
