@@ -212,6 +212,15 @@ export function useGtEditing(
     void send(sid, () => api[call]({ sampleId: sid }))
   }
 
+  /** Sets or clears the sample's flag, then fetches the corrected GT again (the flag is shown with it). */
+  const reflag = (call: (sampleId: number) => Promise<unknown>) => {
+    if (sid == null) return
+    void send(sid, async () => {
+      await call(sid)
+      return api.getGroundTruth({ sampleId: sid, which: 'corrected' })
+    })
+  }
+
   const confirm = () => {
     if (!gt) return false
     if (tool === 'polygon' && polygon.length > 0) {
@@ -287,20 +296,8 @@ export function useGtEditing(
     setRevisionInfo: ({ reason, tagId }) => {
       if (sid != null) void send(sid, () => api.setGtRevisionInfo({ sampleId: sid, reason, tagId }))
     },
-    flag: (kind, reason) => {
-      if (sid == null) return
-      void send(sid, async () => {
-        await api.flagSample({ sampleId: sid, kind, reason })
-        return api.getGroundTruth({ sampleId: sid, which: 'corrected' })
-      })
-    },
-    unflag: () => {
-      if (sid == null) return
-      void send(sid, async () => {
-        await api.unflagSample({ sampleId: sid })
-        return api.getGroundTruth({ sampleId: sid, which: 'corrected' })
-      })
-    },
+    flag: (kind, reason) => reflag((sampleId) => api.flagSample({ sampleId, kind, reason })),
+    unflag: () => reflag((sampleId) => api.unflagSample({ sampleId })),
     confirm,
     cancel,
   }
