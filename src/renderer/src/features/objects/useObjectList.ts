@@ -125,19 +125,15 @@ export function useObjectList(
     [rows, view.hidden],
   )
   const decodedMasks = useMemo(
-    () =>
-      (results ?? []).map((o) => ({
-        id: o.id,
-        mask: decodeMask(o.mask),
-      })),
+    () => new Map((results ?? []).map((o) => [o.id, decodeMask(o.mask)])),
     [results],
   )
   const masks = useMemo(() => {
     if (!byObject || results == null) return null
     const out: ObjectMask[] = []
     for (const r of rows) {
-      const m = decodedMasks.find((d) => d.id === r.id)
-      if (m && !hidden.has(r.index)) out.push({ index: r.index, color: r.color, mask: m.mask })
+      const mask = decodedMasks.get(r.id)
+      if (mask && !hidden.has(r.index)) out.push({ index: r.index, color: r.color, mask })
     }
     return out
   }, [byObject, results, rows, decodedMasks, hidden])
