@@ -310,7 +310,14 @@ export function App({ api }: { api: ApiClient }) {
             ) : (
               <div className="muted">Select a run.</div>
             )}
-            {runId != null && <RolloutAnalysis api={api} runId={runId} onSelectSamples={selectSamples} />}
+            {runId != null && (
+              <RolloutAnalysis
+                api={api}
+                runId={runId}
+                runName={run?.name ?? `run-${runId}`}
+                onSelectSamples={selectSamples}
+              />
+            )}
           </main>
         ) : (
           <main className={`inspect-main ${layout}`}>
