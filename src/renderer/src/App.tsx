@@ -12,6 +12,7 @@
  */
 import { useMemo, useRef, useState } from 'react'
 import type { ApiClient } from '../../shared/contract/client'
+import type { SampleDetail, SampleRow } from '../../shared/contract/samples'
 import { decodeMask } from './features/canvas/overlayCache'
 import { TopBar, type Tab } from './app/TopBar'
 import { useImage } from './app/useImage'
@@ -124,6 +125,12 @@ export function App({ api }: { api: ApiClient }) {
   const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
 
   // Lab live sync: another person's write to this sample refetches it; other samples refetch when opened.
+  // A refetched detail carries the list row's tags and note flag.
+  const rowOf = (d: SampleDetail) => (r: SampleRow) => ({
+    ...r,
+    tagIds: d.tagIds,
+    hasNote: d.note.trim() !== '',
+  })
   const sync = useLiveSync(api, {
     runId,
     sampleId: nav.sampleId,
@@ -134,16 +141,14 @@ export function App({ api }: { api: ApiClient }) {
       const d = await api.getSampleDetail({ sampleId: sid, runId, compareRunId }).catch(() => null)
       if (!d) return
       details.updateDetail(key, () => d)
-      nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' }))
+      nav.list.patch(sid, rowOf(d))
       gtView.reload()
     },
     otherSample: (sid) => {
       details.invalidateSample(sid)
-      let loaded = false
-      nav.list.patch(sid, (r) => ((loaded = true), r))
-      if (loaded)
+      if (nav.list.has(sid))
         void api.getSampleDetail({ sampleId: sid, runId, compareRunId }).then(
-          (d) => nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' })),
+          (d) => nav.list.patch(sid, rowOf(d)),
           () => undefined,
         )
     },
