@@ -77,6 +77,7 @@ export function App({ api }: { api: ApiClient }) {
   const { theme, toggleTheme } = useTheme()
   const [tab, setTab] = useState<Tab>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
+  const toggleLayout = () => setLayout((l) => (l === 'list' ? 'grid' : 'list'))
   const [help, setHelp] = useState(false)
   const [authoring, setAuthoring] = useState(false)
   const [importing, setImporting] = useState<ImportKind | null>(null)
@@ -226,7 +227,7 @@ export function App({ api }: { api: ApiClient }) {
     help: () => setHelp((h) => !h),
     focusSearch: () => searchRef.current?.focus(),
     toggleTheme,
-    toggleGrid: () => setLayout((l) => (l === 'list' ? 'grid' : 'list')),
+    toggleGrid: toggleLayout,
     ...objectShortcuts(objects, { enabled: !gtMode, canAdd: runId != null }),
     escape: () => {
       if (gtMode && gtEdit.cancel()) return
@@ -260,7 +261,7 @@ export function App({ api }: { api: ApiClient }) {
           tags={tags}
           searchRef={searchRef}
           layout={layout}
-          onToggleLayout={() => setLayout((l) => (l === 'list' ? 'grid' : 'list'))}
+          onToggleLayout={toggleLayout}
           theme={theme}
           onToggleTheme={toggleTheme}
           onHelp={() => setHelp(true)}
