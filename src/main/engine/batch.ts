@@ -23,7 +23,7 @@ import {
   upsertPrediction,
   type RunRow,
 } from '../store/runs'
-import { unionOf } from './objects'
+import { checkMaskSize, meanScore, unionOf } from './objects'
 import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
@@ -42,11 +42,7 @@ export async function segmentObjects(
   const objects: { mask: Rle; score: number }[] = []
   for (const p of prompts) {
     const r = await segmenter.segment(imageKey, image, p, signal)
-    if (r.mask.h !== h || r.mask.w !== w) {
-      throw new Error(
-        `${segmenter.info.id} returned a ${r.mask.h}x${r.mask.w} mask for a ${h}x${w} image (h x w)`,
-      )
-    }
+    checkMaskSize(segmenter.info.id, r.mask, h, w)
     objects.push({ mask: r.mask, score: r.score })
   }
   return {
@@ -55,13 +51,9 @@ export async function segmentObjects(
       h,
       w,
     ),
-    score: meanOf(objects.map((o) => o.score)),
+    score: meanScore(objects),
     objects,
   }
-}
-
-function meanOf(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0
 }
 
 /**
@@ -251,7 +243,7 @@ export async function segmentRun(
       const r = await segmenter.segmentText(row.media_hash, rgb, row.query, opts.signal)
       // The detections' boxes become the stored prompts, so a SAM model can re-segment or refine them.
       prompts = r.objects.map((o) => ({ box: o.box, points: [] }))
-      result = { mask: r.union, score: meanOf(r.objects.map((o) => o.score)), objects: r.objects }
+      result = { mask: r.union, score: meanScore(r.objects), objects: r.objects }
       if (r.objects.length === 0) empty++
     } else if (prompts.length === 0) {
       result = { mask: emptyRle(row.height, row.width), score: 0, objects: [] }
