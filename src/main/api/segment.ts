@@ -15,7 +15,7 @@ import { recomputeProposal } from '../suggest/proposals'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { countNotSegmented, getRun, getRunByName } from '../store/runs'
-import { getSample } from '../store/samples'
+import { getSample, type SampleRow } from '../store/samples'
 import type { HandlersFor } from './types'
 
 // Dragging a box re-segments the same image many times: keep the last few decoded images per project.
@@ -40,6 +40,18 @@ function imageOf(project: Project, hash: string): Promise<RgbImage> {
   return img
 }
 
+/** The sample's decoded image (from the cache above), which must have the size stored for the sample. */
+export async function sampleImage(project: Project, sample: SampleRow): Promise<RgbImage> {
+  const image = await imageOf(project, sample.media_hash)
+  if (image.width !== sample.width || image.height !== sample.height) {
+    throw new ApiError(
+      'internal',
+      `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sample.id} is ${sample.width}x${sample.height}`,
+    )
+  }
+  return image
+}
+
 export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
   segmentSample: async ({ runId, sampleId, prompts, objectIds, refine, modelId }, { project, engine }) => {
     const { db } = project
@@ -55,13 +67,7 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       const segmenter = await engine.getSegmenter(modelId)
       let seg: SampleSegmentation = { objects: [], union: emptyRle(sample.height, sample.width), score: 0 }
       if (prompts.length > 0) {
-        const image = await imageOf(project, sample.media_hash)
-        if (image.width !== sample.width || image.height !== sample.height) {
-          throw new ApiError(
-            'internal',
-            `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
-          )
-        }
+        const image = await sampleImage(project, sample)
         seg = await segmentSampleObjects(engine.objects, segmenter, {
           sampleKey,
           imageKey: sample.media_hash,
