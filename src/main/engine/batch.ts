@@ -219,17 +219,7 @@ export async function segmentRun(
 
   let segmented = 0
   let empty = 0
-  // Several queries share an image and samples come in id order, so the last decoded image is often reused.
-  const images = new Map<string, RgbImage>()
-  const imageOf = async (hash: string): Promise<RgbImage> => {
-    let rgb = images.get(hash)
-    if (!rgb) {
-      rgb = await loadRgb(project, hash)
-      images.clear()
-      images.set(hash, rgb)
-    }
-    return rgb
-  }
+  const imageOf = lastImageLoader(project)
   for (const sampleId of todo) {
     if (opts.signal?.aborted) throw new ApiError('cancelled', `segmentation of run '${out.name}' cancelled`)
     const row = readRow.get(from.id, sampleId) as SourceRow
@@ -347,7 +337,7 @@ export async function segmentRunInPlace(
        objects_json = @objects WHERE run_id = @run AND sample_id = @sample`,
   )
   opts.onProgress?.({ done: 0, total: ids.length })
-  let image = null as { hash: string; rgb: RgbImage } | null
+  const imageOf = lastImageLoader(project)
   for (const [k, sampleId] of ids.entries()) {
     if (opts.signal?.aborted)
       throw new ApiError(
@@ -362,12 +352,10 @@ export async function segmentRunInPlace(
       ignore_rle: string | null
       prompts_json: string
     }
-    if (image?.hash !== row.media_hash)
-      image = { hash: row.media_hash, rgb: await loadRgb(project, row.media_hash) }
     const r = await segmentObjects(
       segmenter,
       row.media_hash,
-      image.rgb,
+      await imageOf(row.media_hash),
       parseStoredPrompts(row.prompts_json),
       opts.signal,
     )
@@ -387,6 +375,18 @@ export async function segmentRunInPlace(
     opts.onProgress?.({ done: k + 1, total: ids.length })
   }
   return { runId: run.id, segmented: ids.length, model: segmenter.info }
+}
+
+/**
+ * Loads images keeping only the last one: several queries share an image and samples come in id order, so
+ * the last decoded image is often the next one needed.
+ */
+function lastImageLoader(project: Project): (hash: string) => Promise<RgbImage> {
+  let last: { hash: string; rgb: RgbImage } | null = null
+  return async (hash) => {
+    if (last?.hash !== hash) last = { hash, rgb: await loadRgb(project, hash) }
+    return last.rgb
+  }
 }
 
 function openOutputRun(project: Project, from: RunRow, name: string, meta: SegmentedRunMeta): RunRow {
