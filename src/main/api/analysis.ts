@@ -17,7 +17,8 @@ import { exportReport } from '../reports/export'
 import { getRunByName } from '../store/runs'
 import type { ApiContext, HandlersFor } from './types'
 
-function run(ctx: ApiContext, id: number) {
+/** The run with that id, or a not_found error listing the project's runs (the suggest handlers use it too). */
+export function run(ctx: ApiContext, id: number) {
   try {
     return requireRun(ctx.project.db, id)
   } catch (e) {

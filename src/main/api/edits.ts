@@ -14,11 +14,6 @@ import type { Db } from '../store/project'
 import { getSample } from '../store/samples'
 import type { ApiContext, HandlersFor } from './types'
 
-function withProposal<T>(db: Db, runId: number, sampleId: number, result: T): T {
-  recomputeProposal(db, runId, sampleId)
-  return result
-}
-
 function notFound<T>(f: () => T): T {
   try {
     return f()
@@ -28,12 +23,25 @@ function notFound<T>(f: () => T): T {
 }
 
 /**
- * After undo, redo or reset the shown prompts changed without a decode: the engine's per-object state
- * follows, so the next click refines the mask now on screen (or starts afresh for the model's own).
+ * Undo, redo or reset: moves through the edit history, then what follows the mask on screen moves with it.
+ * The suggested tag is recomputed (it was read from that mask), and the engine's per-object state follows
+ * the restored prompts without a decode, so the next click refines the mask now on screen (or starts afresh
+ * for the model's own).
  */
-function followEngine(ctx: ApiContext, runId: number, sampleId: number, state: EditState): EditState {
+function moveHistory(
+  ctx: ApiContext,
+  runId: number,
+  sampleId: number,
+  move: (db: Db, runId: number, sampleId: number) => EditState,
+): EditState {
+  const { db } = ctx.project
+  const state = notFound(() => {
+    const moved = move(db, runId, sampleId)
+    recomputeProposal(db, runId, sampleId)
+    return moved
+  })
   const e = state.current
-  const hash = getSample(ctx.project.db, sampleId)?.media_hash
+  const hash = getSample(db, sampleId)?.media_hash
   ctx.engine.objects.restore(
     `${runId}:${sampleId}`,
     e?.model ?? '',
@@ -47,35 +55,9 @@ function followEngine(ctx: ApiContext, runId: number, sampleId: number, state: E
 export const editsHandlers: HandlersFor<typeof editsMethods> = {
   listPromptEdits: ({ runId, sampleId }, { project }) =>
     notFound(() => listPromptEdits(project.db, runId, sampleId)),
-  // Moving through the edit history changes the mask the suggested tag was read from, and the engine's
-  // per-object refinement state follows the mask on screen.
-  undoPromptEdit: ({ runId, sampleId }, ctx) =>
-    followEngine(
-      ctx,
-      runId,
-      sampleId,
-      notFound(() =>
-        withProposal(ctx.project.db, runId, sampleId, undoPromptEdit(ctx.project.db, runId, sampleId)),
-      ),
-    ),
-  redoPromptEdit: ({ runId, sampleId }, ctx) =>
-    followEngine(
-      ctx,
-      runId,
-      sampleId,
-      notFound(() =>
-        withProposal(ctx.project.db, runId, sampleId, redoPromptEdit(ctx.project.db, runId, sampleId)),
-      ),
-    ),
-  resetPromptEdits: ({ runId, sampleId }, ctx) =>
-    followEngine(
-      ctx,
-      runId,
-      sampleId,
-      notFound(() =>
-        withProposal(ctx.project.db, runId, sampleId, resetPromptEdits(ctx.project.db, runId, sampleId)),
-      ),
-    ),
+  undoPromptEdit: ({ runId, sampleId }, ctx) => moveHistory(ctx, runId, sampleId, undoPromptEdit),
+  redoPromptEdit: ({ runId, sampleId }, ctx) => moveHistory(ctx, runId, sampleId, redoPromptEdit),
+  resetPromptEdits: ({ runId, sampleId }, ctx) => moveHistory(ctx, runId, sampleId, resetPromptEdits),
   saveRunVariant: ({ runId, name }, { project }) => {
     try {
       return saveRunVariant(project.db, runId, name)

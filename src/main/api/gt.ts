@@ -21,8 +21,8 @@ import {
   setGtRevisionInfo,
   unflagSample,
 } from '../store/groundTruth'
-import { loadRgb } from '../store/media'
 import { getSample } from '../store/samples'
+import { sampleImage } from './segment'
 import type { ApiContext, HandlersFor } from './types'
 
 /** The OS user name, the default author of GT revisions and flags. */
@@ -53,13 +53,7 @@ async function resolveOp(sampleId: number, op: GtEditOp, ctx: ApiContext): Promi
     throw new ApiError('bad_request', 'a segmenter-assisted edit needs a box or at least one point')
   }
   const segmenter = await ctx.engine.getSegmenter(op.modelId)
-  const image = await loadRgb(ctx.project, sample.media_hash)
-  if (image.width !== sample.width || image.height !== sample.height) {
-    throw new ApiError(
-      'internal',
-      `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
-    )
-  }
+  const image = await sampleImage(ctx.project, sample)
   const { mask } = await segmentObjects(segmenter, sample.media_hash, image, [op.prompt])
   return {
     kind: 'mask',

@@ -4,19 +4,19 @@ import type { segmentMethods } from '../../shared/contract/segment'
 import { maskCounts, sampleIou } from '../../shared/domain/metrics'
 import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
 import { gtPieces } from '../../shared/domain/objectMatching'
-import { scoreObjects } from '../engine/batch'
-import { segmentRun, segmentRunInPlace } from '../engine/batch'
+import { scoreObjects, segmentRun, segmentRunInPlace, type SegmentRunOptions } from '../engine/batch'
 import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
 import { precomputeEmbeddings } from '../engine/cache/precompute'
 import { isEmbeddingSource, prepareEmbedding } from '../engine/prepare'
-import type { RgbImage } from '../engine/types'
+import type { Engine } from '../engine/registry'
+import type { ModelInfo, RgbImage } from '../engine/types'
 import { recordPromptEdit } from '../store/edits'
 import { recomputeProposal } from '../suggest/proposals'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { countNotSegmented, getRun, getRunByName } from '../store/runs'
-import { getSample } from '../store/samples'
-import type { HandlersFor } from './types'
+import { getSample, type SampleRow } from '../store/samples'
+import type { ApiContext, HandlersFor } from './types'
 
 // Dragging a box re-segments the same image many times: keep the last few decoded images per project.
 const decoded = new WeakMap<Project, Map<string, Promise<RgbImage>>>()
@@ -40,6 +40,53 @@ function imageOf(project: Project, hash: string): Promise<RgbImage> {
   return img
 }
 
+/** The sample's decoded image (from the cache above), which must have the size stored for the sample. */
+export async function sampleImage(project: Project, sample: SampleRow): Promise<RgbImage> {
+  const image = await imageOf(project, sample.media_hash)
+  if (image.width !== sample.width || image.height !== sample.height) {
+    throw new ApiError(
+      'internal',
+      `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sample.id} is ${sample.width}x${sample.height}`,
+    )
+  }
+  return image
+}
+
+/** A batch segmentation's model: the one asked for, else the engine's selected one. */
+async function batchModel(engine: Engine, modelId: string | undefined): Promise<ModelInfo> {
+  await engine.ready
+  const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
+  if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
+  return model
+}
+
+/** A segmented run of that name is resumed; any other run of that name is in the way. */
+function checkOutRun(project: Project, outRun: string): void {
+  const existing = getRunByName(project.db, outRun)
+  if (existing && existing.kind !== 'segmented') {
+    throw new ApiError(
+      'conflict',
+      `run '${outRun}' already exists and is not a segmented run; pick another name`,
+    )
+  }
+}
+
+/** A job that segments a run into a new (or resumed) segmented run; answers with its gIoU and cIoU. */
+function startCopyJob(
+  { project, engine, jobs }: Pick<ApiContext, 'project' | 'engine' | 'jobs'>,
+  label: string,
+  opts: Omit<SegmentRunOptions, 'signal' | 'onProgress'>,
+): string {
+  return jobs.start(label, async (ctl) => {
+    const r = await segmentRun(project, engine, {
+      ...opts,
+      signal: ctl.signal,
+      onProgress: (p) => ctl.progress(p.done, p.total),
+    })
+    return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
+  })
+}
+
 export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
   segmentSample: async ({ runId, sampleId, prompts, objectIds, refine, modelId }, { project, engine }) => {
     const { db } = project
@@ -55,13 +102,7 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       const segmenter = await engine.getSegmenter(modelId)
       let seg: SampleSegmentation = { objects: [], union: emptyRle(sample.height, sample.width), score: 0 }
       if (prompts.length > 0) {
-        const image = await imageOf(project, sample.media_hash)
-        if (image.width !== sample.width || image.height !== sample.height) {
-          throw new ApiError(
-            'internal',
-            `image media/${sample.media_hash} decodes to ${image.width}x${image.height} but sample ${sampleId} is ${sample.width}x${sample.height}`,
-          )
-        }
+        const image = await sampleImage(project, sample)
         seg = await segmentSampleObjects(engine.objects, segmenter, {
           sampleKey,
           imageKey: sample.media_hash,
@@ -156,30 +197,12 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
   startSegmentRun: async ({ fromRunId, outRun, prompts, modelId, limit }, { project, engine, jobs }) => {
     const from = getRun(project.db, fromRunId)
     if (!from) throw new ApiError('not_found', `no run with id ${fromRunId} in this project`)
-    const existing = getRunByName(project.db, outRun)
-    if (existing && existing.kind !== 'segmented') {
-      throw new ApiError(
-        'conflict',
-        `run '${outRun}' already exists and is not a segmented run; pick another name`,
-      )
-    }
-    await engine.ready
-    const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
-    if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
-    const jobId = jobs.start(
+    checkOutRun(project, outRun)
+    const model = await batchModel(engine, modelId)
+    const jobId = startCopyJob(
+      { project, engine, jobs },
       `Segment '${from.name}' → '${outRun}' (${model.label}, prompts ${prompts})`,
-      async (ctl) => {
-        const r = await segmentRun(project, engine, {
-          fromRun: fromRunId,
-          modelId: model.id,
-          prompts,
-          outRun,
-          limit,
-          signal: ctl.signal,
-          onProgress: (p) => ctl.progress(p.done, p.total),
-        })
-        return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
-      },
+      { fromRun: fromRunId, modelId: model.id, prompts, outRun, limit },
     )
     return { jobId }
   },
@@ -187,28 +210,15 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
   segmentRun: async ({ runId, modelId, outRun }, { project, engine, jobs }) => {
     const run = getRun(project.db, runId)
     if (!run) throw new ApiError('not_found', `no run with id ${runId} in this project`)
-    await engine.ready
-    const model = engine.listModels().find((m) => m.id === (modelId ?? engine.selectedModelId))
-    if (!model) throw new ApiError('not_found', `no segmentation model '${modelId}'`)
+    const model = await batchModel(engine, modelId)
     const pending = countNotSegmented(project.db, runId)
     if (outRun) {
-      const existing = getRunByName(project.db, outRun)
-      if (existing && existing.kind !== 'segmented')
-        throw new ApiError(
-          'conflict',
-          `run '${outRun}' already exists and is not a segmented run; pick another name`,
-        )
-      const jobId = jobs.start(`Segment '${run.name}' → '${outRun}' (${model.label})`, async (ctl) => {
-        const r = await segmentRun(project, engine, {
-          fromRun: runId,
-          modelId: model.id,
-          prompts: 'run',
-          outRun,
-          signal: ctl.signal,
-          onProgress: (p) => ctl.progress(p.done, p.total),
-        })
-        return `${r.total} samples (${r.resumed} resumed), gIoU ${r.gIoU.toFixed(3)}, cIoU ${r.cIoU.toFixed(3)}`
-      })
+      checkOutRun(project, outRun)
+      const jobId = startCopyJob(
+        { project, engine, jobs },
+        `Segment '${run.name}' → '${outRun}' (${model.label})`,
+        { fromRun: runId, modelId: model.id, prompts: 'run', outRun },
+      )
       return { jobId, samples: pending }
     }
     const jobId = jobs.start(`Segment '${run.name}' in place (${model.label})`, async (ctl) => {

@@ -8,20 +8,12 @@ import {
   THRESHOLD_KEYS,
   type FailureThresholds,
 } from '../../shared/domain/failureRules'
-import { requireRun } from '../analysis/results'
 import { computeProposals, getThresholds, listProposals, setThresholds } from '../suggest/proposals'
 import { reviewProgress, reviewQueue, reviewSample, reviewSummary, undoReview } from '../suggest/review'
 import type { Db } from '../store/project'
 import { sampleTagIds } from '../store/tags'
-import type { ApiContext, HandlersFor } from './types'
-
-function run(ctx: ApiContext, id: number) {
-  try {
-    return requireRun(ctx.project.db, id)
-  } catch (e) {
-    throw new ApiError('not_found', (e as Error).message)
-  }
-}
+import { run } from './analysis'
+import type { HandlersFor } from './types'
 
 /** Who reviews when the caller does not say: the account running the backend (the app is single-user). */
 function localUser(): string | null {

@@ -23,7 +23,7 @@ import {
   upsertPrediction,
   type RunRow,
 } from '../store/runs'
-import { unionOf } from './objects'
+import { checkMaskSize, meanScore, unionOf } from './objects'
 import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
@@ -42,11 +42,7 @@ export async function segmentObjects(
   const objects: { mask: Rle; score: number }[] = []
   for (const p of prompts) {
     const r = await segmenter.segment(imageKey, image, p, signal)
-    if (r.mask.h !== h || r.mask.w !== w) {
-      throw new Error(
-        `${segmenter.info.id} returned a ${r.mask.h}x${r.mask.w} mask for a ${h}x${w} image (h x w)`,
-      )
-    }
+    checkMaskSize(segmenter.info.id, r.mask, h, w)
     objects.push({ mask: r.mask, score: r.score })
   }
   return {
@@ -55,13 +51,9 @@ export async function segmentObjects(
       h,
       w,
     ),
-    score: meanOf(objects.map((o) => o.score)),
+    score: meanScore(objects),
     objects,
   }
-}
-
-function meanOf(xs: readonly number[]): number {
-  return xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : 0
 }
 
 /**
@@ -227,17 +219,7 @@ export async function segmentRun(
 
   let segmented = 0
   let empty = 0
-  // Several queries share an image and samples come in id order, so the last decoded image is often reused.
-  const images = new Map<string, RgbImage>()
-  const imageOf = async (hash: string): Promise<RgbImage> => {
-    let rgb = images.get(hash)
-    if (!rgb) {
-      rgb = await loadRgb(project, hash)
-      images.clear()
-      images.set(hash, rgb)
-    }
-    return rgb
-  }
+  const imageOf = lastImageLoader(project)
   for (const sampleId of todo) {
     if (opts.signal?.aborted) throw new ApiError('cancelled', `segmentation of run '${out.name}' cancelled`)
     const row = readRow.get(from.id, sampleId) as SourceRow
@@ -251,7 +233,7 @@ export async function segmentRun(
       const r = await segmenter.segmentText(row.media_hash, rgb, row.query, opts.signal)
       // The detections' boxes become the stored prompts, so a SAM model can re-segment or refine them.
       prompts = r.objects.map((o) => ({ box: o.box, points: [] }))
-      result = { mask: r.union, score: meanOf(r.objects.map((o) => o.score)), objects: r.objects }
+      result = { mask: r.union, score: meanScore(r.objects), objects: r.objects }
       if (r.objects.length === 0) empty++
     } else if (prompts.length === 0) {
       result = { mask: emptyRle(row.height, row.width), score: 0, objects: [] }
@@ -355,7 +337,7 @@ export async function segmentRunInPlace(
        objects_json = @objects WHERE run_id = @run AND sample_id = @sample`,
   )
   opts.onProgress?.({ done: 0, total: ids.length })
-  let image = null as { hash: string; rgb: RgbImage } | null
+  const imageOf = lastImageLoader(project)
   for (const [k, sampleId] of ids.entries()) {
     if (opts.signal?.aborted)
       throw new ApiError(
@@ -370,12 +352,10 @@ export async function segmentRunInPlace(
       ignore_rle: string | null
       prompts_json: string
     }
-    if (image?.hash !== row.media_hash)
-      image = { hash: row.media_hash, rgb: await loadRgb(project, row.media_hash) }
     const r = await segmentObjects(
       segmenter,
       row.media_hash,
-      image.rgb,
+      await imageOf(row.media_hash),
       parseStoredPrompts(row.prompts_json),
       opts.signal,
     )
@@ -395,6 +375,18 @@ export async function segmentRunInPlace(
     opts.onProgress?.({ done: k + 1, total: ids.length })
   }
   return { runId: run.id, segmented: ids.length, model: segmenter.info }
+}
+
+/**
+ * Loads images keeping only the last one: several queries share an image and samples come in id order, so
+ * the last decoded image is often the next one needed.
+ */
+function lastImageLoader(project: Project): (hash: string) => Promise<RgbImage> {
+  let last: { hash: string; rgb: RgbImage } | null = null
+  return async (hash) => {
+    if (last?.hash !== hash) last = { hash, rgb: await loadRgb(project, hash) }
+    return last.rgb
+  }
 }
 
 function openOutputRun(project: Project, from: RunRow, name: string, meta: SegmentedRunMeta): RunRow {

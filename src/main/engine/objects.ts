@@ -197,9 +197,7 @@ export async function segmentSampleObjects(
         ? prev.lowRes
         : undefined
     const r = await segmenter.segment(imageKey, image, prompt, args.signal, { maskInput })
-    if (r.mask.h !== h || r.mask.w !== w) {
-      throw new Error(`${modelId} returned a ${r.mask.h}x${r.mask.w} mask for a ${h}x${w} image (h x w)`)
-    }
+    checkMaskSize(modelId, r.mask, h, w)
     // A superseded request must not move the object's chain forward.
     args.signal?.throwIfAborted()
     const decode: ObjectDecode = {
@@ -224,8 +222,16 @@ export async function segmentSampleObjects(
   }
 }
 
-function meanScore(objects: readonly { score: number }[]): number {
+/** Mean of the objects' scores; 0 without objects. */
+export function meanScore(objects: readonly { score: number }[]): number {
   return objects.length ? objects.reduce((a, o) => a + o.score, 0) / objects.length : 0
+}
+
+/** Throws when a segmenter's mask is not the image's size. */
+export function checkMaskSize(modelId: string, mask: Rle, h: number, w: number): void {
+  if (mask.h !== h || mask.w !== w) {
+    throw new Error(`${modelId} returned a ${mask.h}x${mask.w} mask for a ${h}x${w} image (h x w)`)
+  }
 }
 
 /** OR of same-sized masks; an empty list gives an empty mask. */

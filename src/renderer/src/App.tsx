@@ -12,6 +12,7 @@
  */
 import { useMemo, useRef, useState } from 'react'
 import type { ApiClient } from '../../shared/contract/client'
+import type { SampleDetail, SampleRow } from '../../shared/contract/samples'
 import { decodeMask } from './features/canvas/overlayCache'
 import { TopBar, type Tab } from './app/TopBar'
 import { useImage } from './app/useImage'
@@ -76,6 +77,7 @@ export function App({ api }: { api: ApiClient }) {
   const { theme, toggleTheme } = useTheme()
   const [tab, setTab] = useState<Tab>('inspect')
   const [layout, setLayout] = useState<'list' | 'grid'>('list')
+  const toggleLayout = () => setLayout((l) => (l === 'list' ? 'grid' : 'list'))
   const [help, setHelp] = useState(false)
   const [authoring, setAuthoring] = useState(false)
   const [importing, setImporting] = useState<ImportKind | null>(null)
@@ -124,6 +126,12 @@ export function App({ api }: { api: ApiClient }) {
   const gtCanvas = useGtCanvas(gtEdit, overlay.overlay)
 
   // Lab live sync: another person's write to this sample refetches it; other samples refetch when opened.
+  // A refetched detail carries the list row's tags and note flag.
+  const rowOf = (d: SampleDetail) => (r: SampleRow) => ({
+    ...r,
+    tagIds: d.tagIds,
+    hasNote: d.note.trim() !== '',
+  })
   const sync = useLiveSync(api, {
     runId,
     sampleId: nav.sampleId,
@@ -134,16 +142,14 @@ export function App({ api }: { api: ApiClient }) {
       const d = await api.getSampleDetail({ sampleId: sid, runId, compareRunId }).catch(() => null)
       if (!d) return
       details.updateDetail(key, () => d)
-      nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' }))
+      nav.list.patch(sid, rowOf(d))
       gtView.reload()
     },
     otherSample: (sid) => {
       details.invalidateSample(sid)
-      let loaded = false
-      nav.list.patch(sid, (r) => ((loaded = true), r))
-      if (loaded)
+      if (nav.list.has(sid))
         void api.getSampleDetail({ sampleId: sid, runId, compareRunId }).then(
-          (d) => nav.list.patch(sid, (r) => ({ ...r, tagIds: d.tagIds, hasNote: d.note.trim() !== '' })),
+          (d) => nav.list.patch(sid, rowOf(d)),
           () => undefined,
         )
     },
@@ -221,7 +227,7 @@ export function App({ api }: { api: ApiClient }) {
     help: () => setHelp((h) => !h),
     focusSearch: () => searchRef.current?.focus(),
     toggleTheme,
-    toggleGrid: () => setLayout((l) => (l === 'list' ? 'grid' : 'list')),
+    toggleGrid: toggleLayout,
     ...objectShortcuts(objects, { enabled: !gtMode, canAdd: runId != null }),
     escape: () => {
       if (gtMode && gtEdit.cancel()) return
@@ -255,7 +261,7 @@ export function App({ api }: { api: ApiClient }) {
           tags={tags}
           searchRef={searchRef}
           layout={layout}
-          onToggleLayout={() => setLayout((l) => (l === 'list' ? 'grid' : 'list'))}
+          onToggleLayout={toggleLayout}
           theme={theme}
           onToggleTheme={toggleTheme}
           onHelp={() => setHelp(true)}
@@ -310,7 +316,14 @@ export function App({ api }: { api: ApiClient }) {
             ) : (
               <div className="muted">Select a run.</div>
             )}
-            {runId != null && <RolloutAnalysis api={api} runId={runId} onSelectSamples={selectSamples} />}
+            {runId != null && (
+              <RolloutAnalysis
+                api={api}
+                runId={runId}
+                runName={run?.name ?? `run-${runId}`}
+                onSelectSamples={selectSamples}
+              />
+            )}
           </main>
         ) : (
           <main className={`inspect-main ${layout}`}>

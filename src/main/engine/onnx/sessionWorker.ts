@@ -8,7 +8,7 @@
 import { parentPort } from 'node:worker_threads'
 import * as ort from 'onnxruntime-node'
 import type { SessionMeta, TensorMeta } from './flavours'
-import type { OpenResult, WireFeeds, WorkerRequest, WorkerResponse } from './sessionProtocol'
+import type { OpenResult, WireFeeds, WireTensor, WorkerRequest, WorkerResponse } from './sessionProtocol'
 
 type RunRequest = Extract<WorkerRequest, { kind: 'run' }>
 
@@ -95,14 +95,7 @@ async function open(req: Extract<WorkerRequest, { kind: 'open' }>): Promise<Open
 function toOrt(feeds: WireFeeds): Record<string, ort.Tensor> {
   const out: Record<string, ort.Tensor> = {}
   for (const [name, t] of Object.entries(feeds)) {
-    out[name] =
-      t.type === 'bool'
-        ? new ort.Tensor('bool', t.data, t.dims)
-        : t.type === 'uint8'
-          ? new ort.Tensor('uint8', t.data, t.dims)
-          : t.type === 'int64'
-            ? new ort.Tensor('int64', t.data, t.dims)
-            : new ort.Tensor('float32', t.data, t.dims)
+    out[name] = new ort.Tensor(t.type, t.data, t.dims)
   }
   return out
 }
@@ -140,9 +133,9 @@ async function run(req: RunRequest): Promise<WireFeeds> {
     const tensors: WireFeeds = {}
     for (const [from, to] of Object.entries(req.pinOutputs.rename)) {
       const t = outputs[from]
-      if (t?.type === 'float32') tensors[to] = { ...t, data: new Float32Array(t.data) }
-      else if (t)
-        tensors[to] = t.type === 'int64' ? { ...t, data: t.data.slice() } : { ...t, data: t.data.slice() }
+      // A copy of its own: the outputs' buffers are transferred to the main thread. (The cast only tells
+      // TypeScript that a slice keeps the tensor's element type.)
+      if (t) tensors[to] = { ...t, data: t.data.slice() } as WireTensor
     }
     pin(req.pinOutputs.key, tensors)
   }

@@ -161,22 +161,8 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
         body = JSON.parse((await readBody(req)) || '{}')
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err)
-        if (err instanceof BodyTooLarge) {
-          // Answer, then close: the rest of the body is discarded, not read into memory.
-          res.setHeader('connection', 'close')
-          return send(
-            res,
-            413,
-            'application/json',
-            JSON.stringify({ ok: false, error: { code: 'too_large', message } }),
-          )
-        }
-        return send(
-          res,
-          400,
-          'application/json',
-          JSON.stringify({ ok: false, error: { code: 'bad_request', message } }),
-        )
+        if (err instanceof BodyTooLarge) return sendError(res, 413, 'too_large', message)
+        return sendError(res, 400, 'bad_request', message)
       }
       const result = await dispatch(method, body, caller)
       const status = result.ok
@@ -211,8 +197,7 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   async function upload(req: http.IncomingMessage, res: http.ServerResponse, url: URL, caller: Caller) {
     const fail = (status: number, code: string, message: string) => {
       req.resume()
-      if (status === 413) res.setHeader('connection', 'close')
-      send(res, status, 'application/json', JSON.stringify({ ok: false, error: { code, message } }))
+      sendError(res, status, code, message)
     }
     if (req.method !== 'POST') return fail(405, 'bad_request', 'use POST')
     if (!roleAllows(caller.role, 'admin'))
@@ -266,6 +251,12 @@ export async function startServeHost(opts: ServeOptions): Promise<ServeHandle> {
   function send(res: http.ServerResponse, status: number, type: string, body: string) {
     res.writeHead(status, { 'content-type': type, ...securityHeaders() })
     res.end(body)
+  }
+
+  /** An error in the API's wire shape; a 413 answers, then closes: the rest of the body is dropped, not kept. */
+  function sendError(res: http.ServerResponse, status: number, code: string, message: string) {
+    if (status === 413) res.setHeader('connection', 'close')
+    send(res, status, 'application/json', JSON.stringify({ ok: false, error: { code, message } }))
   }
 
   const wss = new WebSocketServer({ noServer: true })

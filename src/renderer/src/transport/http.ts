@@ -9,6 +9,8 @@ import { apiEventSchema, type ApiEvent } from '../../../shared/contract/events'
 import type { MethodName } from '../../../shared/contract/index'
 
 const TOKEN_KEY = 'reseg.token'
+/** A 401 from /api or /upload: the page was opened without (or with a stale) token. */
+const NOT_AUTHORIZED = 'not authorized: open the URL that `reseg serve` printed (it carries the token)'
 
 export function readToken(): string {
   const url = new URL(window.location.href)
@@ -59,8 +61,7 @@ export function createHttpTransport(token: string): Transport {
         // browsers cap keepalive bodies at 64 KiB.
         keepalive: methodAccess[method as MethodName] !== 'read' && body.length < 60_000,
       })
-      if (res.status === 401)
-        throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
+      if (res.status === 401) throw new Error(NOT_AUTHORIZED)
       const result = (await res.json()) as WireResult
       if (!result.ok) throw new Error(result.error.message)
       return result.value
@@ -82,8 +83,7 @@ export function createHttpTransport(token: string): Transport {
         headers: { authorization: `Bearer ${token}`, 'content-type': 'application/octet-stream' },
         body: file,
       })
-      if (res.status === 401)
-        throw new Error('not authorized: open the URL that `reseg serve` printed (it carries the token)')
+      if (res.status === 401) throw new Error(NOT_AUTHORIZED)
       const result = (await res.json().catch(() => null)) as WireResult | null
       if (!result) throw new Error(`upload of ${name} failed (HTTP ${res.status})`)
       if (!result.ok) throw Object.assign(new Error(result.error.message), { code: result.error.code })

@@ -103,38 +103,26 @@ export function AnalysisView({ api, runId, compareRunId, onSelectSamples, gt }: 
           {analysis.gt.statement}
         </div>
         <div className="analysis-cards">
-          {analysis.notSegmented > 0 ? (
+          {(['gIoU', 'cIoU'] as const).map((m) =>
             // No gIoU / cIoU for a run with samples still to segment (as `reseg metrics`); the charts below
             // cover its scored samples.
-            <>
+            analysis.notSegmented > 0 ? (
               <Card
-                label="gIoU"
+                key={m}
+                label={m}
                 text="not segmented"
-                sub={`${f4(analysis.gIoU.value)} over the ${analysis.n} scored samples`}
-                metric="gIoU"
+                sub={`${f4(analysis[m].value)} over the ${analysis.n} scored samples`}
+                metric={m}
               />
+            ) : (
               <Card
-                label="cIoU"
-                text="not segmented"
-                sub={`${f4(analysis.cIoU.value)} over the ${analysis.n} scored samples`}
-                metric="cIoU"
+                key={m}
+                label={m}
+                value={analysis[m].value}
+                sub={`95% CI ${ci(analysis[m])}`}
+                metric={m}
               />
-            </>
-          ) : (
-            <>
-              <Card
-                label="gIoU"
-                value={analysis.gIoU.value}
-                sub={`95% CI ${ci(analysis.gIoU)}`}
-                metric="gIoU"
-              />
-              <Card
-                label="cIoU"
-                value={analysis.cIoU.value}
-                sub={`95% CI ${ci(analysis.cIoU)}`}
-                metric="cIoU"
-              />
-            </>
+            ),
           )}
           <Card
             label="samples"

@@ -45,6 +45,12 @@ export class PagedRows {
     this.requested.delete(page)
   }
 
+  /** Whether the row of sample `id` is loaded. */
+  has(id: number): boolean {
+    for (const rows of this.pages.values()) if (rows.some((r) => r.id === id)) return true
+    return false
+  }
+
   /** Updates a loaded row in place (after tagging, noting or editing it). */
   patch(id: number, f: (row: SampleRow) => SampleRow): boolean {
     for (const rows of this.pages.values()) {

@@ -15,6 +15,8 @@ export interface SampleList {
   ensure(start: number, end: number): void
   /** Resolves the row at an index, fetching its page if needed. */
   fetchRow(index: number): Promise<SampleRow | undefined>
+  /** Whether the row of sample `id` is loaded (a patch would reach it). */
+  has(id: number): boolean
   patch(id: number, f: (r: SampleRow) => SampleRow): void
   /** Fetches the same query again (its rows changed on the backend, e.g. a run was segmented). */
   reload(): void
@@ -128,6 +130,7 @@ export function useSampleList(api: ApiClient, query: SampleQuery | null, anchor?
     rowAt: (i) => rows.current.get(i),
     ensure,
     fetchRow,
+    has: (id) => rows.current.has(id),
     patch: (id, f) => {
       if (rows.current.patch(id, f)) setState((s) => ({ ...s, version: s.version + 1 }))
     },

@@ -4,7 +4,7 @@ import type { ApiClient } from '../../../../shared/contract/client'
 import { FORMAT_LABELS, type ExportFormat, type GtVersion } from './exportForm'
 import { useExportDataset } from './useExportDataset'
 import './exportDataset.css'
-import { CheckField, SelectField } from '../../app/formFields'
+import { CheckField, SelectField, TextField } from '../../app/formFields'
 
 export function ExportDatasetButton({ api }: { api: ApiClient }) {
   const [open, setOpen] = useState(false)
@@ -54,16 +54,13 @@ export function ExportDatasetButton({ api }: { api: ApiClient }) {
             checked={form.excludeFlagged}
             onChange={(excludeFlagged) => update({ excludeFlagged })}
           />
-          <label>
-            Output folder
-            <input
-              type="text"
-              value={form.out}
-              placeholder="/path/to/export"
-              onChange={(e) => update({ out: e.target.value })}
-              data-testid="export-dataset-out"
-            />
-          </label>
+          <TextField
+            label="Output folder"
+            value={form.out}
+            placeholder="/path/to/export"
+            onChange={(out) => update({ out })}
+            testId="export-dataset-out"
+          />
           <CheckField
             label="replace a non-empty folder"
             checked={form.force}

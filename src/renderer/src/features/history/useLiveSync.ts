@@ -43,11 +43,11 @@ export function useLiveSync(
       if (ev.type !== 'changed') return
       const t = ref.current
       // Being overwritten is the news worth keeping: the plain "who did what" must not replace it.
-      const notice =
-        ev.overwrote?.user === me
-          ? `${ev.user} replaced your note (your text is in the history)`
-          : `${ev.user}: ${ev.method}`
-      if (ev.overwrote?.user === me) setLastRemote(notice)
+      const overwroteMe = ev.overwrote?.user === me
+      const notice = overwroteMe
+        ? `${ev.user} replaced your note (your text is in the history)`
+        : `${ev.user}: ${ev.method}`
+      if (overwroteMe) setLastRemote(notice)
       if (ev.user === me) return
       if (ev.runId != null && ev.runId !== t.runId) return
       if (ev.sampleId != null && ev.sampleId === t.sampleId) {

@@ -19,7 +19,6 @@ export interface ProjectInfo {
 export interface ProjectState {
   info: ProjectInfo | null
   fatal: string | null
-  reportFatal(message: string): void
   runId: number | null
   compareRunId: number | null
   run: RunSummary | null
@@ -34,6 +33,13 @@ export interface ProjectState {
   refreshInfo(): Promise<void>
 }
 
+const toInfo = (i: MethodOutput<'getProjectInfo'>): ProjectInfo => ({
+  name: i.name,
+  dir: i.dir,
+  runs: i.runs,
+  datasets: i.datasets,
+})
+
 export function useProject(api: ApiClient): ProjectState {
   const [info, setInfo] = useState<ProjectInfo | null>(null)
   const [fatal, setFatal] = useState<string | null>(null)
@@ -42,15 +48,14 @@ export function useProject(api: ApiClient): ProjectState {
   const [datasetId, setDatasetId] = useState<number | null>(null)
 
   const refreshInfo = useCallback(async () => {
-    const i = await api.getProjectInfo({})
-    setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets })
+    setInfo(toInfo(await api.getProjectInfo({})))
   }, [api])
 
   useEffect(() => {
     api
       .getProjectInfo({})
       .then((i) => {
-        setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets })
+        setInfo(toInfo(i))
         const saved = loadPref<number | null>(`run.${i.dir}`, null)
         const first =
           i.runs.find((r) => r.id === saved) ?? i.runs.find((r) => r.kind !== 'variant') ?? i.runs[0]
@@ -59,13 +64,9 @@ export function useProject(api: ApiClient): ProjectState {
       .catch((e: Error) => setFatal(e.message))
     return api.subscribe((ev) => {
       // A finished job may have added a run (imports, batch segmentation): list the runs again.
-      if (ev.type === 'job' && ev.job.status === 'done')
-        api.getProjectInfo({}).then(
-          (i) => setInfo({ name: i.name, dir: i.dir, runs: i.runs, datasets: i.datasets }),
-          () => undefined,
-        )
+      if (ev.type === 'job' && ev.job.status === 'done') refreshInfo().catch(() => undefined)
     })
-  }, [api])
+  }, [api, refreshInfo])
 
   const dir = info?.dir
   const selectRun = useCallback(
@@ -86,7 +87,6 @@ export function useProject(api: ApiClient): ProjectState {
   return {
     info,
     fatal,
-    reportFatal: setFatal,
     runId,
     compareRunId,
     run: info?.runs.find((r) => r.id === runId) ?? null,

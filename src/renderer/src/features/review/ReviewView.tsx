@@ -9,19 +9,13 @@ import { isTypingTarget } from '../../app/keyboard'
 import { useImage } from '../../app/useImage'
 import { fmtIou } from '../browser/SampleList'
 import { OVERLAY_COLORS, SampleCanvas, type OverlaySettings } from '../canvas/SampleCanvas'
+import { DEFAULT_OVERLAY } from '../canvas/useOverlaySettings'
 import { reviewKey } from './reviewKeys'
 import { useReview, type ReviewCallbacks } from './useReview'
 import './review.css'
 
-const OVERLAY: OverlaySettings = {
-  gt: true,
-  pred: true,
-  live: true,
-  compare: true,
-  diff: false,
-  contour: false,
-  opacity: 0.45,
-}
+/** The inspector's default layers (not the user's saved ones), a little more transparent. */
+const OVERLAY: OverlaySettings = { ...DEFAULT_OVERLAY, opacity: 0.45 }
 
 const fmt = (v: number) => (Number.isInteger(v) ? String(v) : v.toFixed(3))
 

@@ -3,11 +3,12 @@
  * every GT piece's box (the run's own boxes are drawn as its prompts), so a disjoint, offset or partial
  * answer is visible at a glance. A row-major 0/1 raster, handed to the canvas as its comparison layer.
  */
+import { DEFAULT_FAILURE_THRESHOLDS } from '../../../../shared/domain/failureRules'
 import { fromCoco } from '../../../../shared/domain/rle'
 import { intervalsOf, pieces } from '../../../../shared/domain/rlePieces'
 
 /** Pieces below this share of the largest are specks (the rules' default pieceMinShare). */
-const MIN_SHARE = 0.05
+const MIN_SHARE = DEFAULT_FAILURE_THRESHOLDS.pieceMinShare
 
 export function gtBoxOutlines(
   gt: { size: [number, number] | number[]; counts: string },

@@ -12,31 +12,27 @@ import './rollouts.css'
 export function RolloutAnalysis(props: {
   api: ApiClient
   runId: number
+  /** The run's name (the default name of a rollout run started from it). */
+  runName: string
   onSelectSamples(ids: number[]): void
 }) {
-  const [state, setState] = useState<{ runId: number; a: RolloutAnalysisDto | null; name: string } | null>(
-    null,
-  )
+  const [state, setState] = useState<{ runId: number; a: RolloutAnalysisDto | null } | null>(null)
   const { api, runId } = props
   useEffect(() => {
     let live = true
-    // A run without rollouts answers not_found: the section then stays hidden.
-    api
-      .analyzeRollouts({ runId })
-      .then((a) => live && setState({ runId, a, name: a.runName }))
-      .catch(async () => {
-        // No rollouts in this run: offer to start a rollout run from its samples.
-        const info = await api.getProjectInfo({}).catch(() => null)
-        const name = info?.runs.find((r) => r.id === runId)?.name ?? `run-${runId}`
-        if (live) setState({ runId, a: null, name })
-      })
+    // A run without rollouts answers not_found: the section then offers to start a rollout run from its
+    // samples instead.
+    api.analyzeRollouts({ runId }).then(
+      (a) => live && setState({ runId, a }),
+      () => live && setState({ runId, a: null }),
+    )
     return () => {
       live = false
     }
   }, [api, runId])
   if (state?.runId !== runId) return null
   const a = state.a
-  if (!a) return <StartRollouts api={api} runId={runId} runName={state.name} />
+  if (!a) return <StartRollouts api={api} runId={runId} runName={props.runName} />
   const click = (e: MouseEvent<HTMLDivElement>) => {
     const el = (e.target as Element).closest('[data-sample]')
     if (el) props.onSelectSamples([Number(el.getAttribute('data-sample'))])

@@ -34,5 +34,7 @@ it('claims each missing page once, serves rows by index and patches them', () =>
   expect(p.patch(1001, (r) => ({ ...r, hasNote: true }))).toBe(true)
   expect(p.get(PAGE_SIZE * 2 + 1)?.hasNote).toBe(true)
   expect(p.patch(5, (r) => r)).toBe(false)
+  expect(p.has(1001)).toBe(true)
+  expect(p.has(5)).toBe(false)
   expect(new PagedRows(0).claimMissing(0, 10)).toEqual([])
 })
