@@ -15,7 +15,16 @@ import { encode } from 'fast-png'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, makeDemoProject, ROOT, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, dist, grab, toPage } from './inspector.shared'
+import {
+  canvasView,
+  currentSample,
+  decodeCoco,
+  dist,
+  grab,
+  openApp,
+  toPage,
+  type Db,
+} from './inspector.shared'
 
 let browser: Browser
 let demo: Served
@@ -29,21 +38,6 @@ let corrected: {
   orig: Uint8Array
   ignore: Uint8Array | null
 } | null = null
-
-interface Db {
-  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
-}
-
-async function openApp(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  p.on('pageerror', (e) => console.error('page error:', e))
-  await p.goto(url)
-  await p.waitForSelector('[data-testid=row][data-sample-id]')
-  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
-  return p
-}
-
-const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
 
 /** Turns GT edit mode on with its key and waits until the sample's GT has loaded into the panel. */
 async function enterGtMode(p: Page): Promise<void> {
@@ -102,7 +96,7 @@ beforeAll(async () => {
   demoDir = await makeDemoProject({ images: 6 })
   demo = await startServe({ projectDir: demoDir })
   browser = await launchBrowser()
-  page = await openApp(demo.url)
+  page = await openApp(browser, demo.url)
 })
 
 afterAll(async () => {

@@ -12,7 +12,18 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBrowseProject, type BrowseSampleSpec } from '../fixtures/browseProject'
 import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, dist, grab, interiorPixels, iouOf, toPage } from './inspector.shared'
+import {
+  canvasView,
+  currentSample,
+  decodeCoco,
+  dist,
+  grab,
+  interiorPixels,
+  iouOf,
+  openApp,
+  toPage,
+  type Db,
+} from './inspector.shared'
 
 let browser: Browser
 let demo: Served
@@ -23,16 +34,6 @@ const CYAN = [0, 209, 255]
 const YELLOW = [255, 214, 10]
 const ORANGE = [255, 140, 0]
 
-async function openApp(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  p.on('pageerror', (e) => console.error('page error:', e))
-  await p.goto(url)
-  await p.waitForSelector('[data-testid=row][data-sample-id]')
-  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
-  return p
-}
-
-const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
 const liveIou = (p: Page) => p.textContent('[data-testid=live-iou]')
 
 /** Selects a sample by clicking its row and waits until the canvas shows it with its image. */
@@ -56,9 +57,6 @@ async function setOverlays(
   await p.waitForTimeout(150)
 }
 
-interface Db {
-  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
-}
 interface SampleRec {
   id: number
   width: number
@@ -99,7 +97,7 @@ beforeAll(async () => {
   demoDir = await makeDemoProject({ images: 8 })
   demo = await startServe({ projectDir: demoDir })
   browser = await launchBrowser()
-  page = await openApp(demo.url)
+  page = await openApp(browser, demo.url)
 })
 
 afterAll(async () => {
@@ -598,7 +596,7 @@ describe('list on generated projects', () => {
     const bp = await createBrowseProject(path.join(dir, 'p'), { samples: 300, seed: 21 })
     bp.project.close()
     served = await startServe({ projectDir: path.join(dir, 'p') })
-    const p = await openApp(served.url)
+    const p = await openApp(browser, served.url)
     await p.fill('[data-testid=iou-min]', '0.3')
     await p.fill('[data-testid=iou-max]', '0.7')
     const want = bp.specs
@@ -633,7 +631,7 @@ describe('list on generated projects', () => {
     const bp = await createBrowseProject(big, { samples: 100_000, seed: 4 })
     bp.project.close()
     served = await startServe({ projectDir: big })
-    const p = await openApp(served.url)
+    const p = await openApp(browser, served.url)
     expect(await p.getAttribute('[data-testid=sample-list]', 'data-total')).toBe('100000')
     for (const target of [61_234, 99_990, 5_000]) {
       await p.$eval('[data-testid=sample-list]', (el, t) => (el.scrollTop = t * 30), target)
