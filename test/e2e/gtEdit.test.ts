@@ -47,6 +47,26 @@ async function enterGtMode(p: Page): Promise<void> {
   await p.waitForSelector('[data-testid=gt-tool-polygon]')
 }
 
+/**
+ * Moves to the next sample with `j` in GT edit mode and waits until the banner names it. The app shows the
+ * new sample once its details have loaded, so its id is waited for rather than read right after the key.
+ */
+async function nextSampleInGtMode(p: Page): Promise<number> {
+  const from = await currentSample(p)
+  await p.locator('body').click({ position: { x: 5, y: 795 } })
+  await p.keyboard.press('j')
+  await p.waitForFunction((f) => {
+    const shown = document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id')
+    return !!shown && shown !== String(f)
+  }, from)
+  const id = await currentSample(p)
+  await p.waitForFunction(
+    (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
+    id,
+  )
+  return id
+}
+
 interface Revision {
   mask_rle: string
   revised: number
@@ -290,13 +310,7 @@ describe('analysis with the GT switch', () => {
 describe('brush', () => {
   it('previews the stroke locally while dragging and stores it as ONE command: GT ∪ the stroke', async () => {
     const db = demo.project.db
-    await page.locator('body').click({ position: { x: 5, y: 795 } })
-    await page.keyboard.press('j')
-    const id = await currentSample(page)
-    await page.waitForFunction(
-      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
-      id,
-    )
+    const id = await nextSampleInGtMode(page)
     await page.click('[data-testid=gt-tool-brush]')
     const radius = Number(await page.textContent('[data-testid=gt-radius]'))
     expect(radius).toBeGreaterThan(0)
@@ -375,13 +389,7 @@ describe('brush', () => {
 describe('segmenter-assisted', () => {
   it('turns a box into a mask from the current model and replaces the object with it (Enter applies)', async () => {
     const db = demo.project.db
-    await page.locator('body').click({ position: { x: 5, y: 795 } })
-    await page.keyboard.press('j')
-    const id = await currentSample(page)
-    await page.waitForFunction(
-      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
-      id,
-    )
+    const id = await nextSampleInGtMode(page)
     await page.click('[data-testid=gt-tool-segment]')
     await page.locator('.gt-modes label', { hasText: 'replace' }).locator('input').check()
     const s = db.prepare('SELECT width, height FROM samples WHERE id = ?').get(id) as {
