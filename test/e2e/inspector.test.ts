@@ -35,6 +35,14 @@ const YELLOW = [255, 214, 10]
 const ORANGE = [255, 140, 0]
 
 const liveIou = (p: Page) => p.textContent('[data-testid=live-iou]')
+/** Waits until the app shows sample `id`. */
+const shows = (p: Page, id: number) =>
+  p.waitForSelector(`[data-testid=app][data-sample-id="${id}"]`, { state: 'attached' })
+/** The ids of the list's rendered rows, in order. */
+const listedIds = (p: Page) =>
+  p.$$eval('[data-testid=row][data-sample-id]', (els) =>
+    els.map((e) => Number(e.getAttribute('data-sample-id'))),
+  )
 
 /** Selects a sample by clicking its row and waits until the canvas shows it with its image. */
 async function showSample(p: Page, id: number): Promise<void> {
@@ -157,43 +165,24 @@ describe('first screen', () => {
   })
 
   it('moves through the list with j/k and the arrow keys', async () => {
-    const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
-      els.map((e) => Number(e.getAttribute('data-sample-id'))),
-    )
+    const rows = await listedIds(page)
     await page.keyboard.press('Home')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[0],
-    )
+    await shows(page, rows[0])
     await page.keyboard.press('j')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[1],
-    )
+    await shows(page, rows[1])
     await page.keyboard.press('ArrowDown')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[2],
-    )
+    await shows(page, rows[2])
     await page.keyboard.press('k')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[1],
-    )
+    await shows(page, rows[1])
     expect(await page.textContent('[data-testid=position]')).toBe(
       `2 / ${await page.getAttribute('[data-testid=sample-list]', 'data-total')}`,
     )
   })
 
   it('holding j loads the secondary panels only for the sample it stops on', async () => {
-    const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
-      els.map((e) => Number(e.getAttribute('data-sample-id'))),
-    )
+    const rows = await listedIds(page)
     await page.keyboard.press('Home')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[0],
-    )
+    await shows(page, rows[0])
     await page.waitForTimeout(400)
     const asked: { method: string; sampleId: number }[] = []
     const onRequest = (r: import('playwright-core').Request) => {
@@ -212,10 +201,7 @@ describe('first screen', () => {
         await new Promise((r) => requestAnimationFrame(r))
       }
     })
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[4],
-    )
+    await shows(page, rows[4])
     await page.waitForTimeout(600)
     page.off('request', onRequest)
     const of = (method: string) => asked.filter((a) => a.method === method).map((a) => a.sampleId)
