@@ -21,9 +21,10 @@ export interface Served extends ServeHandle {
   stop(): Promise<void>
 }
 
-export async function startServe(opts: { projectDir: string }): Promise<Served> {
+/** A serve host over the project in `projectDir`; `importRoot` confines the import form's folder browser. */
+export async function startServe(opts: { projectDir: string; importRoot?: string }): Promise<Served> {
   const project = openProject(opts.projectDir)
-  const handle = await startServeHost({ project, rendererDir: RENDERER_DIR })
+  const handle = await startServeHost({ project, rendererDir: RENDERER_DIR, importRoot: opts.importRoot })
   return {
     ...handle,
     project,
