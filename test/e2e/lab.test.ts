@@ -1,8 +1,9 @@
 /**
  * Two people on one served project in two Chromium contexts (separate cookies): a note one of them types
- * appears in the other's open inspector within 1 s of being saved, and the other's History panel names the
- * author; a tag put on another sample shows in the other's list row; a stale save by another person through the API tells the first author that her note was replaced
- * (her text stays in the history). Then a viewer cannot save a note (the box reports it).
+ * appears in the other's open inspector without a reload (the 1 s target is measured by bench/lab.bench.ts),
+ * and the other's History panel names the author; a tag put on another sample shows in the other's list row;
+ * a stale save by another person through the API tells the first author that her note was replaced (her text
+ * stays in the history). Then a viewer cannot save a note (the box reports it).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
@@ -49,7 +50,7 @@ async function open(name: string): Promise<Page> {
   return p
 }
 
-it('shows a note saved in one browser in the other within 1 s, with its author in the history', async () => {
+it('shows a note saved in one browser in the other without a reload, with its author in the history', async () => {
   const ana = await open('ana')
   const bo = await open('bo')
   const sample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id')
