@@ -29,9 +29,9 @@ let browser: Browser
 let page: Page
 let root: string
 let restoreEnv: () => void
-/** segmentSample responses, in order: per object its id and whether the engine decoded it. */
 /** segmentSample requests, in order (what the page sent). */
 const requests: { prompts: unknown[]; objectIds?: string[]; refine?: boolean }[] = []
+/** segmentSample responses, in order: per object its id and whether the engine decoded it. */
 const responses: { objects: { id: string; decoded: boolean; iou: number }[]; iou: number }[] = []
 
 const sample = () => fx.samples[2]
