@@ -36,6 +36,26 @@ export async function startServe(opts: { projectDir: string; importRoot?: string
   }
 }
 
+/**
+ * One API method called over HTTP as the holder of `token` (the host's own by default), as a page calls it:
+ * the answer's value, or its error's message thrown.
+ */
+export async function callApi<T = unknown>(
+  served: Served,
+  method: string,
+  input: unknown,
+  token: string = served.token,
+): Promise<T> {
+  const res = await fetch(`${served.baseUrl}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  })
+  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
+  if (!r.ok) throw new Error(r.error?.message)
+  return r.value
+}
+
 /** A fresh small demo project in a temp folder (deterministic for a given seed). */
 export async function makeDemoProject(opts: { images?: number; seed?: number } = {}): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-'))

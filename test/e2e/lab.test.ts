@@ -8,7 +8,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { addUser } from '../../src/main/lab/users'
-import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
+import { callApi, launchBrowser, makeDemoProject, startServe, type Served } from './harness'
 
 let browser: Browser
 let served: Served
@@ -82,12 +82,13 @@ it('shows a note saved in one browser in the other without a reload, with its au
 
   // bo saves from a stale copy (based on no note) through the API: ana is told hers was replaced.
   const sid = Number(await sample(ana))
-  const res = await fetch(`${served.baseUrl}/api/saveNote`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.bo}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ runId: runOf(sid), sampleId: sid, text: 'bo: wrong object', basedOn: null }),
-  })
-  expect(((await res.json()) as { value: { overwrote: { user: string } } }).value.overwrote.user).toBe('ana')
+  const saved = await callApi<{ overwrote: { user: string } }>(
+    served,
+    'saveNote',
+    { runId: runOf(sid), sampleId: sid, text: 'bo: wrong object', basedOn: null },
+    tokens.bo,
+  )
+  expect(saved.overwrote.user).toBe('ana')
   await ana.waitForFunction(
     () =>
       /bo replaced your note/.test(
@@ -119,11 +120,7 @@ it('shows a note saved in one browser in the other without a reload, with its au
   ).id
   const rowTags = `[data-testid=row][data-sample-id="${other}"] .tag-dot`
   expect(await bo.locator(rowTags).count()).toBe(0)
-  await fetch(`${served.baseUrl}/api/setSampleTag`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.ana}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ runId: runOf(sid), sampleId: other, tagId, on: true }),
-  })
+  await callApi(served, 'setSampleTag', { runId: runOf(sid), sampleId: other, tagId, on: true }, tokens.ana)
   // Propagation latency is measured by bench/lab.bench.ts; here only that it arrives without a reload.
   await bo.waitForSelector(rowTags, { timeout: 10_000 })
 
