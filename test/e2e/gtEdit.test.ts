@@ -288,20 +288,24 @@ describe('analysis with the GT switch', () => {
     const name = (
       demo.project.db.prepare('SELECT name FROM runs WHERE id = ?').get(runId) as { name: string }
     ).name
-    const want = (w: 'original' | 'corrected') => metrics(w).runs.find((r) => r.run === name)!
+    // One `reseg metrics` per GT (each is a CLI run of a few seconds).
+    const [original, revised] = (['original', 'corrected'] as const).map(
+      (w) => metrics(w).runs.find((r) => r.run === name)!.gIoU,
+    )
     await page.click('[data-testid=tab-analysis]')
     await page.click('[data-testid=gt-switch-corrected]')
     await expect
       .poll(() => page.textContent('[data-testid=analysis-gt]'), { timeout: 20_000 })
       .toMatch(/corrected/i)
+    // Waited for as long as the switch back below: the CLI runs above no longer give the view that time.
     await expect
-      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent())
-      .toBe(want('corrected').gIoU.toFixed(4))
+      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent(), { timeout: 20_000 })
+      .toBe(revised.toFixed(4))
     await page.click('[data-testid=gt-switch-original]')
     await expect
       .poll(() => page.locator('[data-metric="gIoU"]').first().textContent(), { timeout: 20_000 })
-      .toBe(want('original').gIoU.toFixed(4))
-    expect(want('original').gIoU).not.toBe(want('corrected').gIoU)
+      .toBe(original.toFixed(4))
+    expect(original).not.toBe(revised)
     await page.click('nav.tabs button:has-text("Inspect")')
     await page.waitForSelector('[data-testid=gt-banner]')
   })
