@@ -26,6 +26,7 @@ import { chromium, type Page } from 'playwright-core'
 import { startServeHost } from '../src/main/hosts/serve/server'
 import { openProject, type Db } from '../src/main/store/project'
 import { createBrowseProject } from '../test/fixtures/browseProject'
+import { percentile } from './stats'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 const arg = (name: string, dflt: string) => {
@@ -35,10 +36,6 @@ const arg = (name: string, dflt: string) => {
 const sizes = arg('sizes', '10000,100000').split(',').map(Number)
 const switches = Number(arg('switches', '60'))
 
-const pct = (xs: number[], p: number) => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 const ms = (v: number) => `${v.toFixed(1)} ms`
 /** The lower median (for two values, the smaller). */
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]
@@ -127,7 +124,7 @@ async function main(): Promise<void> {
         )
       }
       console.log(
-        `switch (j → next sample drawn with its image): p50 ${ms(pct(sw, 50))}, p95 ${ms(pct(sw, 95))}, max ${ms(Math.max(...sw))} over ${switches}  [goal p95 < ${SWITCH_GOAL} ms: ${pct(sw, 95) < SWITCH_GOAL ? 'met' : 'MISSED'}]`,
+        `switch (j → next sample drawn with its image): p50 ${ms(percentile(sw, 50))}, p95 ${ms(percentile(sw, 95))}, max ${ms(Math.max(...sw))} over ${switches}  [goal p95 < ${SWITCH_GOAL} ms: ${percentile(sw, 95) < SWITCH_GOAL ? 'met' : 'MISSED'}]`,
       )
 
       const listAttr = (name: string) => page.getAttribute('[data-testid=sample-list]', name)

@@ -5,7 +5,11 @@
 import { spawn } from 'node:child_process'
 import fs from 'node:fs'
 
-/** This process's peak resident set in kB (VmHWM on Linux, the rusage maximum elsewhere). */
+/**
+ * This process's peak resident set in kB: VmHWM on Linux, the rusage maximum elsewhere. getrusage's maxRSS
+ * is not usable in a spawned child on Linux, which carries the parent's high-water mark across fork+exec
+ * (and the parent may hold the fixture), while VmHWM belongs to the child's own address space.
+ */
 export function peakRssKb(): number {
   try {
     const m = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'))

@@ -24,13 +24,9 @@ import { LatestWinsScheduler } from '../src/main/engine/scheduler'
 import type { WireFeeds } from '../src/main/engine/onnx/sessionProtocol'
 import type { ObjectPrompt, RgbImage } from '../src/main/engine/types'
 import { writeTinyModel } from '../test/fixtures/onnxModels'
+import { percentile } from './stats'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-engine-bench-'))
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 
 function time(n: number, fn: (i: number) => void): number[] {
   const out: number[] = []

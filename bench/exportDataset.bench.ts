@@ -33,7 +33,6 @@ async function childExport(projectDir: string, format: string, out: string): Pro
   report({ ms, bytes: r.bytes, samples: r.samples, files: r.files.length, maxRssKb: peakRssKb() })
 }
 
-/** VmHWM: a spawned child's own high-water mark (getrusage would carry the parent's across exec). */
 /** Column-major RLE of an axis-aligned ellipse, one column at a time (no 2 MP pixel buffer). */
 function ellipseRle(cx: number, cy: number, rx: number, ry: number): Uint32Array {
   const runs: number[] = []

@@ -24,11 +24,8 @@ import { aggregate } from '../src/shared/domain/metrics'
 import { oraclePrompts } from '../src/shared/domain/oraclePrompts'
 import { decodeRowMajor, fromCoco, intersectionUnion, encodeRowMajor } from '../src/shared/domain/rle'
 import { boxFill, looseBox, makeScene, maskIou, type ShapeKind } from '../test/fixtures/shapes'
+import { percentile } from './stats'
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 const f3 = (x: number) => x.toFixed(3)
 const signed = (x: number) => (x >= 0 ? '+' : '') + x.toFixed(3)
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length

@@ -15,15 +15,11 @@ import { applyGtCommand } from '../src/main/store/groundTruth'
 import { openProject } from '../src/main/store/project'
 import { paintStroke, type Bitmap, type Vec2 } from '../src/shared/domain/maskOps'
 import { countsToString, decodeRowMajor, encodeRowMajor, fromCoco, toCoco } from '../src/shared/domain/rle'
+import { percentile } from './stats'
 
 const W = 1920
 const H = 1080
 const RADIUS = 24
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 
 function fmt(xs: number[]): string {
   return `p50 ${percentile(xs, 50).toFixed(3)} ms, p95 ${percentile(xs, 95).toFixed(3)} ms`

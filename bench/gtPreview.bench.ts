@@ -10,16 +10,13 @@
 import { maskToRgba } from '../src/renderer/src/features/canvas/maskRaster'
 import { extendStroke, rectRgba, startStroke } from '../src/renderer/src/features/gt/strokePreview'
 import type { Vec2 } from '../src/shared/domain/maskOps'
+import { percentile } from './stats'
 
 const W = 1920
 const H = 1080
 const RADIUS = 24
 const MOVES = 300
 
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
 const fmt = (xs: number[]) =>
   `p50 ${percentile(xs, 50).toFixed(3)} ms, p95 ${percentile(xs, 95).toFixed(3)} ms`
 

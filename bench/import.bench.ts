@@ -46,11 +46,6 @@ async function childDuckdb(file: string): Promise<void> {
   report({ ms, rows: Number(rows), area: Number(area), maxRssKb: peakRssKb() })
 }
 
-/**
- * Peak RSS of this process. getrusage's maxRSS is not usable in a spawned child: Linux carries the
- * parent's high-water mark across fork+exec (and the parent holds the fixture images), so read VmHWM,
- * which belongs to the child's own address space.
- */
 type Layout = 'hf' | 'duckdb' | 'polars' | 'pyarrow64v2'
 const LAYOUTS: Record<Layout, string> = {
   hf: 'HF datasets layout (row groups of 100, 1 MiB pages v1, SNAPPY)',

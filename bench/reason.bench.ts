@@ -13,11 +13,7 @@ import sharp from 'sharp'
 import { chatCompletion } from '../src/main/reason/client'
 import { modelInputDataUrl } from '../src/main/reason/reask'
 import { parseSegZeroOutput } from '../src/shared/domain/answer'
-
-function percentile(xs: number[], p: number): number {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]
-}
+import { percentile } from './stats'
 
 async function time(n: number, fn: () => unknown): Promise<number[]> {
   const out: number[] = []

@@ -27,14 +27,6 @@ afterAll(async () => {
   fs.rmSync(tmp, { recursive: true, force: true })
 })
 
-async function waitFor(file: string, ms = 20_000): Promise<void> {
-  const end = Date.now() + ms
-  while (!fs.existsSync(file)) {
-    if (Date.now() > end) throw new Error(`${file} did not appear`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}
-
 describe('export dataset from the app', () => {
   it('exports hf-parquet through the form; the folder re-imports with the same masks and DuckDB reads it', async () => {
     const out = path.join(tmp, 'hf')
@@ -45,7 +37,10 @@ describe('export dataset from the app', () => {
     await page.fill('[data-testid=export-dataset-out]', out)
     await page.click('[data-testid=export-dataset-form] button[type=submit]')
     await page.waitForFunction(() => document.body.textContent?.includes('Export started'))
-    await waitFor(path.join(out, 'README.md'))
+    const readme = path.join(out, 'README.md')
+    await expect
+      .poll(() => fs.existsSync(readme), { timeout: 20_000, message: `${readme} did not appear` })
+      .toBe(true)
 
     // A second export into the now non-empty folder is refused, and the form says why.
     await page.click('[data-testid=export-dataset-form] button[type=submit]')

@@ -15,7 +15,16 @@ import { encode } from 'fast-png'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { launchBrowser, makeDemoProject, ROOT, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, dist, grab, toPage } from './inspector.shared'
+import {
+  canvasView,
+  currentSample,
+  decodeCoco,
+  dist,
+  grab,
+  openApp,
+  toPage,
+  type Db,
+} from './inspector.shared'
 
 let browser: Browser
 let demo: Served
@@ -30,27 +39,32 @@ let corrected: {
   ignore: Uint8Array | null
 } | null = null
 
-interface Db {
-  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
-}
-
-async function openApp(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  p.on('pageerror', (e) => console.error('page error:', e))
-  await p.goto(url)
-  await p.waitForSelector('[data-testid=row][data-sample-id]')
-  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
-  return p
-}
-
-const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
-
 /** Turns GT edit mode on with its key and waits until the sample's GT has loaded into the panel. */
 async function enterGtMode(p: Page): Promise<void> {
   await p.locator('body').click({ position: { x: 5, y: 795 } })
   await p.keyboard.press('e')
   await p.waitForSelector('[data-testid=gt-banner]')
   await p.waitForSelector('[data-testid=gt-tool-polygon]')
+}
+
+/**
+ * Moves to the next sample with `j` in GT edit mode and waits until the banner names it. The app shows the
+ * new sample once its details have loaded, so its id is waited for rather than read right after the key.
+ */
+async function nextSampleInGtMode(p: Page): Promise<number> {
+  const from = await currentSample(p)
+  await p.locator('body').click({ position: { x: 5, y: 795 } })
+  await p.keyboard.press('j')
+  await p.waitForFunction((f) => {
+    const shown = document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id')
+    return !!shown && shown !== String(f)
+  }, from)
+  const id = await currentSample(p)
+  await p.waitForFunction(
+    (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
+    id,
+  )
+  return id
 }
 
 interface Revision {
@@ -102,7 +116,7 @@ beforeAll(async () => {
   demoDir = await makeDemoProject({ images: 6 })
   demo = await startServe({ projectDir: demoDir })
   browser = await launchBrowser()
-  page = await openApp(demo.url)
+  page = await openApp(browser, demo.url)
 })
 
 afterAll(async () => {
@@ -274,20 +288,24 @@ describe('analysis with the GT switch', () => {
     const name = (
       demo.project.db.prepare('SELECT name FROM runs WHERE id = ?').get(runId) as { name: string }
     ).name
-    const want = (w: 'original' | 'corrected') => metrics(w).runs.find((r) => r.run === name)!
+    // One `reseg metrics` per GT (each is a CLI run of a few seconds).
+    const [original, revised] = (['original', 'corrected'] as const).map(
+      (w) => metrics(w).runs.find((r) => r.run === name)!.gIoU,
+    )
     await page.click('[data-testid=tab-analysis]')
     await page.click('[data-testid=gt-switch-corrected]')
     await expect
       .poll(() => page.textContent('[data-testid=analysis-gt]'), { timeout: 20_000 })
       .toMatch(/corrected/i)
+    // Waited for as long as the switch back below: the CLI runs above no longer give the view that time.
     await expect
-      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent())
-      .toBe(want('corrected').gIoU.toFixed(4))
+      .poll(() => page.locator('[data-metric="gIoU"]').first().textContent(), { timeout: 20_000 })
+      .toBe(revised.toFixed(4))
     await page.click('[data-testid=gt-switch-original]')
     await expect
       .poll(() => page.locator('[data-metric="gIoU"]').first().textContent(), { timeout: 20_000 })
-      .toBe(want('original').gIoU.toFixed(4))
-    expect(want('original').gIoU).not.toBe(want('corrected').gIoU)
+      .toBe(original.toFixed(4))
+    expect(original).not.toBe(revised)
     await page.click('nav.tabs button:has-text("Inspect")')
     await page.waitForSelector('[data-testid=gt-banner]')
   })
@@ -296,13 +314,7 @@ describe('analysis with the GT switch', () => {
 describe('brush', () => {
   it('previews the stroke locally while dragging and stores it as ONE command: GT ∪ the stroke', async () => {
     const db = demo.project.db
-    await page.locator('body').click({ position: { x: 5, y: 795 } })
-    await page.keyboard.press('j')
-    const id = await currentSample(page)
-    await page.waitForFunction(
-      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
-      id,
-    )
+    const id = await nextSampleInGtMode(page)
     await page.click('[data-testid=gt-tool-brush]')
     const radius = Number(await page.textContent('[data-testid=gt-radius]'))
     expect(radius).toBeGreaterThan(0)
@@ -381,13 +393,7 @@ describe('brush', () => {
 describe('segmenter-assisted', () => {
   it('turns a box into a mask from the current model and replaces the object with it (Enter applies)', async () => {
     const db = demo.project.db
-    await page.locator('body').click({ position: { x: 5, y: 795 } })
-    await page.keyboard.press('j')
-    const id = await currentSample(page)
-    await page.waitForFunction(
-      (sid) => document.querySelector('[data-testid=gt-banner]')?.textContent?.includes(`sample #${sid}`),
-      id,
-    )
+    const id = await nextSampleInGtMode(page)
     await page.click('[data-testid=gt-tool-segment]')
     await page.locator('.gt-modes label', { hasText: 'replace' }).locator('input').check()
     const s = db.prepare('SELECT width, height FROM samples WHERE id = ?').get(id) as {

@@ -21,9 +21,10 @@ export interface Served extends ServeHandle {
   stop(): Promise<void>
 }
 
-export async function startServe(opts: { projectDir: string }): Promise<Served> {
+/** A serve host over the project in `projectDir`; `importRoot` confines the import form's folder browser. */
+export async function startServe(opts: { projectDir: string; importRoot?: string }): Promise<Served> {
   const project = openProject(opts.projectDir)
-  const handle = await startServeHost({ project, rendererDir: RENDERER_DIR })
+  const handle = await startServeHost({ project, rendererDir: RENDERER_DIR, importRoot: opts.importRoot })
   return {
     ...handle,
     project,
@@ -33,6 +34,26 @@ export async function startServe(opts: { projectDir: string }): Promise<Served> 
       project.close()
     },
   }
+}
+
+/**
+ * One API method called over HTTP as the holder of `token` (the host's own by default), as a page calls it:
+ * the answer's value, or its error's message thrown.
+ */
+export async function callApi<T = unknown>(
+  served: Served,
+  method: string,
+  input: unknown,
+  token: string = served.token,
+): Promise<T> {
+  const res = await fetch(`${served.baseUrl}/api/${method}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify(input),
+  })
+  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
+  if (!r.ok) throw new Error(r.error?.message)
+  return r.value
 }
 
 /** A fresh small demo project in a temp folder (deterministic for a given seed). */

@@ -10,12 +10,11 @@ import os from 'node:os'
 import path from 'node:path'
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startServeHost, type ServeHandle } from '../../src/main/hosts/serve/server'
-import { openProject, type Project } from '../../src/main/store/project'
+import type { Project } from '../../src/main/store/project'
 import { contract } from '../../src/shared/contract'
 import { pngOfSize } from '../fixtures/duckdbParquet'
 import { writeReasonSegParquet } from '../fixtures/reasonsegParquet'
-import { launchBrowser, makeDemoProject, RENDERER_DIR } from './harness'
+import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
 
 interface SampleRow {
   id: number
@@ -29,8 +28,8 @@ interface SampleRow {
 
 let browser: Browser
 let projectDir: string
+let served: Served
 let project: Project
-let served: ServeHandle
 let root: string
 let samples: SampleRow[]
 
@@ -45,11 +44,12 @@ const line = (s: SampleRow, mask: string | number[], reasoning?: string) =>
 
 beforeAll(async () => {
   projectDir = await makeDemoProject({ images: 4 })
-  project = openProject(projectDir)
+  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-import-root-')))
+  served = await startServe({ projectDir, importRoot: root })
+  project = served.project
   samples = project.db
     .prepare('SELECT id, image_id, ann_id, gt_rle, gt_area, width, height FROM samples ORDER BY id')
     .all() as SampleRow[]
-  root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'reseg-e2e-import-root-')))
   fs.mkdirSync(path.join(root, 'runs'))
   const [a, b] = samples
   // Sample a: its own GT (IoU 1). Sample b: an all-empty mask, one run of h*w zeros (IoU 0: its GT is not empty).
@@ -83,13 +83,11 @@ beforeAll(async () => {
       mask: () => [3, 4],
     },
   ])
-  served = await startServeHost({ project, rendererDir: RENDERER_DIR, importRoot: root })
   browser = await launchBrowser()
 })
 afterAll(async () => {
   await browser?.close()
-  await served?.close()
-  project?.close()
+  await served?.stop()
   fs.rmSync(projectDir, { recursive: true, force: true })
   fs.rmSync(root, { recursive: true, force: true })
 })
@@ -145,7 +143,9 @@ describe('import form', () => {
       const s = document.querySelector<HTMLSelectElement>('[data-testid=run-select]')
       return s?.selectedOptions[0]?.textContent?.includes('oracle-form')
     })
-    const run = project.db.prepare("SELECT id FROM runs WHERE name = 'oracle-form'").get() as { id: number }
+    const run = project.db.prepare("SELECT id FROM runs WHERE name = 'oracle-form'").get() as {
+      id: number
+    }
     expect(
       project.db
         .prepare('SELECT sample_id, iou FROM predictions WHERE run_id = ? ORDER BY sample_id')

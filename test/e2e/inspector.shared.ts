@@ -1,10 +1,28 @@
 /**
- * Helpers for the inspector browser tests: an independent COCO RLE decoder (written from the format
+ * Helpers for the inspector browser tests: opening the app, an independent COCO RLE decoder (written from the format
  * notes, not the app's rle.ts), canvas pixel reads through screenshots, and image ↔ screen mapping
  * from the transform the canvas publishes in its data attributes.
  */
 import { decode } from 'fast-png'
-import type { Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
+
+/** The part of a better-sqlite3 database the tests read through. */
+export interface Db {
+  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
+}
+
+/** A new 1280×800 page on the app at `url`, once its list has rows and a sample is shown. */
+export async function openApp(browser: Browser, url: string): Promise<Page> {
+  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
+  p.on('pageerror', (e) => console.error('page error:', e))
+  await p.goto(url)
+  await p.waitForSelector('[data-testid=row][data-sample-id]')
+  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
+  return p
+}
+
+/** The id of the sample the app shows. */
+export const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
 
 /** COCO compressed counts string → row-major 0/1 mask (pycocotools' rleFrString, then column-major fill). */
 export function decodeCoco(counts: string, h: number, w: number): Uint8Array {

@@ -12,7 +12,18 @@ import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createBrowseProject, type BrowseSampleSpec } from '../fixtures/browseProject'
 import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
-import { canvasView, decodeCoco, dist, grab, interiorPixels, iouOf, toPage } from './inspector.shared'
+import {
+  canvasView,
+  currentSample,
+  decodeCoco,
+  dist,
+  grab,
+  interiorPixels,
+  iouOf,
+  openApp,
+  toPage,
+  type Db,
+} from './inspector.shared'
 
 let browser: Browser
 let demo: Served
@@ -23,17 +34,15 @@ const CYAN = [0, 209, 255]
 const YELLOW = [255, 214, 10]
 const ORANGE = [255, 140, 0]
 
-async function openApp(url: string): Promise<Page> {
-  const p = await browser.newPage({ viewport: { width: 1280, height: 800 } })
-  p.on('pageerror', (e) => console.error('page error:', e))
-  await p.goto(url)
-  await p.waitForSelector('[data-testid=row][data-sample-id]')
-  await p.waitForFunction(() => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id'))
-  return p
-}
-
-const currentSample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id').then(Number)
 const liveIou = (p: Page) => p.textContent('[data-testid=live-iou]')
+/** Waits until the app shows sample `id`. */
+const shows = (p: Page, id: number) =>
+  p.waitForSelector(`[data-testid=app][data-sample-id="${id}"]`, { state: 'attached' })
+/** The ids of the list's rendered rows, in order. */
+const listedIds = (p: Page) =>
+  p.$$eval('[data-testid=row][data-sample-id]', (els) =>
+    els.map((e) => Number(e.getAttribute('data-sample-id'))),
+  )
 
 /** Selects a sample by clicking its row and waits until the canvas shows it with its image. */
 async function showSample(p: Page, id: number): Promise<void> {
@@ -56,9 +65,6 @@ async function setOverlays(
   await p.waitForTimeout(150)
 }
 
-interface Db {
-  prepare(sql: string): { get(...a: unknown[]): unknown; all(...a: unknown[]): unknown[] }
-}
 interface SampleRec {
   id: number
   width: number
@@ -99,7 +105,7 @@ beforeAll(async () => {
   demoDir = await makeDemoProject({ images: 8 })
   demo = await startServe({ projectDir: demoDir })
   browser = await launchBrowser()
-  page = await openApp(demo.url)
+  page = await openApp(browser, demo.url)
 })
 
 afterAll(async () => {
@@ -159,44 +165,22 @@ describe('first screen', () => {
   })
 
   it('moves through the list with j/k and the arrow keys', async () => {
-    const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
-      els.map((e) => Number(e.getAttribute('data-sample-id'))),
-    )
+    const rows = await listedIds(page)
     await page.keyboard.press('Home')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[0],
-    )
+    await shows(page, rows[0])
     await page.keyboard.press('j')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[1],
-    )
+    await shows(page, rows[1])
     await page.keyboard.press('ArrowDown')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[2],
-    )
+    await shows(page, rows[2])
     await page.keyboard.press('k')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[1],
-    )
+    await shows(page, rows[1])
     expect(await page.textContent('[data-testid=position]')).toBe(
       `2 / ${await page.getAttribute('[data-testid=sample-list]', 'data-total')}`,
     )
   })
 
   it('holding j loads the secondary panels only for the sample it stops on', async () => {
-    const rows = await page.$$eval('[data-testid=row][data-sample-id]', (els) =>
-      els.map((e) => Number(e.getAttribute('data-sample-id'))),
-    )
-    await page.keyboard.press('Home')
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[0],
-    )
-    await page.waitForTimeout(400)
+    const rows = await listedIds(page)
     const asked: { method: string; sampleId: number }[] = []
     const onRequest = (r: import('playwright-core').Request) => {
       const m = /\/api\/(prepareSample|getRolloutGroup|listVariants|getNote)$/.exec(r.url())
@@ -206,7 +190,18 @@ describe('first screen', () => {
           sampleId: (JSON.parse(r.postData() ?? '{}') as { sampleId: number }).sampleId,
         })
     }
+    /** Whether every request that waits for the sample to settle has been made for sample `id`. */
+    const settledOn = (id: number) =>
+      ['prepareSample', 'getRolloutGroup', 'listVariants'].every((m) =>
+        asked.some((a) => a.method === m && a.sampleId === id),
+      )
     page.on('request', onRequest)
+    const from = await currentSample(page)
+    await page.keyboard.press('Home')
+    await shows(page, rows[0])
+    // Home's own requests, once it has settled on the first sample, are not part of the count.
+    if (from !== rows[0]) await expect.poll(() => settledOn(rows[0]), { timeout: 10_000 }).toBe(true)
+    asked.length = 0
     // Four presses a frame apart: faster than the settle delay, as when the key is held.
     await page.evaluate(async () => {
       for (let i = 0; i < 4; i++) {
@@ -214,11 +209,8 @@ describe('first screen', () => {
         await new Promise((r) => requestAnimationFrame(r))
       }
     })
-    await page.waitForFunction(
-      (id) => document.querySelector('[data-testid=app]')?.getAttribute('data-sample-id') === String(id),
-      rows[4],
-    )
-    await page.waitForTimeout(600)
+    await shows(page, rows[4])
+    await expect.poll(() => settledOn(rows[4]), { timeout: 10_000 }).toBe(true)
     page.off('request', onRequest)
     const of = (method: string) => asked.filter((a) => a.method === method).map((a) => a.sampleId)
     // The note is part of the first glance: asked for each sample shown. The warm-up, the rollout group
@@ -598,7 +590,7 @@ describe('list on generated projects', () => {
     const bp = await createBrowseProject(path.join(dir, 'p'), { samples: 300, seed: 21 })
     bp.project.close()
     served = await startServe({ projectDir: path.join(dir, 'p') })
-    const p = await openApp(served.url)
+    const p = await openApp(browser, served.url)
     await p.fill('[data-testid=iou-min]', '0.3')
     await p.fill('[data-testid=iou-max]', '0.7')
     const want = bp.specs
@@ -633,7 +625,7 @@ describe('list on generated projects', () => {
     const bp = await createBrowseProject(big, { samples: 100_000, seed: 4 })
     bp.project.close()
     served = await startServe({ projectDir: big })
-    const p = await openApp(served.url)
+    const p = await openApp(browser, served.url)
     expect(await p.getAttribute('[data-testid=sample-list]', 'data-total')).toBe('100000')
     for (const target of [61_234, 99_990, 5_000]) {
       await p.$eval('[data-testid=sample-list]', (el, t) => (el.scrollTop = t * 30), target)

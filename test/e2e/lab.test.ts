@@ -1,13 +1,14 @@
 /**
  * Two people on one served project in two Chromium contexts (separate cookies): a note one of them types
- * appears in the other's open inspector within 1 s of being saved, and the other's History panel names the
- * author; a tag put on another sample shows in the other's list row; a stale save by another person through the API tells the first author that her note was replaced
- * (her text stays in the history). Then a viewer cannot save a note (the box reports it).
+ * appears in the other's open inspector without a reload (the 1 s target is measured by bench/lab.bench.ts),
+ * and the other's History panel names the author; a tag put on another sample shows in the other's list row;
+ * a stale save by another person through the API tells the first author that her note was replaced (her text
+ * stays in the history). Then a viewer cannot save a note (the box reports it).
  */
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, expect, it } from 'vitest'
 import { addUser } from '../../src/main/lab/users'
-import { launchBrowser, makeDemoProject, startServe, type Served } from './harness'
+import { callApi, launchBrowser, makeDemoProject, startServe, type Served } from './harness'
 
 let browser: Browser
 let served: Served
@@ -49,7 +50,7 @@ async function open(name: string): Promise<Page> {
   return p
 }
 
-it('shows a note saved in one browser in the other within 1 s, with its author in the history', async () => {
+it('shows a note saved in one browser in the other without a reload, with its author in the history', async () => {
   const ana = await open('ana')
   const bo = await open('bo')
   const sample = (p: Page) => p.getAttribute('[data-testid=app]', 'data-sample-id')
@@ -81,12 +82,13 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
 
   // bo saves from a stale copy (based on no note) through the API: ana is told hers was replaced.
   const sid = Number(await sample(ana))
-  const res = await fetch(`${served.baseUrl}/api/saveNote`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.bo}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ runId: runOf(sid), sampleId: sid, text: 'bo: wrong object', basedOn: null }),
-  })
-  expect(((await res.json()) as { value: { overwrote: { user: string } } }).value.overwrote.user).toBe('ana')
+  const saved = await callApi<{ overwrote: { user: string } }>(
+    served,
+    'saveNote',
+    { runId: runOf(sid), sampleId: sid, text: 'bo: wrong object', basedOn: null },
+    tokens.bo,
+  )
+  expect(saved.overwrote.user).toBe('ana')
   await ana.waitForFunction(
     () =>
       /bo replaced your note/.test(
@@ -118,11 +120,7 @@ it('shows a note saved in one browser in the other within 1 s, with its author i
   ).id
   const rowTags = `[data-testid=row][data-sample-id="${other}"] .tag-dot`
   expect(await bo.locator(rowTags).count()).toBe(0)
-  await fetch(`${served.baseUrl}/api/setSampleTag`, {
-    method: 'POST',
-    headers: { authorization: `Bearer ${tokens.ana}`, 'content-type': 'application/json' },
-    body: JSON.stringify({ runId: runOf(sid), sampleId: other, tagId, on: true }),
-  })
+  await callApi(served, 'setSampleTag', { runId: runOf(sid), sampleId: other, tagId, on: true }, tokens.ana)
   // Propagation latency is measured by bench/lab.bench.ts; here only that it arrives without a reload.
   await bo.waitForSelector(rowTags, { timeout: 10_000 })
 

@@ -18,7 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { tinySamManifestEntry, useTestModelCatalogue, writeTinyModel } from '../fixtures/onnxModels'
 import { createSegmentProject, type SegmentFixture } from '../fixtures/segmentProject'
 import { boxFill, maskIou } from '../fixtures/shapes'
-import { launchBrowser, startServe, type Served } from './harness'
+import { callApi, launchBrowser, startServe, type Served } from './harness'
 import { canvasView, decodeCoco, grab, toPage } from './inspector.shared'
 
 type Box = [number, number, number, number]
@@ -29,9 +29,9 @@ let browser: Browser
 let page: Page
 let root: string
 let restoreEnv: () => void
-/** segmentSample responses, in order: per object its id and whether the engine decoded it. */
 /** segmentSample requests, in order (what the page sent). */
 const requests: { prompts: unknown[]; objectIds?: string[]; refine?: boolean }[] = []
+/** segmentSample responses, in order: per object its id and whether the engine decoded it. */
 const responses: { objects: { id: string; decoded: boolean; iou: number }[]; iou: number }[] = []
 
 const sample = () => fx.samples[2]
@@ -60,17 +60,6 @@ function unionIou(boxes: Box[]): number {
   const u = new Uint8Array(W * H)
   for (const b of boxes) boxFill(b, W, H).forEach((v, i) => (u[i] |= v))
   return maskIou(u, sample().scene.object)
-}
-
-async function api<T>(method: string, input: unknown): Promise<T> {
-  const res = await fetch(`${served.baseUrl}/api/${method}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
-    body: JSON.stringify(input),
-  })
-  const r = (await res.json()) as { ok: boolean; value: T; error?: { message: string } }
-  if (!r.ok) throw new Error(r.error?.message)
-  return r.value
 }
 
 interface EditRow {
@@ -141,7 +130,7 @@ beforeAll(async () => {
   const dir = fx.project.dir
   fx.project.close()
   served = await startServe({ projectDir: dir })
-  await api('selectModel', { modelId: 'tiny-sam' })
+  await callApi(served, 'selectModel', { modelId: 'tiny-sam' })
   browser = await launchBrowser()
   page = await browser.newPage({ viewport: { width: 1280, height: 800 } })
   page.on('pageerror', (e) => console.error('page error:', e))
@@ -239,7 +228,7 @@ describe('the object list of a two-object answer', () => {
         document.querySelector('[data-testid=object-row] [data-testid=object-iou]')?.textContent === want,
       objectIou(box1).iou.toFixed(3),
     )
-    const cur = await api<{ currentEdit: { prompts: { box: Box }[] } }>('getSampleDetail', {
+    const cur = await callApi<{ currentEdit: { prompts: { box: Box }[] } }>(served, 'getSampleDetail', {
       sampleId: sample().id,
       runId: fx.runId,
     })
@@ -404,10 +393,9 @@ describe('the object list of a two-object answer', () => {
     const variant = served.project.db.prepare("SELECT id FROM runs WHERE kind = 'variant'").get() as {
       id: number
     }
-    const d = await api<{ prediction: { objects: { id: string; iou: number; gtIndex: number | null }[] } }>(
-      'getSampleDetail',
-      { sampleId: sample().id, runId: variant.id },
-    )
+    const d = await callApi<{
+      prediction: { objects: { id: string; iou: number; gtIndex: number | null }[] }
+    }>(served, 'getSampleDetail', { sampleId: sample().id, runId: variant.id })
     const want = [objectIou(box2()), objectIou(box1)]
     expect(d.prediction.objects.map((o) => [o.id, o.gtIndex! + 1])).toEqual([
       ['1', gtNumber(want[0].piece)],

@@ -63,13 +63,17 @@ describe('robustness in the inspector', () => {
   it('a double click on a tag before the first reply ends untagged, on screen and on the server', async () => {
     const page = await newPage()
     const sent: { on: boolean }[] = []
-    let answered = 0
     await page.route('**/api/setSampleTag', async (route: Route) => {
       sent.push(JSON.parse(route.request().postData() ?? '{}') as { on: boolean })
       // Slow replies: both clicks happen before the first one comes back.
       await new Promise((r) => setTimeout(r, 400))
       await route.continue()
-      answered++
+    })
+    // Counted when the page has the reply, so the server has handled the request (route.continue()
+    // resolves once the request is passed on, before the server answers).
+    let answered = 0
+    page.on('response', (r) => {
+      if (r.url().endsWith('/api/setSampleTag')) answered++
     })
     await page.goto(demo.url)
     await page.waitForSelector('[data-testid=canvas][data-sample-id]')

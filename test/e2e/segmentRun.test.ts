@@ -9,7 +9,7 @@
 import type { Browser, Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createSegmentProject, type SegmentFixture } from '../fixtures/segmentProject'
-import { launchBrowser, startServe, type Served } from './harness'
+import { callApi, launchBrowser, startServe, type Served } from './harness'
 import { decodeCoco, iouOf } from './inspector.shared'
 
 let fx: SegmentFixture
@@ -129,12 +129,8 @@ describe('a run that is not segmented', () => {
   it('badges exactly the thumbnails whose sample has a prompt edit', async () => {
     // A prompt edit on sample 4 through the API, as the canvas makes one.
     const edited = fx.samples[4]
-    const res = await fetch(`${served.baseUrl}/api/segmentSample`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${served.token}` },
-      body: JSON.stringify({ runId: fx.runId, sampleId: edited.id, prompts: edited.prompts }),
-    })
-    expect(((await res.json()) as { ok: boolean }).ok).toBe(true)
+    // callApi throws unless the call succeeds.
+    await callApi(served, 'segmentSample', { runId: fx.runId, sampleId: edited.id, prompts: edited.prompts })
     await page.locator('body').click({ position: { x: 5, y: 795 } })
     await page.keyboard.press('v')
     await page.waitForFunction(() => document.querySelectorAll('[data-testid=grid-cell] img').length === 5)

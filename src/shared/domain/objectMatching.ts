@@ -7,7 +7,7 @@
 import { linearSumAssignment } from './assignment'
 import { labelComponents } from './components'
 import { maskCounts, sampleIou } from './metrics'
-import { decodeRowMajor, emptyRle, encodeRowMajor, type Rle } from './rle'
+import { decodeRowMajor, emptyRle, type Rle } from './rle'
 
 export interface ObjectMatch {
   /** Index of the matched GT piece, null when the object overlaps no unmatched piece. */
@@ -23,17 +23,32 @@ export const MAX_GT_PIECES = 64
 
 /** The GT mask's 8-connected components, largest first (at most MAX_GT_PIECES). */
 export function gtPieces(gt: Rle): Rle[] {
-  const dense = decodeRowMajor(gt)
-  const { labels, sizes } = labelComponents(dense, gt.w, gt.h, 8)
+  const { h, w } = gt
+  const { labels, sizes } = labelComponents(decodeRowMajor(gt), w, h, 8)
   const order = sizes
     .map((size, id) => ({ id, size }))
     .filter((c) => c.id > 0)
     .sort((a, b) => b.size - a.size || a.id - b.id)
     .slice(0, MAX_GT_PIECES)
-  return order.map(({ id }) => {
-    const m = new Uint8Array(dense.length)
-    for (let i = 0; i < labels.length; i++) if (labels[i] === id) m[i] = 1
-    return encodeRowMajor(m, gt.h, gt.w)
+  // Every kept piece's column-major runs in one pass over the labels (this runs on each prompt edit, and a
+  // GT with many specks would otherwise cost a full-image mask and encode per piece).
+  const slot = new Int32Array(sizes.length).fill(-1)
+  order.forEach(({ id }, k) => (slot[id] = k))
+  const runs = order.map((): number[] => [])
+  const next = new Float64Array(order.length) // column-major index just past each piece's last pixel
+  for (let x = 0, p = 0; x < w; x++) {
+    for (let i = x; i < labels.length; i += w, p++) {
+      const k = slot[labels[i]]
+      if (k < 0) continue
+      const r = runs[k]
+      if (r.length > 0 && next[k] === p) r[r.length - 1]++
+      else r.push(p - next[k], 1)
+      next[k] = p + 1
+    }
+  }
+  return runs.map((r, k) => {
+    if (next[k] < h * w) r.push(h * w - next[k])
+    return { h, w, counts: Uint32Array.from(r) }
   })
 }
 

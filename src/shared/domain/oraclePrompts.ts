@@ -84,21 +84,30 @@ export function maskComponents(mask: Uint8Array, w: number, h: number): MaskComp
 }
 
 /**
- * Squared Euclidean distance from each foreground pixel to the nearest background pixel, pixels outside
- * the image counting as background; 0 on background. Felzenszwalb & Huttenlocher's separable exact
- * transform: a 1-D pass along columns, then a lower envelope of parabolas along rows.
+ * Squared Euclidean distance from each foreground pixel to the nearest background pixel; 0 on background.
+ * Pixels outside the image count as background unless `borderIsBackground` is false (SciPy's
+ * `distance_transform_edt` convention: only the image's own background counts; a mask without any background
+ * pixel is then Infinity everywhere). Felzenszwalb & Huttenlocher's separable exact transform: a 1-D pass
+ * along columns, then a lower envelope of parabolas along rows.
  */
-export function squaredDistanceToBackground(mask: Uint8Array, w: number, h: number): Float64Array {
+export function squaredDistanceToBackground(
+  mask: Uint8Array,
+  w: number,
+  h: number,
+  borderIsBackground = true,
+): Float64Array {
+  const beyond = borderIsBackground ? 0 : Infinity
   const col = new Float64Array(w * h)
-  // Columns: distance to the nearest background in the same column, the border rows counting as such.
+  // Columns: distance to the nearest background in the same column, the border rows counting as such when
+  // they are background; Infinity in a column without any.
   for (let x = 0; x < w; x++) {
-    let d = 0
+    let d = beyond
     for (let y = 0; y < h; y++) {
       const i = y * w + x
       d = mask[i] ? d + 1 : 0
       col[i] = d
     }
-    d = 0
+    d = beyond
     for (let y = h - 1; y >= 0; y--) {
       const i = y * w + x
       d = mask[i] ? d + 1 : 0
@@ -106,7 +115,8 @@ export function squaredDistanceToBackground(mask: Uint8Array, w: number, h: numb
     }
   }
   const out = new Float64Array(w * h)
-  // Rows: f(x) = col² inside, 0 on background; the two out-of-image columns at -1 and w are background.
+  // Rows: f(x) = col² inside, 0 on background; the two out-of-image columns at -1 and w are background
+  // (f = 0) or, without the border, sites at Infinity. Infinite sites never form the envelope.
   const n = w + 2
   const f = new Float64Array(n)
   const v = new Int32Array(n)
@@ -114,13 +124,18 @@ export function squaredDistanceToBackground(mask: Uint8Array, w: number, h: numb
   for (let y = 0; y < h; y++) {
     for (let k = 0; k < n; k++) {
       const x = k - 1
-      f[k] = x < 0 || x >= w ? 0 : col[y * w + x] * col[y * w + x]
+      f[k] = x < 0 || x >= w ? beyond : col[y * w + x] * col[y * w + x]
     }
-    let k = 0
-    v[0] = 0
-    z[0] = -Infinity
-    z[1] = Infinity
-    for (let q = 1; q < n; q++) {
+    let k = -1
+    for (let q = 0; q < n; q++) {
+      if (f[q] === Infinity) continue
+      if (k < 0) {
+        k = 0
+        v[0] = q
+        z[0] = -Infinity
+        z[1] = Infinity
+        continue
+      }
       let s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k])
       while (s <= z[k]) {
         k--
@@ -130,6 +145,11 @@ export function squaredDistanceToBackground(mask: Uint8Array, w: number, h: numb
       v[k] = q
       z[k] = s
       z[k + 1] = Infinity
+    }
+    if (k < 0) {
+      // No background in the whole image (only without the border): every pixel is foreground.
+      out.fill(Infinity, y * w, y * w + w)
+      continue
     }
     k = 0
     for (let q = 0; q < n; q++) {

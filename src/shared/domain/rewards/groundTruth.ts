@@ -13,6 +13,7 @@
  * The first release's second point (`get_two_representative_points`) is derived as in the notebook as well.
  * Pure module.
  */
+import { squaredDistanceToBackground } from '../oraclePrompts'
 import type { PyValue } from './pySemantics'
 import { isPyDict, pyJsonLoads } from './pySemantics'
 
@@ -39,76 +40,11 @@ export function scaleTo840(v: number, size: number): number {
 
 /**
  * Squared Euclidean distance of every pixel to the nearest 0 pixel (0 for background), exact, with pixels
- * outside the array not counting as background (Felzenszwalb–Huttenlocher lower envelope, column then row pass).
- * Returns null when the mask has no background pixel at all.
+ * outside the array not counting as background. Returns null when the mask has no background pixel at all.
  */
 export function squaredEdtNoBorder(mask: Uint8Array, w: number, h: number): Float64Array | null {
-  const INF = 1e20
-  const f = new Float64Array(w * h)
-  let any = false
-  for (let i = 0; i < w * h; i++) {
-    f[i] = mask[i] ? INF : 0
-    if (!mask[i]) any = true
-  }
-  if (!any) return null
-  const n = Math.max(w, h)
-  const line = new Float64Array(n)
-  const out = new Float64Array(n)
-  const v = new Int32Array(n)
-  const z = new Float64Array(n + 1)
-  const pass = (len: number, get: (k: number) => number, set: (k: number, x: number) => void) => {
-    for (let k = 0; k < len; k++) line[k] = get(k)
-    lowerEnvelope(line, len, out, v, z)
-    for (let k = 0; k < len; k++) set(k, out[k])
-  }
-  for (let x = 0; x < w; x++)
-    pass(
-      h,
-      (k) => f[k * w + x],
-      (k, val) => (f[k * w + x] = val),
-    )
-  for (let y = 0; y < h; y++)
-    pass(
-      w,
-      (k) => f[y * w + k],
-      (k, val) => (f[y * w + k] = val),
-    )
-  return f
-}
-
-/** 1-D squared distance transform of sampled function f (Felzenszwalb & Huttenlocher 2012). */
-function lowerEnvelope(f: Float64Array, n: number, d: Float64Array, v: Int32Array, z: Float64Array): void {
-  // Sites with infinite value never form the envelope; a line of only such sites stays infinite.
-  let k = -1
-  for (let q = 0; q < n; q++) {
-    if (f[q] >= 1e20) continue
-    if (k < 0) {
-      k = 0
-      v[0] = q
-      z[0] = -Infinity
-      z[1] = Infinity
-      continue
-    }
-    let s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k])
-    while (s <= z[k]) {
-      k--
-      s = (f[q] + q * q - (f[v[k]] + v[k] * v[k])) / (2 * q - 2 * v[k])
-    }
-    k++
-    v[k] = q
-    z[k] = s
-    z[k + 1] = Infinity
-  }
-  if (k < 0) {
-    for (let q = 0; q < n; q++) d[q] = 1e20
-    return
-  }
-  let j = 0
-  for (let q = 0; q < n; q++) {
-    while (z[j + 1] < q) j++
-    const dq = q - v[j]
-    d[q] = dq * dq + f[v[j]]
-  }
+  for (let i = 0; i < w * h; i++) if (!mask[i]) return squaredDistanceToBackground(mask, w, h, false)
+  return null
 }
 
 export interface MaskPrompts {

@@ -11,8 +11,11 @@ function rect(mask: Uint8Array, w: number, x0: number, y0: number, x1: number, y
   for (let y = y0; y <= y1; y++) for (let x = x0; x <= x1; x++) mask[y * w + x] = 1
 }
 
-/** Brute force: squared distance to the nearest background pixel, the ring outside the image included. */
-function bruteForce(mask: Uint8Array, w: number, h: number): number[] {
+/**
+ * Brute force: squared distance to the nearest background pixel, the ring outside the image included
+ * unless `border` is false (then Infinity where the image has no background at all).
+ */
+function bruteForce(mask: Uint8Array, w: number, h: number, border = true): number[] {
   const out: number[] = []
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -24,7 +27,7 @@ function bruteForce(mask: Uint8Array, w: number, h: number): number[] {
       for (let by = -1; by <= h; by++) {
         for (let bx = -1; bx <= w; bx++) {
           const outside = bx < 0 || by < 0 || bx >= w || by >= h
-          if (outside || !mask[by * w + bx]) best = Math.min(best, (bx - x) ** 2 + (by - y) ** 2)
+          if (outside ? border : !mask[by * w + bx]) best = Math.min(best, (bx - x) ** 2 + (by - y) ** 2)
         }
       }
       out.push(best)
@@ -100,6 +103,18 @@ describe('oraclePrompts', () => {
       const density = 0.5 + rnd() * 0.5
       const m = new Uint8Array(w * h).map(() => (rnd() < density ? 1 : 0))
       expect(Array.from(squaredDistanceToBackground(m, w, h))).toEqual(bruteForce(m, w, h))
+    }
+  })
+
+  it('matches a brute-force distance transform without the border counting as background', () => {
+    const rnd = seededRng(11)
+    for (let t = 0; t < 30; t++) {
+      const w = 1 + Math.floor(rnd() * 20)
+      const h = 1 + Math.floor(rnd() * 20)
+      // Dense masks: whole columns and rows without background, and sometimes no background at all.
+      const density = t % 10 === 0 ? 1 : 0.7 + rnd() * 0.3
+      const m = new Uint8Array(w * h).map(() => (rnd() < density ? 1 : 0))
+      expect(Array.from(squaredDistanceToBackground(m, w, h, false))).toEqual(bruteForce(m, w, h, false))
     }
   })
 })
