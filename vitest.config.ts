@@ -36,6 +36,9 @@ export default defineConfig({
           hookTimeout: 240_000,
           pool: 'forks',
           fileParallelism: false,
+          // A poll waits on a server round trip and a render; vitest's 1 s default is too short for a
+          // loaded two-core CI machine. Polls still fail when the awaited state never comes.
+          expect: { poll: { timeout: 10_000 } },
           env,
           setupFiles,
           globalSetup: ['test/hermeticGlobalSetup.ts', 'test/e2e/globalSetup.ts'],
