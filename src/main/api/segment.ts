@@ -2,7 +2,7 @@
 import { ApiError } from '../../shared/contract/define'
 import type { segmentMethods } from '../../shared/contract/segment'
 import { maskCounts, sampleIou } from '../../shared/domain/metrics'
-import { emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
+import { emptyRle, fromCoco, toCoco, type Rle } from '../../shared/domain/rle'
 import { gtPieces } from '../../shared/domain/objectMatching'
 import { scoreObjects, segmentRun, segmentRunInPlace, type SegmentRunOptions } from '../engine/batch'
 import { segmentSampleObjects, type SampleSegmentation } from '../engine/objects'
@@ -18,26 +18,43 @@ import { countNotSegmented, getRun, getRunByName } from '../store/runs'
 import { getSample, type SampleRow } from '../store/samples'
 import type { ApiContext, HandlersFor } from './types'
 
+/** The value kept under `key` (made on a miss), now the most recent of the at most `max` kept. */
+function remember<V>(cache: Map<string, V>, key: string, max: number, make: () => V): V {
+  let value = cache.get(key)
+  if (value !== undefined) cache.delete(key)
+  else value = make()
+  cache.set(key, value)
+  while (cache.size > max) cache.delete(cache.keys().next().value as string)
+  return value
+}
+
+function projectCache<V>(caches: WeakMap<Project, Map<string, V>>, project: Project): Map<string, V> {
+  let cache = caches.get(project)
+  if (!cache) caches.set(project, (cache = new Map()))
+  return cache
+}
+
 // Dragging a box re-segments the same image many times: keep the last few decoded images per project.
 const decoded = new WeakMap<Project, Map<string, Promise<RgbImage>>>()
 const DECODED_IMAGES = 3
 
 function imageOf(project: Project, hash: string): Promise<RgbImage> {
-  let cache = decoded.get(project)
-  if (!cache) {
-    cache = new Map()
-    decoded.set(project, cache)
-  }
-  let img = cache.get(hash)
-  if (img) {
-    cache.delete(hash)
-  } else {
-    img = loadRgb(project, hash)
+  const cache = projectCache(decoded, project)
+  return remember(cache, hash, DECODED_IMAGES, () => {
+    const img = loadRgb(project, hash)
     img.catch(() => cache.get(hash) === img && cache.delete(hash))
-  }
-  cache.set(hash, img)
-  while (cache.size > DECODED_IMAGES) cache.delete(cache.keys().next().value as string)
-  return img
+    return img
+  })
+}
+
+// Every edit of a sample scores its objects against the same GT pieces, which take tens of milliseconds
+// to find at 1080p: keep the last few GTs' pieces, keyed by the GT mask itself.
+const pieces = new WeakMap<Project, Map<string, Rle[]>>()
+const PIECE_SETS = 3
+
+function gtPiecesOf(project: Project, sample: SampleRow, gt: Rle): Rle[] {
+  const key = `${sample.height}x${sample.width}:${sample.gt_rle}`
+  return remember(projectCache(pieces, project), key, PIECE_SETS, () => gtPieces(gt))
 }
 
 /** The sample's decoded image (from the cache above), which must have the size stored for the sample. */
@@ -122,7 +139,7 @@ export const segmentHandlers: HandlersFor<typeof segmentMethods> = {
       const mask = seg.union
       const { intersection, union } = maskCounts(mask, gt, ignore)
       const iou = sampleIou(intersection, union)
-      const objects = scoreObjects(seg.objects, gtPieces(gt), ignore)
+      const objects = scoreObjects(seg.objects, gtPiecesOf(project, sample, gt), ignore)
       const refined = refine && segmenter.refines === true
       const editId = recordPromptEdit(db, {
         runId,
