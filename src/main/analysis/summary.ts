@@ -14,11 +14,10 @@ import {
   type Dimension,
   type GroupRow,
   type HistogramBin,
-  type SampleResult,
 } from '../../shared/domain/breakdowns'
 import { ORIGINAL_GT, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
-import { loadRunResults, requireRun } from './results'
+import { loadRunResults, requireRun, scoredResults } from './results'
 
 export const HISTOGRAM_BINS = 10
 
@@ -87,11 +86,6 @@ export function analyzeLoaded(
     bootstrap: boot,
     gt: loaded.gt,
   }
-}
-
-/** The results that have an IoU: not-segmented samples are in no number and no bar. */
-function scoredResults(loaded: ReturnType<typeof loadRunResults>): SampleResult[] {
-  return loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
 }
 
 /** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */

@@ -12,7 +12,7 @@ import type { Interval } from '../../shared/domain/bootstrap'
 import { seededRng } from '../../shared/domain/random'
 import { compareRuns, type RunComparison } from '../analysis/compare'
 import { analyzeGtChanges } from '../analysis/gtChanges'
-import { loadRunResults, requireRun } from '../analysis/results'
+import { loadRunResults, requireRun, scoredResults } from '../analysis/results'
 import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
 import { getStageAttribution, STAGE_LABELS } from '../analysis/stages'
 import { analyzeLoaded, type RunAnalysis } from '../analysis/summary'
@@ -91,7 +91,7 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   // breakdowns and the worst samples, and while any remain the run's gIoU / cIoU are not computed (as
   // `reseg metrics` / runMetrics). Its thumbnail says "not segmented" instead of an IoU of 0.
   const notSegmented = loaded.notSegmented
-  const results = loaded.results.filter((r) => !notSegmented.has(r.sampleId))
+  const results = scoredResults(loaded)
   const analysis = analyzeLoaded(run, loaded, boot)
   const cmpAnalysis = cmpRun ? analyzeLoaded(cmpRun, loadRunResults(db, cmpRun.id, gtOpts), boot) : null
   const comparison = cmpRun ? compareRuns(db, run.id, cmpRun.id, { ...boot, topK: 10, gt: gtOpts }) : null
