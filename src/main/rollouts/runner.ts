@@ -153,16 +153,51 @@ export function openRolloutRun(
 }
 
 /** The mask a rollout's objects give, or null without an engine (then only prompts are kept). */
-async function segmentRollout(
+export async function segmentRollout(
   segmenter: Segmenter | null,
   sample: SampleRow,
-  rgb: RgbImage,
+  rgb: RgbImage | null,
   objects: ReturnType<typeof parseSegZeroOutput>['objects'],
   signal?: AbortSignal,
 ): Promise<Rle | null> {
   if (objects.length === 0) return emptyRle(sample.height, sample.width)
-  if (!segmenter) return null
+  if (!segmenter || !rgb) return null
   return (await segmentObjects(segmenter, sample.media_hash, rgb, objects, signal)).mask
+}
+
+/** The ground truth a sample's rewards are scored against: the given solution, else derived from its mask. */
+export function rewardGroundTruthOf(sample: SampleRow, solution: string | null) {
+  return rewardGroundTruth({
+    solution,
+    mask: decodeRowMajor(fromCoco({ size: [sample.height, sample.width], counts: sample.gt_rle })),
+    width: sample.width,
+    height: sample.height,
+  })
+}
+
+/** What a stored rollout holds of one answer: its parse, reward terms and mask with I/U/IoU. */
+export function answeredRollout(
+  sample: SampleRow,
+  text: string,
+  score: ReturnType<typeof scoreRollout>,
+  parsed: ReturnType<typeof parseSegZeroOutput>,
+  mask: Rle | null,
+) {
+  const counts = mask ? sampleCounts(sample, mask) : null
+  return {
+    rawText: text,
+    error: null,
+    objects: parsed.objects,
+    parseError: parsed.parseError,
+    terms: score.terms,
+    reward: score.total,
+    formatOk: score.formatOk,
+    thinkChars: thinkLength(text),
+    maskRle: mask ? toCoco(mask).counts : null,
+    intersection: counts?.intersection ?? null,
+    union: counts?.union ?? null,
+    iou: counts ? sampleIou(counts.intersection, counts.union) : null,
+  }
 }
 
 export async function runRollouts(project: Project, opts: RolloutRunOptions): Promise<RolloutRunSummary> {
@@ -220,13 +255,7 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
     if (!sample) throw new Error(`no sample ${sampleId}`)
     let group = getGroup(db, runId, sampleId)
     if (!group) {
-      const size: [number, number] = [sample.height, sample.width]
-      const gt = rewardGroundTruth({
-        solution: opts.solutions?.get(sampleId) ?? null,
-        mask: decodeRowMajor(fromCoco({ size, counts: sample.gt_rle })),
-        width: sample.width,
-        height: sample.height,
-      })
+      const gt = rewardGroundTruthOf(sample, opts.solutions?.get(sampleId) ?? null)
       ensureGroup(db, {
         runId,
         sampleId,
@@ -265,23 +294,11 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
       const score = scoreRollout(opts.reward, text, gtString)
       const parsed = parseRolloutText(text, sample, opts.template)
       const mask = await segmentRollout(opts.segmenter, sample, rgb, parsed.objects, opts.signal)
-      const counts = mask ? sampleCounts(sample, mask) : null
       putRollout(db, {
         runId,
         sampleId,
         idx,
-        rawText: text,
-        error: null,
-        objects: parsed.objects,
-        parseError: parsed.parseError,
-        terms: score.terms,
-        reward: score.total,
-        formatOk: score.formatOk,
-        thinkChars: thinkLength(text),
-        maskRle: mask ? toCoco(mask).counts : null,
-        intersection: counts?.intersection ?? null,
-        union: counts?.union ?? null,
-        iou: counts ? sampleIou(counts.intersection, counts.union) : null,
+        ...answeredRollout(sample, text, score, parsed, mask),
         latencyMs,
         promptTokens: tokens.prompt,
         completionTokens: tokens.completion,
