@@ -27,10 +27,11 @@ import { renderTemplate } from '../../shared/domain/reasonTemplates'
 import { emptyRle } from '../../shared/domain/rle'
 import { segmentObjects } from '../engine/batch'
 import type { RgbImage, Segmenter } from '../engine/types'
+import { sourceSamples } from '../reason/batch'
 import { buildMessages, ModelImageCache, sampleCounts } from '../reason/reask'
 import type { TemplateRecord } from '../reason/store'
 import type { Db, Project } from '../store/project'
-import { createRun, getRun, getRunByName, upsertPrediction } from '../store/runs'
+import { createRun, getRunByName, upsertPrediction } from '../store/runs'
 import { getSample, type SampleRow } from '../store/samples'
 import type { EndpointPool } from './pool'
 import { ensureGroup, finalizeGroup, getGroup, listRollouts, putRollout, type RolloutRow } from './store'
@@ -86,26 +87,6 @@ export interface RolloutRunMeta {
     templateVersion: number
     pick: Pick
   }
-}
-
-function sourceSamples(project: Project, source: RolloutRunOptions['source']) {
-  const { db } = project
-  if ('runId' in source) {
-    const from = getRun(db, source.runId)
-    if (!from) throw new Error(`no run ${source.runId}`)
-    const ids = (
-      db.prepare('SELECT sample_id FROM predictions WHERE run_id = ? ORDER BY sample_id').all(from.id) as {
-        sample_id: number
-      }[]
-    ).map((r) => r.sample_id)
-    return { datasetId: from.dataset_id, parentRunId: from.id, ids }
-  }
-  const ids = (
-    db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(source.datasetId) as {
-      id: number
-    }[]
-  ).map((r) => r.id)
-  return { datasetId: source.datasetId, parentRunId: null, ids }
 }
 
 /** Creates the output run, or checks that an existing one was made with the same settings (resume). */
@@ -205,7 +186,7 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
   if (!(Number.isInteger(opts.k) && opts.k >= 1)) throw new Error('k must be >= 1')
   if (!(Number.isInteger(opts.concurrency) && opts.concurrency >= 1))
     throw new Error('concurrency must be >= 1')
-  const src = sourceSamples(project, opts.source)
+  const src = sourceSamples(db, opts.source)
   const ids = opts.limit != null ? src.ids.slice(0, opts.limit) : src.ids
   const meta: RolloutRunMeta = {
     rollouts: {
