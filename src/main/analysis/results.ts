@@ -80,3 +80,8 @@ export function loadRunResults(
   const notSegmented = new Set(counts.filter((c) => c.notSegmented).map((c) => c.sampleId))
   return { results, gt: metrics.gt, notSegmented }
 }
+
+/** The results that have an IoU: not-segmented samples are in no number, bar or worst-sample list. */
+export function scoredResults(loaded: ReturnType<typeof loadRunResults>): SampleResult[] {
+  return loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
+}

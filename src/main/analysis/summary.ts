@@ -14,11 +14,10 @@ import {
   type Dimension,
   type GroupRow,
   type HistogramBin,
-  type SampleResult,
 } from '../../shared/domain/breakdowns'
 import { ORIGINAL_GT, type GtOptions, type GtUsage } from '../metrics/runMetrics'
 import type { Db } from '../store/project'
-import { loadRunResults, requireRun } from './results'
+import { loadRunResults, requireRun, scoredResults } from './results'
 
 export const HISTOGRAM_BINS = 10
 
@@ -44,47 +43,6 @@ export interface RunAnalysis {
   gt: GtUsage
 }
 
-function analyzeResults(
-  run: { id: number; name: string; model: string | null },
-  results: readonly SampleResult[],
-  opts: { iterations?: number; seed?: number } = {},
-  gt: GtUsage = {
-    ...ORIGINAL_GT,
-    corrected: 0,
-    notApplicable: 0,
-    excluded: 0,
-    statement: 'Ground truth: original (as imported).',
-  },
-): RunAnalysis {
-  const boot = {
-    iterations: opts.iterations ?? DEFAULT_BOOTSTRAP.iterations,
-    seed: opts.seed ?? DEFAULT_BOOTSTRAP.seed,
-  }
-  const overall = bootstrapMetrics(
-    { intersection: results.map((r) => r.intersection), union: results.map((r) => r.union) },
-    boot,
-  )
-  const ious = results.map(resultIou)
-  return {
-    runId: run.id,
-    runName: run.name,
-    model: run.model,
-    n: results.length,
-    missing: results.filter((r) => !r.predicted).length,
-    notSegmented: 0,
-    ...overall,
-    breakdowns: DIMENSIONS.map((d) => ({
-      dimension: d.id,
-      label: d.label,
-      rows: breakdown(results, d.id, boot),
-    })),
-    histogram: iouHistogram(ious, HISTOGRAM_BINS),
-    cumulative: cumulativeCurve(ious, 100),
-    bootstrap: boot,
-    gt,
-  }
-}
-
 export function analyzeRun(
   db: Db,
   runId: number,
@@ -100,8 +58,34 @@ export function analyzeLoaded(
   loaded: ReturnType<typeof loadRunResults>,
   opts: { iterations?: number; seed?: number } = {},
 ): RunAnalysis {
-  const scored = loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
-  return { ...analyzeResults(run, scored, opts, loaded.gt), notSegmented: loaded.notSegmented.size }
+  const results = scoredResults(loaded)
+  const boot = {
+    iterations: opts.iterations ?? DEFAULT_BOOTSTRAP.iterations,
+    seed: opts.seed ?? DEFAULT_BOOTSTRAP.seed,
+  }
+  const overall = bootstrapMetrics(
+    { intersection: results.map((r) => r.intersection), union: results.map((r) => r.union) },
+    boot,
+  )
+  const ious = results.map(resultIou)
+  return {
+    runId: run.id,
+    runName: run.name,
+    model: run.model,
+    n: results.length,
+    missing: results.filter((r) => !r.predicted).length,
+    notSegmented: loaded.notSegmented.size,
+    ...overall,
+    breakdowns: DIMENSIONS.map((d) => ({
+      dimension: d.id,
+      label: d.label,
+      rows: breakdown(results, d.id, boot),
+    })),
+    histogram: iouHistogram(ious, HISTOGRAM_BINS),
+    cumulative: cumulativeCurve(ious, 100),
+    bootstrap: boot,
+    gt: loaded.gt,
+  }
 }
 
 /** Sample ids behind one bar: a breakdown group (`dimension` + key) or a histogram bin (`histogram` + index). */
@@ -112,9 +96,8 @@ export function selectSampleIds(
   key: string,
   gt: GtOptions = ORIGINAL_GT,
 ): number[] {
-  // The same samples the analysis shows: not-segmented ones are in no bar.
-  const loaded = loadRunResults(db, runId, gt)
-  const results = loaded.results.filter((r) => !loaded.notSegmented.has(r.sampleId))
+  // The same samples the analysis shows.
+  const results = scoredResults(loadRunResults(db, runId, gt))
   if (dimension === 'histogram') {
     const bin = Number(key)
     return results.filter((r) => histogramBin(resultIou(r), HISTOGRAM_BINS) === bin).map((r) => r.sampleId)

@@ -38,14 +38,9 @@ export function registerCheckCommands(program: Command): void {
       else {
         const notes = crashed.map(
           (s) =>
-            `  unclean shutdown: pid ${s.pid} (${s.command || 'unknown command'}) started ${s.startedAt || '?'}\n`,
+            `  unclean shutdown: pid ${s.pid} (${s.command || 'unknown command'}) started ${s.startedAt || '?'}`,
         )
-        process.stdout.write(
-          formatCheckReport(opts.project, report).replace(
-            /\n(clean|NOT clean)\n$/,
-            `\n${notes.join('')}$1\n`,
-          ),
-        )
+        process.stdout.write(formatCheckReport(opts.project, report, notes))
       }
       if (!report.clean) process.exitCode = 1
     })

@@ -19,18 +19,12 @@ import { exportReport, REPORT_FORMATS, type ReportFormat } from '../reports/expo
 import { openProject } from '../store/project'
 import { excludeFlaggedOption, gtOption, gtOptionsOf } from './gt'
 import { createProgress } from './progress'
+import { parseNonNegativeInt } from './project'
 
 function parseUnit(v: string): number {
   const x = Number(v)
   if (!Number.isFinite(x) || x < 0 || x > 1)
     throw new InvalidArgumentError(`expected a number between 0 and 1, got '${v}'`)
-  return x
-}
-
-function parseCount(v: string): number {
-  const x = Number(v)
-  if (!Number.isInteger(x) || x < 0)
-    throw new InvalidArgumentError(`expected a non-negative integer, got '${v}'`)
   return x
 }
 
@@ -45,9 +39,9 @@ export function registerExportCommands(program: Command): void {
     .option('--compare <run>', 'second run to compare with (html, pdf, csv, json)')
     .addOption(new Option('--format <format>', 'report format').choices(REPORT_FORMATS).makeOptionMandatory())
     .requiredOption('--out <file>', 'output file')
-    .option('--worst <k>', 'worst samples shown with thumbnails (html, pdf)', parseCount, 12)
-    .option('--examples <k>', 'example thumbnails per failure tag (html, pdf)', parseCount, 3)
-    .option('--seed <n>', 'bootstrap seed', parseCount)
+    .option('--worst <k>', 'worst samples shown with thumbnails (html, pdf)', parseNonNegativeInt, 12)
+    .option('--examples <k>', 'example thumbnails per failure tag (html, pdf)', parseNonNegativeInt, 3)
+    .option('--seed <n>', 'bootstrap seed', parseNonNegativeInt)
     .option(
       '--author <name>',
       'only the samples this user touched in the run (audit log): csv / json rows gain an `authored` column; html / pdf keep whole-run metrics and show only those samples',
@@ -105,7 +99,7 @@ export function registerExportCommands(program: Command): void {
     )
     .requiredOption('--project <dir>', 'project folder')
     .requiredOption('--run <run>', 'run')
-    .option('--seed <n>', 'bootstrap seed', parseCount)
+    .option('--seed <n>', 'bootstrap seed', parseNonNegativeInt)
     .option('--json', 'print the full result as JSON')
     .addOption(gtOption())
     .addOption(excludeFlaggedOption())
@@ -151,7 +145,7 @@ export function registerExportCommands(program: Command): void {
     .requiredOption('--project <dir>', 'project folder')
     .requiredOption('--run <run>', 'run A')
     .requiredOption('--compare <run>', 'run B')
-    .option('--top <k>', 'how many regressions / improvements to list', parseCount, 10)
+    .option('--top <k>', 'how many regressions / improvements to list', parseNonNegativeInt, 10)
     .option('--json', 'print the full result as JSON')
     .addOption(gtOption())
     .addOption(excludeFlaggedOption())

@@ -1,8 +1,9 @@
 /** `reseg export-dataset`: a dataset of a project as ReasonSeg hf-parquet, LISA json polygons or COCO. */
 import { Option, type Command } from 'commander'
+import { gtWhichSchema, type GtWhich } from '../../shared/contract/gt'
 import { EXPORT_FORMATS, exportDataset, type ExportFormat } from '../datasets/export/exportDataset'
-import { GT_VERSIONS, type GtVersion } from '../datasets/export/exportGroundTruth'
 import { openProject } from '../store/project'
+import { excludeFlaggedOption } from './gt'
 import { createProgress } from './progress'
 
 export function registerExportDatasetCommands(program: Command): void {
@@ -15,8 +16,12 @@ export function registerExportDatasetCommands(program: Command): void {
     .requiredOption('--project <dir>', 'project folder')
     .requiredOption('--dataset <name>', 'dataset to export')
     .addOption(new Option('--format <format>', 'output format').choices(EXPORT_FORMATS).makeOptionMandatory())
-    .addOption(new Option('--gt <version>', 'ground truth to write').choices(GT_VERSIONS).default('original'))
-    .option('--exclude-flagged', 'leave out samples flagged ambiguous, invalid or duplicate')
+    .addOption(
+      new Option('--gt <version>', 'ground truth to write')
+        .choices(gtWhichSchema.options)
+        .default('original'),
+    )
+    .addOption(excludeFlaggedOption())
     .requiredOption('--out <dir>', 'output folder (must not exist or be empty, unless --force)')
     .option('--force', 'replace an existing non-empty output folder')
     .option('--json', 'print the summary as JSON')
@@ -25,7 +30,7 @@ export function registerExportDatasetCommands(program: Command): void {
         project: string
         dataset: string
         format: ExportFormat
-        gt: GtVersion
+        gt: GtWhich
         excludeFlagged?: boolean
         out: string
         force?: boolean

@@ -3,13 +3,14 @@
  * every metric, analysis and report command takes, and `reseg analyze gt-changes` (label noise: what the
  * corrections changed and what they do to each run's gIoU / cIoU).
  */
-import { InvalidArgumentError, Option, type Command } from 'commander'
+import { Option, type Command } from 'commander'
 import { analyzeGtChanges, type GtChangeReport } from '../analysis/gtChanges'
 import type { GtOptions } from '../metrics/runMetrics'
 import { getDatasetByName, listDatasets } from '../store/datasets'
 import type { Db } from '../store/project'
 import { openProject } from '../store/project'
 import { resolveRuns } from '../metrics/runMetrics'
+import { parseNonNegativeInt } from './project'
 
 /** `--gt original|corrected` (default original). */
 export function gtOption(): Option {
@@ -53,13 +54,6 @@ export function resolveDataset(db: Db, nameOrId: string | undefined): { id: numb
     )
   }
   return d
-}
-
-function parseCount(v: string): number {
-  const x = Number(v)
-  if (!Number.isInteger(x) || x < 0)
-    throw new InvalidArgumentError(`expected a non-negative integer, got '${v}'`)
-  return x
 }
 
 export function gtChangesText(r: GtChangeReport): string {
@@ -116,7 +110,7 @@ export function registerGtCommands(program: Command): void {
         .argParser((v: string, acc: string[]) => [...acc, v])
         .default([]),
     )
-    .option('--seed <n>', 'bootstrap seed', parseCount)
+    .option('--seed <n>', 'bootstrap seed', parseNonNegativeInt)
     .option('--json', 'print the full result as JSON')
     .action((opts: { project: string; dataset?: string; run: string[]; seed?: number; json?: boolean }) => {
       const project = openProject(opts.project)

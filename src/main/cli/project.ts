@@ -148,3 +148,11 @@ export function parseNonNegativeInt(value: string): number {
     throw new InvalidArgument(`expected a non-negative integer, got '${value}'`)
   return n
 }
+
+/** A sampling temperature, 0 to 2 (`reseg reason`, `reseg rollouts`). */
+export function parseTemperature(value: string): number {
+  const t = Number(value)
+  if (!Number.isFinite(t) || t < 0 || t > 2)
+    throw new InvalidArgument(`expected a temperature 0-2, got '${value}'`)
+  return t
+}

@@ -3,7 +3,7 @@
  * concurrency, retries, resume), and `reseg endpoints`: manage the OpenAI-compatible servers it talks to.
  * API keys come from the environment or the user's credentials file, never from argv (shell history, ps).
  */
-import { InvalidArgumentError, type Command } from 'commander'
+import type { Command } from 'commander'
 import { aggregate } from '../../shared/domain/metrics'
 import { createEngine } from '../engine/registry'
 import type { Segmenter } from '../engine/types'
@@ -14,14 +14,7 @@ import { getEndpoint, getTemplate, listEndpoints, saveEndpoint, validateEndpoint
 import { openProject } from '../store/project'
 import { batchSource, cancelOnSigint, requireOneSource } from './batchCommand'
 import { createProgress } from './progress'
-import { parsePositiveInt } from './project'
-
-function parseTemperature(value: string): number {
-  const t = Number(value)
-  if (!Number.isFinite(t) || t < 0 || t > 2)
-    throw new InvalidArgumentError(`expected a temperature 0-2, got '${value}'`)
-  return t
-}
+import { parsePositiveInt, parseTemperature } from './project'
 
 interface EndpointFlags {
   endpoint?: string

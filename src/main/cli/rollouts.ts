@@ -18,7 +18,7 @@ import { openProject } from '../store/project'
 import { getRun, getRunByName } from '../store/runs'
 import { batchSource, cancelOnSigint, requireOneSource } from './batchCommand'
 import { createProgress } from './progress'
-import { parsePositiveInt } from './project'
+import { parsePositiveInt, parseTemperature } from './project'
 
 function oneOf<T extends string>(allowed: readonly T[], what: string) {
   return (v: string): T => {
@@ -26,13 +26,6 @@ function oneOf<T extends string>(allowed: readonly T[], what: string) {
       throw new InvalidArgumentError(`expected ${what} ${allowed.join('|')}, got '${v}'`)
     return v as T
   }
-}
-
-function parseTemperature(value: string): number {
-  const t = Number(value)
-  if (!Number.isFinite(t) || t < 0 || t > 2)
-    throw new InvalidArgumentError(`expected a temperature 0-2, got '${value}'`)
-  return t
 }
 
 function parseUnit(value: string): number {

@@ -1,16 +1,16 @@
 /**
  * Authoring new samples: images added to a dataset (new or existing) by hand, then one or more queries per
  * image, each an ordinary sample with an empty ("no target") GT that the GT edit tools then draw. Every
- * image is fully decoded before anything is stored; media files are written only after validation and
- * removed again if the database transaction fails, so a bad batch stores nothing.
+ * image is fully decoded before anything is stored; media files are staged and published only when the
+ * database transaction commits, so a bad batch stores nothing.
  */
-import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { emptyRle } from '../../shared/domain/rle'
 import { createDataset, getDatasetByName } from '../store/datasets'
 import { putMedia } from '../store/media'
+import { beginMediaStaging, discardMediaStaging, publishMediaStaging } from '../store/mediaStaging'
 import type { Project } from '../store/project'
 import { insertSample } from '../store/samples'
 import { imageInfo } from './importRecords'
@@ -71,7 +71,7 @@ async function validateImage(img: AuthorImageInput): Promise<{ width: number; he
 
 /**
  * Adds images to a dataset (created, format 'authored', when no dataset has that name). All images are
- * validated first; then media files are written and the rows inserted in one transaction.
+ * validated first; then the media and dataset rows are inserted in one transaction.
  */
 export async function addImages(
   project: Project,
@@ -105,20 +105,12 @@ export async function addImages(
     }
     validated.push({ img, imageId, info: await validateImage(img) })
   }
-  // Media files first (content-addressed; remember which are new so a failed transaction can remove them).
-  const written: string[] = []
-  const hashes: string[] = []
+  // The media rows and the dataset's rows in one transaction; new image files wait in a staging folder
+  // until it commits (store/mediaStaging.ts), so a failed batch leaves neither rows nor files.
+  const staging = beginMediaStaging(project.mediaDir)
+  let result: { datasetId: number; created: boolean; images: AuthoredImage[] }
   try {
-    for (const v of validated) {
-      // The same hash putMedia computes: tells whether this call creates the file.
-      const hash = crypto.createHash('sha256').update(v.img.bytes).digest('hex')
-      const file = `${hash}.${v.info.ext}`
-      const isNew = !fs.existsSync(path.join(project.mediaDir, file))
-      putMedia(project, v.img.bytes, v.info)
-      if (isNew) written.push(file)
-      hashes.push(hash)
-    }
-    return db.transaction(() => {
+    result = db.transaction(() => {
       const datasetId =
         existing?.id ??
         createDataset(db, {
@@ -130,29 +122,20 @@ export async function addImages(
       const ins = db.prepare(
         'INSERT INTO dataset_images (dataset_id, image_id, media_hash, width, height, source) VALUES (?, ?, ?, ?, ?, ?)',
       )
-      const images = validated.map((v, i): AuthoredImage => {
-        ins.run(datasetId, v.imageId, hashes[i], v.info.width, v.info.height, v.img.name)
-        return { imageId: v.imageId, width: v.info.width, height: v.info.height, mediaHash: hashes[i] }
+      const images = validated.map((v): AuthoredImage => {
+        const hash = putMedia(project, v.img.bytes, v.info, staging)
+        ins.run(datasetId, v.imageId, hash, v.info.width, v.info.height, v.img.name)
+        return { imageId: v.imageId, width: v.info.width, height: v.info.height, mediaHash: hash }
       })
       return { datasetId, created: !existing, images }
     })()
   } catch (err) {
-    for (const f of written) {
-      const hash = f.replace(/\.[^.]+$/, '')
-      // Only media no row refers to any more (a concurrent import may share the image).
-      const used =
-        db
-          .prepare(
-            'SELECT 1 FROM samples WHERE media_hash = ? UNION SELECT 1 FROM dataset_images WHERE media_hash = ?',
-          )
-          .get(hash, hash) !== undefined
-      if (!used) {
-        db.prepare('DELETE FROM media WHERE hash = ?').run(hash)
-        fs.rmSync(path.join(project.mediaDir, f), { force: true })
-      }
-    }
+    discardMediaStaging(staging)
     throw err
   }
+  // Committed rows now name the staged images (a kill before the move is completed by the next open).
+  publishMediaStaging(staging)
+  return result
 }
 
 function imageKnown(project: Project, datasetId: number, imageId: string): boolean {

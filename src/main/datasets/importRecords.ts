@@ -4,7 +4,6 @@
  * rolled back and media files that no committed row references are deleted, so the project is left
  * exactly as it was.
  */
-import fs from 'node:fs'
 import sharp, { type Metadata } from 'sharp'
 import type { Rle } from '../../shared/domain/rle'
 import { createDataset } from '../store/datasets'
@@ -12,7 +11,6 @@ import { putMedia } from '../store/media'
 import { beginMediaStaging, discardMediaStaging, publishMediaStaging } from '../store/mediaStaging'
 import type { Project } from '../store/project'
 import { insertSample, sampleKey } from '../store/samples'
-import path from 'node:path'
 
 /** One sample as every reader produces it. */
 export interface DatasetRecord {
@@ -142,22 +140,10 @@ export async function importRecords(
   } catch (err) {
     if (db.inTransaction) db.exec('ROLLBACK')
     discardMediaStaging(staging)
-    removeOrphanMedia(project, touched)
     throw err
   }
   // Committed rows now name the staged images: move them into media/ (a kill before this finishes is
   // completed by the next open).
   publishMediaStaging(staging)
   return { datasetId, name: meta.name, samples, images: touched.size }
-}
-
-/** Deletes media files written by an aborted import that no committed row references. */
-function removeOrphanMedia(project: Project, hashes: Set<string>): void {
-  if (hashes.size === 0) return
-  const known = project.db.prepare('SELECT 1 FROM media WHERE hash = ?')
-  const files = fs.readdirSync(project.mediaDir)
-  for (const f of files) {
-    const hash = f.split('.')[0]
-    if (hashes.has(hash) && !known.get(hash)) fs.rmSync(path.join(project.mediaDir, f), { force: true })
-  }
 }

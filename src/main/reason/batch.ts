@@ -6,7 +6,7 @@
  * and left out, so the next run retries them.
  */
 import type { Segmenter } from '../engine/types'
-import type { Project } from '../store/project'
+import type { Db, Project } from '../store/project'
 import { createRun, deleteRun, getRun, getRunByName, upsertPrediction } from '../store/runs'
 import { VlmRequestError, type EndpointSettings, type RetryPolicy } from './client'
 import { sampleIou } from '../../shared/domain/metrics'
@@ -55,30 +55,36 @@ interface RunMeta {
   }
 }
 
+/**
+ * The samples a batch works on, in id order: those a run answered (the run becomes the parent of the new
+ * one), or every sample of a dataset.
+ */
+export function sourceSamples(
+  db: Db,
+  source: BatchOptions['source'],
+): { datasetId: number; parentRunId: number | null; ids: number[] } {
+  if ('runId' in source) {
+    const from = getRun(db, source.runId)
+    if (!from) throw new Error(`no run ${source.runId}`)
+    const ids = db
+      .prepare('SELECT sample_id FROM predictions WHERE run_id = ? ORDER BY sample_id')
+      .pluck()
+      .all(from.id) as number[]
+    return { datasetId: from.dataset_id, parentRunId: from.id, ids }
+  }
+  const ids = db
+    .prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id')
+    .pluck()
+    .all(source.datasetId) as number[]
+  return { datasetId: source.datasetId, parentRunId: null, ids }
+}
+
 export async function runReasonBatch(project: Project, opts: BatchOptions): Promise<BatchSummary> {
   const { db } = project
   if (!(Number.isInteger(opts.concurrency) && opts.concurrency >= 1))
     throw new Error('concurrency must be >= 1')
-  let datasetId: number
-  let sampleIds: number[]
-  let parentRunId: number | null = null
-  if ('runId' in opts.source) {
-    const from = getRun(db, opts.source.runId)
-    if (!from) throw new Error(`no run ${opts.source.runId}`)
-    datasetId = from.dataset_id
-    parentRunId = from.id
-    sampleIds = (
-      db.prepare('SELECT sample_id FROM predictions WHERE run_id = ? ORDER BY sample_id').all(from.id) as {
-        sample_id: number
-      }[]
-    ).map((r) => r.sample_id)
-  } else {
-    datasetId = opts.source.datasetId
-    sampleIds = (
-      db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(datasetId) as { id: number }[]
-    ).map((r) => r.id)
-  }
-  if (opts.limit != null) sampleIds = sampleIds.slice(0, opts.limit)
+  const { datasetId, parentRunId, ids } = sourceSamples(db, opts.source)
+  const sampleIds = opts.limit != null ? ids.slice(0, opts.limit) : ids
 
   const meta: RunMeta = {
     reason: {

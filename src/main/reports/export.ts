@@ -13,7 +13,7 @@ import { produceFileAtomic } from '../files/atomicWrite'
 import type { Project } from '../store/project'
 import { requireAuthored } from './authored'
 import { exportCoco } from './coco'
-import { writeHtmlReport } from './html'
+import { writeHtmlReport, type HtmlReportOptions } from './html'
 import { printHtmlToPdf } from './pdf'
 import { openSink, type Sink } from './sink'
 import { writeCsv, writeJson } from './table'
@@ -63,13 +63,16 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     message,
   })
   const gt = opts.gt ?? ORIGINAL_GT
-  const author = opts.author != null && opts.author !== '' ? opts.author : null
-  const authored = author != null ? requireAuthored(project.db, run, author, opts.format) : undefined
+  // The author filter: the user and the samples they touched (sample id → the `authored` cell).
+  const author =
+    opts.author != null && opts.author !== ''
+      ? { name: opts.author, samples: requireAuthored(project.db, run, opts.author, opts.format) }
+      : undefined
   const table = {
     runId: run.id,
     compareRunId: cmp?.id ?? null,
     gt,
-    authored,
+    authored: author?.samples,
     signal: opts.signal,
     onProgress: (d: number, t: number) => opts.onProgress?.(d, t, 'rows'),
   }
@@ -104,7 +107,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
         cIoU: m.cIoU,
       }
       // The headline metrics above are the whole run's; the header says which samples follow.
-      if (author != null) header.author = { name: author, samples: authored?.size ?? 0, metrics: 'whole run' }
+      if (author) header.author = { name: author.name, samples: author.samples.size, metrics: 'whole run' }
       if (cmp) {
         const c = runMetrics(project.db, cmp, 'segzero', gt)
         header.compare = {
@@ -122,7 +125,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
     }
     case 'html': {
       await withSink(opts.out, (sink) =>
-        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
+        writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, author)),
       )
       return done(0, 'self-contained HTML report written')
     }
@@ -131,7 +134,7 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
       try {
         const html = path.join(tmpDir, 'report.html')
         await withSink(html, (sink) =>
-          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, authorOf(author, authored))),
+          writeHtmlReport(project, sink, htmlOpts(run.id, cmp?.id ?? null, opts, author)),
         )
         opts.onProgress?.(1, 1, 'printing')
         await produceFileAtomic(opts.out, (tmp) => printHtmlToPdf(html, tmp))
@@ -143,15 +146,11 @@ export async function exportReport(project: Project, opts: ExportOptions): Promi
   }
 }
 
-function authorOf(name: string | null, samples: ReadonlyMap<number, string> | undefined) {
-  return name != null && samples ? { name, samples } : undefined
-}
-
 function htmlOpts(
   runId: number,
   compareRunId: number | null,
   o: ExportOptions,
-  author: ReturnType<typeof authorOf>,
+  author: HtmlReportOptions['author'],
 ) {
   return {
     author,

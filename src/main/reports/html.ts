@@ -12,10 +12,11 @@ import type { Interval } from '../../shared/domain/bootstrap'
 import { seededRng } from '../../shared/domain/random'
 import { compareRuns, type RunComparison } from '../analysis/compare'
 import { analyzeGtChanges } from '../analysis/gtChanges'
-import { loadRunResults, requireRun } from '../analysis/results'
+import { loadRunResults, requireRun, scoredResults } from '../analysis/results'
 import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
 import { getStageAttribution, STAGE_LABELS } from '../analysis/stages'
 import { analyzeLoaded, type RunAnalysis } from '../analysis/summary'
+import { listGtChanges } from '../store/groundTruth'
 import type { Project } from '../store/project'
 import type { Sink } from './sink'
 import { suggestSection } from './suggestSection'
@@ -91,7 +92,7 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
   // breakdowns and the worst samples, and while any remain the run's gIoU / cIoU are not computed (as
   // `reseg metrics` / runMetrics). Its thumbnail says "not segmented" instead of an IoU of 0.
   const notSegmented = loaded.notSegmented
-  const results = loaded.results.filter((r) => !notSegmented.has(r.sampleId))
+  const results = scoredResults(loaded)
   const analysis = analyzeLoaded(run, loaded, boot)
   const cmpAnalysis = cmpRun ? analyzeLoaded(cmpRun, loadRunResults(db, cmpRun.id, gtOpts), boot) : null
   const comparison = cmpRun ? compareRuns(db, run.id, cmpRun.id, { ...boot, topK: 10, gt: gtOpts }) : null
@@ -166,13 +167,17 @@ export async function writeHtmlReport(project: Project, sink: Sink, opts: HtmlRe
     await sink.write(breakdownSection(b.dimension, b.label, b.rows, other?.rows, run.name, cmpRun?.name))
   }
   await sink.write(stageSection(stages))
-  // The label-noise section appears once the dataset has corrected or flagged samples.
-  const noise = analyzeGtChanges(db, run.dataset_id, {
-    seed: opts.seed,
-    iterations: opts.iterations,
-    runIds: cmpRun ? [run.id, cmpRun.id] : [run.id],
-  })
-  if (noise.changed.length > 0 || noise.flagged.length > 0) await sink.write(labelNoiseSection(noise))
+  // The label-noise section appears once the dataset has corrected or flagged samples (its analysis
+  // re-scores every run twice with a bootstrap: not worth doing for a dataset without any).
+  const gtChanges = listGtChanges(db, run.dataset_id)
+  if (gtChanges.revised.length > 0 || gtChanges.flagged.length > 0) {
+    const noise = analyzeGtChanges(db, run.dataset_id, {
+      seed: opts.seed,
+      iterations: opts.iterations,
+      runIds: cmpRun ? [run.id, cmpRun.id] : [run.id],
+    })
+    await sink.write(labelNoiseSection(noise))
+  }
   await sink.write(suggestSection(db, run.id))
   // GRPO rollouts (issue 12): '' for runs without rollout groups.
   await sink.write(await rolloutReportSection(project, run.id))

@@ -7,7 +7,7 @@ import { imageSizeBucket, objectSizeBucket, queryKind } from '../../shared/domai
 import { sampleIou } from '../../shared/domain/metrics'
 import { TAG_SEPARATOR, requireRun } from '../analysis/results'
 import { ORIGINAL_GT, runMetrics, type GtOptions } from '../metrics/runMetrics'
-import { correctedMasks } from '../store/groundTruth'
+import { flaggedSampleIds, listGtChanges } from '../store/groundTruth'
 import type { StoredObject } from '../store/edits'
 import type { Db } from '../store/project'
 import { notSegmentedSql } from '../store/runs'
@@ -139,7 +139,8 @@ export function countExportRows(
   const n = (
     db.prepare('SELECT COUNT(*) AS n FROM samples WHERE dataset_id = ?').get(run.dataset_id) as { n: number }
   ).n
-  return gt.excludeFlagged ? runMetrics(db, run, 'segzero', gt).samples.length : n
+  // The rows exportRows keeps: every sample of the dataset, less the flagged ones when they are excluded.
+  return gt.excludeFlagged ? n - flaggedSampleIds(db, run.dataset_id).size : n
 }
 
 /** Per-sample I/U under a non-default GT choice (flagged samples absent when excluded); null for the default. */
@@ -169,7 +170,7 @@ export function* exportRows(
     throw new Error(`runs '${run.name}' and '${cmp.name}' are on different datasets`)
   const countsA = countsUnder(db, run.id, gt)
   const countsB = cmp ? countsUnder(db, cmp.id, gt) : null
-  const revised = gt.gt === 'corrected' ? correctedMasks(db, run.dataset_id) : new Map<number, unknown>()
+  const revised = new Set(gt.gt === 'corrected' ? listGtChanges(db, run.dataset_id).revised : [])
   const stmt = db.prepare(
     `SELECT s.id, s.image_id, s.ann_id, s.query, s.is_sentence, s.width, s.height,
             COALESCE(CASE WHEN @corrected = 1 THEN (SELECT r.mask_area FROM gt_revisions r

@@ -14,7 +14,7 @@ import { renderThumbnail } from '../reports/thumbnails'
 import type { Db, Project } from '../store/project'
 import { getRun } from '../store/runs'
 import type { RolloutRunMeta } from './runner'
-import { allRollouts, listGroups } from './store'
+import { completeGroupRollouts, listGroups } from './store'
 
 export interface StoredRolloutAnalysis extends RolloutAnalysis {
   runId: number
@@ -60,34 +60,29 @@ export function analyzeStoredRollouts(
     }[])
       greedy.set(r.sample_id, r.iou)
   }
-  const complete = new Map(groups.filter((g) => g.complete).map((g) => [g.sample_id, g]))
-  const bySample = new Map<number, AnalysisGroup>()
-  for (const r of allRollouts(db, runId)) {
-    const g = complete.get(r.sample_id)
-    if (!g || r.error !== null || r.reward === null) continue
-    let entry = bySample.get(r.sample_id)
-    if (!entry) {
-      entry = { sampleId: r.sample_id, rollouts: [], greedyIou: greedy.get(r.sample_id) ?? null }
-      bySample.set(r.sample_id, entry)
-    }
-    if (entry.rollouts.length >= g.k) continue
-    entry.rollouts.push({
-      idx: r.idx,
-      reward: r.reward,
-      terms: r.terms_json ? (JSON.parse(r.terms_json) as Record<string, number>) : {},
-      iou: r.iou,
-      formatOk: r.format_ok === 1,
-      thinkChars: r.think_chars,
-      trainerReward: r.trainer_reward,
+  const analysed: AnalysisGroup[] = []
+  for (const [sampleId, rows] of completeGroupRollouts(db, runId, groups)) {
+    analysed.push({
+      sampleId,
+      rollouts: rows.map((r) => ({
+        idx: r.idx,
+        reward: r.reward as number,
+        terms: r.terms_json ? (JSON.parse(r.terms_json) as Record<string, number>) : {},
+        iou: r.iou,
+        formatOk: r.format_ok === 1,
+        thinkChars: r.think_chars,
+        trainerReward: r.trainer_reward,
+      })),
+      greedyIou: greedy.get(sampleId) ?? null,
     })
   }
-  const a = analyzeRollouts(reward, [...bySample.values()], opts)
+  const a = analyzeRollouts(reward, analysed, opts)
   return {
     ...a,
     runId,
     runName: run.name,
     derivedGtGroups: groups.filter((g) => g.gt_source === 'derived').length,
-    incompleteGroups: groups.length - complete.size,
+    incompleteGroups: groups.filter((g) => !g.complete).length,
     greedySource,
   }
 }

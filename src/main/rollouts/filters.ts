@@ -4,24 +4,11 @@
  */
 import type { RolloutFilter } from '../../shared/contract/rollouts'
 import type { Db } from '../store/project'
-import { allRollouts, listGroups, type RolloutRow } from './store'
+import { completeGroupRollouts, type RolloutRow } from './store'
 
 export function rolloutFilterSamples(db: Db, runId: number, filter: RolloutFilter, margin = 0.2): number[] {
-  const complete = new Map(
-    listGroups(db, runId)
-      .filter((g) => g.complete)
-      .map((g) => [g.sample_id, g.k]),
-  )
-  const bySample = new Map<number, RolloutRow[]>()
-  for (const r of allRollouts(db, runId)) {
-    const k = complete.get(r.sample_id)
-    if (k === undefined || r.error !== null || r.reward === null) continue
-    const list = bySample.get(r.sample_id) ?? []
-    if (list.length < k) list.push(r)
-    bySample.set(r.sample_id, list)
-  }
   const out: number[] = []
-  for (const [sampleId, rows] of bySample) {
+  for (const [sampleId, rows] of completeGroupRollouts(db, runId)) {
     const iou = (r: RolloutRow) => r.iou ?? 0
     let keep: boolean
     if (filter === 'zero-variance') keep = rows.every((r) => r.reward === rows[0].reward)

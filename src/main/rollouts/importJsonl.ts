@@ -9,24 +9,21 @@
  * leaves the project as it was.
  */
 import fs from 'node:fs'
-import { sampleIou } from '../../shared/domain/metrics'
-import { decodeRowMajor, emptyRle, fromCoco, toCoco } from '../../shared/domain/rle'
-import { rewardGroundTruth } from '../../shared/domain/rewards/groundTruth'
-import {
-  groundTruthString,
-  scoreRollout,
-  thinkLength,
-  type RewardKind,
-} from '../../shared/domain/rewards/score'
-import { segmentObjects } from '../engine/batch'
+import { fromCoco } from '../../shared/domain/rle'
+import { groundTruthString, scoreRollout, type RewardKind } from '../../shared/domain/rewards/score'
 import type { Segmenter } from '../engine/types'
-import { sampleCounts } from '../reason/reask'
 import type { TemplateRecord } from '../reason/store'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
 import { createRun } from '../store/runs'
 import type { SampleRow } from '../store/samples'
-import { parseRolloutText, putRolloutPrediction } from './runner'
+import {
+  answeredRollout,
+  parseRolloutText,
+  putRolloutPrediction,
+  rewardGroundTruthOf,
+  segmentRollout,
+} from './runner'
 import { ensureGroup, finalizeGroup, putRollout, type NewRollout } from './store'
 
 export interface ImportRolloutsOptions {
@@ -165,7 +162,7 @@ export async function importRollouts(
   // Score and segment everything before touching the database.
   const prepared: {
     line: Line
-    gt: ReturnType<typeof rewardGroundTruth>
+    gt: ReturnType<typeof rewardGroundTruthOf>
     gtString: string
     rows: Omit<NewRollout, 'runId'>[]
   }[] = []
@@ -174,13 +171,7 @@ export async function importRollouts(
   let trainerRewards = 0
   for (const l of lines) {
     const s = l.sample
-    const size: [number, number] = [s.height, s.width]
-    const gt = rewardGroundTruth({
-      solution: l.solution,
-      mask: decodeRowMajor(fromCoco({ size, counts: s.gt_rle })),
-      width: s.width,
-      height: s.height,
-    })
+    const gt = rewardGroundTruthOf(s, l.solution)
     if (gt.source === 'derived') derivedGt++
     const gtString = groundTruthString(opts.reward, gt)
     const rgb = opts.segmenter ? await loadRgb(project, s.media_hash) : null
@@ -188,13 +179,7 @@ export async function importRollouts(
     for (const [idx, r] of l.rollouts.entries()) {
       const score = scoreRollout(opts.reward, r.text, gtString)
       const parsed = parseRolloutText(r.text, s, opts.template)
-      const mask =
-        parsed.objects.length === 0
-          ? emptyRle(s.height, s.width)
-          : opts.segmenter && rgb
-            ? (await segmentObjects(opts.segmenter, s.media_hash, rgb, parsed.objects)).mask
-            : null
-      const counts = mask ? sampleCounts(s, mask) : null
+      const mask = await segmentRollout(opts.segmenter, s, rgb, parsed.objects)
       if (r.reward !== null) {
         trainerRewards++
         if (Math.abs(r.reward - score.total) > 1e-6)
@@ -208,18 +193,7 @@ export async function importRollouts(
       rows.push({
         sampleId: s.id,
         idx,
-        rawText: r.text,
-        error: null,
-        objects: parsed.objects,
-        parseError: parsed.parseError,
-        terms: score.terms,
-        reward: score.total,
-        formatOk: score.formatOk,
-        thinkChars: thinkLength(r.text),
-        maskRle: mask ? toCoco(mask).counts : null,
-        intersection: counts?.intersection ?? null,
-        union: counts?.union ?? null,
-        iou: counts ? sampleIou(counts.intersection, counts.union) : null,
+        ...answeredRollout(s, r.text, score, parsed, mask),
         latencyMs: null,
         promptTokens: null,
         completionTokens: null,

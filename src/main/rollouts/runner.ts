@@ -27,10 +27,11 @@ import { renderTemplate } from '../../shared/domain/reasonTemplates'
 import { emptyRle } from '../../shared/domain/rle'
 import { segmentObjects } from '../engine/batch'
 import type { RgbImage, Segmenter } from '../engine/types'
+import { sourceSamples } from '../reason/batch'
 import { buildMessages, ModelImageCache, sampleCounts } from '../reason/reask'
 import type { TemplateRecord } from '../reason/store'
 import type { Db, Project } from '../store/project'
-import { createRun, getRun, getRunByName, upsertPrediction } from '../store/runs'
+import { createRun, getRunByName, upsertPrediction } from '../store/runs'
 import { getSample, type SampleRow } from '../store/samples'
 import type { EndpointPool } from './pool'
 import { ensureGroup, finalizeGroup, getGroup, listRollouts, putRollout, type RolloutRow } from './store'
@@ -88,26 +89,6 @@ export interface RolloutRunMeta {
   }
 }
 
-function sourceSamples(project: Project, source: RolloutRunOptions['source']) {
-  const { db } = project
-  if ('runId' in source) {
-    const from = getRun(db, source.runId)
-    if (!from) throw new Error(`no run ${source.runId}`)
-    const ids = (
-      db.prepare('SELECT sample_id FROM predictions WHERE run_id = ? ORDER BY sample_id').all(from.id) as {
-        sample_id: number
-      }[]
-    ).map((r) => r.sample_id)
-    return { datasetId: from.dataset_id, parentRunId: from.id, ids }
-  }
-  const ids = (
-    db.prepare('SELECT id FROM samples WHERE dataset_id = ? ORDER BY id').all(source.datasetId) as {
-      id: number
-    }[]
-  ).map((r) => r.id)
-  return { datasetId: source.datasetId, parentRunId: null, ids }
-}
-
 /** Creates the output run, or checks that an existing one was made with the same settings (resume). */
 export function openRolloutRun(
   project: Project,
@@ -153,16 +134,51 @@ export function openRolloutRun(
 }
 
 /** The mask a rollout's objects give, or null without an engine (then only prompts are kept). */
-async function segmentRollout(
+export async function segmentRollout(
   segmenter: Segmenter | null,
   sample: SampleRow,
-  rgb: RgbImage,
+  rgb: RgbImage | null,
   objects: ReturnType<typeof parseSegZeroOutput>['objects'],
   signal?: AbortSignal,
 ): Promise<Rle | null> {
   if (objects.length === 0) return emptyRle(sample.height, sample.width)
-  if (!segmenter) return null
+  if (!segmenter || !rgb) return null
   return (await segmentObjects(segmenter, sample.media_hash, rgb, objects, signal)).mask
+}
+
+/** The ground truth a sample's rewards are scored against: the given solution, else derived from its mask. */
+export function rewardGroundTruthOf(sample: SampleRow, solution: string | null) {
+  return rewardGroundTruth({
+    solution,
+    mask: decodeRowMajor(fromCoco({ size: [sample.height, sample.width], counts: sample.gt_rle })),
+    width: sample.width,
+    height: sample.height,
+  })
+}
+
+/** What a stored rollout holds of one answer: its parse, reward terms and mask with I/U/IoU. */
+export function answeredRollout(
+  sample: SampleRow,
+  text: string,
+  score: ReturnType<typeof scoreRollout>,
+  parsed: ReturnType<typeof parseSegZeroOutput>,
+  mask: Rle | null,
+) {
+  const counts = mask ? sampleCounts(sample, mask) : null
+  return {
+    rawText: text,
+    error: null,
+    objects: parsed.objects,
+    parseError: parsed.parseError,
+    terms: score.terms,
+    reward: score.total,
+    formatOk: score.formatOk,
+    thinkChars: thinkLength(text),
+    maskRle: mask ? toCoco(mask).counts : null,
+    intersection: counts?.intersection ?? null,
+    union: counts?.union ?? null,
+    iou: counts ? sampleIou(counts.intersection, counts.union) : null,
+  }
 }
 
 export async function runRollouts(project: Project, opts: RolloutRunOptions): Promise<RolloutRunSummary> {
@@ -170,7 +186,7 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
   if (!(Number.isInteger(opts.k) && opts.k >= 1)) throw new Error('k must be >= 1')
   if (!(Number.isInteger(opts.concurrency) && opts.concurrency >= 1))
     throw new Error('concurrency must be >= 1')
-  const src = sourceSamples(project, opts.source)
+  const src = sourceSamples(db, opts.source)
   const ids = opts.limit != null ? src.ids.slice(0, opts.limit) : src.ids
   const meta: RolloutRunMeta = {
     rollouts: {
@@ -220,13 +236,7 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
     if (!sample) throw new Error(`no sample ${sampleId}`)
     let group = getGroup(db, runId, sampleId)
     if (!group) {
-      const size: [number, number] = [sample.height, sample.width]
-      const gt = rewardGroundTruth({
-        solution: opts.solutions?.get(sampleId) ?? null,
-        mask: decodeRowMajor(fromCoco({ size, counts: sample.gt_rle })),
-        width: sample.width,
-        height: sample.height,
-      })
+      const gt = rewardGroundTruthOf(sample, opts.solutions?.get(sampleId) ?? null)
       ensureGroup(db, {
         runId,
         sampleId,
@@ -265,23 +275,11 @@ export async function runRollouts(project: Project, opts: RolloutRunOptions): Pr
       const score = scoreRollout(opts.reward, text, gtString)
       const parsed = parseRolloutText(text, sample, opts.template)
       const mask = await segmentRollout(opts.segmenter, sample, rgb, parsed.objects, opts.signal)
-      const counts = mask ? sampleCounts(sample, mask) : null
       putRollout(db, {
         runId,
         sampleId,
         idx,
-        rawText: text,
-        error: null,
-        objects: parsed.objects,
-        parseError: parsed.parseError,
-        terms: score.terms,
-        reward: score.total,
-        formatOk: score.formatOk,
-        thinkChars: thinkLength(text),
-        maskRle: mask ? toCoco(mask).counts : null,
-        intersection: counts?.intersection ?? null,
-        union: counts?.union ?? null,
-        iou: counts ? sampleIou(counts.intersection, counts.union) : null,
+        ...answeredRollout(sample, text, score, parsed, mask),
         latencyMs,
         promptTokens: tokens.prompt,
         completionTokens: tokens.completion,

@@ -159,3 +159,24 @@ export function allRollouts(db: Db, runId: number): RolloutRow[] {
     .prepare('SELECT * FROM rollouts WHERE run_id = ? ORDER BY sample_id, idx')
     .all(runId) as RolloutRow[]
 }
+
+/**
+ * The rollouts a complete group is scored on, per sample: its first K answered ones (no error, a reward),
+ * as finalizeGroup picks them. Incomplete groups are left out. `groups` defaults to the run's.
+ */
+export function completeGroupRollouts(
+  db: Db,
+  runId: number,
+  groups: readonly GroupRow[] = listGroups(db, runId),
+): Map<number, RolloutRow[]> {
+  const k = new Map(groups.filter((g) => g.complete).map((g) => [g.sample_id, g.k]))
+  const bySample = new Map<number, RolloutRow[]>()
+  for (const r of allRollouts(db, runId)) {
+    const max = k.get(r.sample_id)
+    if (max === undefined || r.error !== null || r.reward === null) continue
+    const list = bySample.get(r.sample_id) ?? []
+    if (list.length < max) list.push(r)
+    bySample.set(r.sample_id, list)
+  }
+  return bySample
+}

@@ -132,8 +132,8 @@ export function checkProject(db: Db, projectDir: string, opts: { fix?: boolean }
   }
 }
 
-/** The report as the CLI prints it. */
-export function formatCheckReport(projectDir: string, r: CheckReport): string {
+/** The report as the CLI prints it; `notes` (one line each) go just before the verdict. */
+export function formatCheckReport(projectDir: string, r: CheckReport, notes: readonly string[] = []): string {
   const lines = [
     `project ${projectDir}`,
     `  integrity: ${r.integrity.join('; ')}; foreign keys: ${r.foreignKeyViolations === 0 ? 'ok' : `${r.foreignKeyViolations} violations`}`,
@@ -141,6 +141,7 @@ export function formatCheckReport(projectDir: string, r: CheckReport): string {
     `  media: ${r.orphans.entries.length} orphaned (${(r.orphans.bytes / 1e6).toFixed(1)} MB)${r.orphans.removed ? ', removed' : ''}, ${r.missing.length} missing`,
     `  WAL: ${(r.wal.bytesBefore / 1e6).toFixed(1)} MB${r.wal.checkpointed ? ` → ${(r.wal.bytesAfter / 1e6).toFixed(1)} MB after checkpoint` : ''}`,
     ...r.problems.map((p) => `  problem: ${p}`),
+    ...notes,
     r.clean ? 'clean' : 'NOT clean',
   ]
   return `${lines.join('\n')}\n`

@@ -247,13 +247,16 @@ function deserialize(s: SampleGtRow, json: string): GtState {
 /** Writes a state as the sample's current corrected GT (objects + revision row). */
 function writeState(db: Db, s: SampleGtRow, state: GtState, cursor: number, author: string | null): void {
   const union = gtUnion(state, s.height, s.width)
+  const unionCounts = toCoco(union).counts
+  const unionArea = area(union)
+  const ignoreCounts = state.ignore ? toCoco(state.ignore).counts : null
   // An authored sample's drawn GT is its original (there is no imported GT to keep): keep samples in step.
   const authored = db.prepare('SELECT 1 FROM authored_samples WHERE sample_id = ?').get(s.id) !== undefined
   if (authored) {
     db.prepare('UPDATE samples SET gt_rle = ?, gt_area = ?, ignore_rle = ? WHERE id = ?').run(
-      toCoco(union).counts,
-      area(union),
-      state.ignore ? toCoco(state.ignore).counts : null,
+      unionCounts,
+      unionArea,
+      ignoreCounts,
       s.id,
     )
   }
@@ -271,9 +274,9 @@ function writeState(db: Db, s: SampleGtRow, state: GtState, cursor: number, auth
        author = COALESCE(@setAuthor, author), updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
   ).run({
     id: s.id,
-    mask: toCoco(union).counts,
-    area: area(union),
-    ignore: state.ignore ? toCoco(state.ignore).counts : null,
+    mask: unionCounts,
+    area: unionArea,
+    ignore: ignoreCounts,
     revised,
     cursor,
     author: author ?? 'unknown',

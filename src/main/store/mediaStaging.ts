@@ -48,6 +48,7 @@ export function writerPid(name: string): number | null {
   return m ? Number(m[1]) : null
 }
 
+/** Whether a process with this pid runs on this host (EPERM: it does, but belongs to someone else). */
 export function processRunning(pid: number): boolean {
   if (pid === process.pid) return true
   try {

@@ -8,6 +8,7 @@ import crypto from 'node:crypto'
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { processRunning } from './mediaStaging'
 
 export const SESSIONS_DIR = '.reseg-sessions'
 
@@ -23,16 +24,6 @@ export interface OpenSession {
   /** Markers of processes that died with the project open, found (and cleared) when this one opened it. */
   stale: SessionMarker[]
   release(): void
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0)
-    return true
-  } catch (err) {
-    // EPERM: the process exists but belongs to someone else.
-    return (err as NodeJS.ErrnoException).code === 'EPERM'
-  }
 }
 
 function readMarker(file: string): SessionMarker | null {
@@ -68,7 +59,7 @@ export function staleSessions(projectDir: string, opts: { clear?: boolean } = {}
     const file = path.join(dir, name)
     const m = readMarker(file)
     // Another host's process cannot be probed (a shared folder): leave its marker alone.
-    if (!m || m.host !== host || (m.pid !== 0 && alive(m.pid))) continue
+    if (!m || m.host !== host || (m.pid !== 0 && processRunning(m.pid))) continue
     stale.push(m)
     if (opts.clear) fs.rmSync(file, { force: true })
   }

@@ -88,21 +88,32 @@ async function renderThumb(project: Project, s: Source): Promise<string> {
 }
 
 /**
- * What a sample's thumbnail shows for a run: the prompt edit now current (undo/redo aware) when there is
- * one — key 'edit:<id>' and its mask — else the run's own prediction (key '').
+ * What each sample's thumbnail shows for a run: the prompt edit now current (undo/redo aware) when there
+ * is one — key 'edit:<id>' and its mask — else the run's own prediction (key '').
  */
-function overlaySource(
+function overlaySources(
   project: Project,
   runId: number | null,
-  sampleId: number,
-): { key: string; mask?: string | null } {
-  if (runId == null) return { key: '' }
-  const hasEdits = project.db
-    .prepare('SELECT 1 FROM prompt_edits WHERE run_id = ? AND sample_id = ? LIMIT 1')
-    .get(runId, sampleId)
-  if (!hasEdits) return { key: '' }
-  const cur = getEditState(project.db, runId, sampleId).current
-  return cur ? { key: `edit:${cur.id}`, mask: cur.mask?.counts ?? null } : { key: '' }
+  sampleIds: number[],
+): Map<number, { key: string; mask?: string | null }> {
+  // One query for the samples that have edits; the edit stack is read only for those.
+  const edited =
+    runId == null
+      ? new Set<number>()
+      : new Set(
+          project.db
+            .prepare(
+              'SELECT DISTINCT sample_id FROM prompt_edits WHERE run_id = ? AND sample_id IN (SELECT value FROM json_each(?))',
+            )
+            .pluck()
+            .all(runId, JSON.stringify(sampleIds)) as number[],
+        )
+  return new Map(
+    sampleIds.map((id) => {
+      const cur = runId != null && edited.has(id) ? getEditState(project.db, runId, id).current : null
+      return [id, cur ? { key: `edit:${cur.id}`, mask: cur.mask?.counts ?? null } : { key: '' }]
+    }),
+  )
 }
 
 export async function getThumbnails(
@@ -111,7 +122,7 @@ export async function getThumbnails(
   sampleIds: number[],
 ): Promise<{ sampleId: number; hash: string; edited: boolean }[]> {
   const db = project.db
-  const wanted = new Map(sampleIds.map((id) => [id, overlaySource(project, runId, id)]))
+  const wanted = overlaySources(project, runId, sampleIds)
   const have = new Map(
     (
       db

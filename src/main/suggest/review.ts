@@ -12,7 +12,7 @@ import {
   type FailureTag,
 } from '../../shared/domain/failureRules'
 import type { Db } from '../store/project'
-import { listTags } from '../store/tags'
+import { listTags, saveTag } from '../store/tags'
 import {
   getThresholds,
   PROPOSAL_SELECT,
@@ -70,16 +70,11 @@ export function reviewQueue(
 
 /** The tag of that name, created (with the rules' colour and description) when the taxonomy lacks it. */
 export function ensureTag(db: Db, name: FailureTag): number {
-  listTags(db)
-  const row = db.prepare('SELECT id FROM tags WHERE name = ?').get(name) as { id: number } | undefined
-  if (row) return row.id
-  const pos = (db.prepare('SELECT COALESCE(MAX(position), -1) + 1 AS p FROM tags').get() as { p: number }).p
+  // listTags seeds the default taxonomy first (once per project), which may already hold the tag.
+  const existing = listTags(db).find((t) => t.name === name)
+  if (existing) return existing.id
   const info = FAILURE_TAG_INFO[name]
-  return Number(
-    db
-      .prepare('INSERT INTO tags (name, color, position, description) VALUES (?, ?, ?, ?)')
-      .run(name, info.color, pos, info.description).lastInsertRowid,
-  )
+  return saveTag(db, { name, color: info.color, description: info.description }).id
 }
 
 export type ReviewAction = { kind: 'accept' } | { kind: 'pick'; tagId: number } | { kind: 'skip' }

@@ -10,11 +10,12 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
+import type { GtWhich } from '../../../shared/contract/gt'
 import type { Rle } from '../../../shared/domain/rle'
 import { getDatasetByName, listDatasets } from '../../store/datasets'
 import type { Project } from '../../store/project'
 import { CocoDatasetWriter } from './cocoWriter'
-import { gtSource, type GtVersion } from './exportGroundTruth'
+import { gtSource } from './exportGroundTruth'
 import { HfParquetDatasetWriter } from './hfParquetWriter'
 import { hfReadme } from './hfReadme'
 import { LisaDatasetWriter } from './lisaWriter'
@@ -52,7 +53,7 @@ export interface ExportDatasetOptions {
   dataset: string
   format: ExportFormat
   out: string
-  gt?: GtVersion
+  gt?: GtWhich
   excludeFlagged?: boolean
   force?: boolean
   onProgress?: (done: number, total: number) => void
@@ -65,7 +66,7 @@ export interface ExportDatasetResult {
   out: string
   format: ExportFormat
   dataset: string
-  gt: GtVersion
+  gt: GtWhich
   samples: number
   /** Samples flagged and left out (--exclude-flagged). */
   excluded: number

@@ -2,12 +2,10 @@
  * Which ground truth an export writes: the imported original, or the corrected revision where a sample
  * has one (gt-core's `readGroundTruth`); and which samples `--exclude-flagged` leaves out.
  */
+import type { GtWhich } from '../../../shared/contract/gt'
 import type { Rle } from '../../../shared/domain/rle'
 import { flaggedSampleIds, readGroundTruth } from '../../store/groundTruth'
 import type { Db } from '../../store/project'
-
-export const GT_VERSIONS = ['original', 'corrected'] as const
-export type GtVersion = (typeof GT_VERSIONS)[number]
 
 export interface ExportGt {
   /** The sample mask: the union of its objects. */
@@ -21,7 +19,7 @@ export interface GtSource {
   isExcluded(sampleId: number): boolean
 }
 
-export function gtSource(db: Db, datasetId: number, which: GtVersion, excludeFlagged: boolean): GtSource {
+export function gtSource(db: Db, datasetId: number, which: GtWhich, excludeFlagged: boolean): GtSource {
   const flagged = excludeFlagged ? flaggedSampleIds(db, datasetId) : new Set<number>()
   return {
     read: (sampleId) => {

@@ -25,6 +25,7 @@ import { schemaPathResolver } from 'hyparquet-writer/src/schema.js'
 import { snappyCompress } from 'hyparquet-writer/src/snappy.js'
 import type { ColumnEncoder } from 'hyparquet-writer/src/types.js'
 import type { Rle } from '../../../shared/domain/rle'
+import { forEachColumnSegment } from './columnSegments'
 
 // hyparquet-writer pins its own hyparquet, whose metadata types are the ones its functions take.
 type FileMetaData = Parameters<typeof writeMetadata>[1]
@@ -116,24 +117,10 @@ function levelRun(w: ByteWriter, value: number, count: number): void {
  * decoding to dense row-major bytes and packing them cost O(h * w) with strided writes (4–6 ms at 2 MP).
  */
 export function rowMajorBits(mask: Rle): Uint8Array {
-  const { h, w, counts } = mask
+  const { h, w } = mask
   // Toggle events per image row, as CSR arrays (first pass counts, second fills).
   const perRow = new Uint32Array(h + 1)
-  const eachSegment = (visit: (x: number, y0: number, y1: number) => void) => {
-    let pos = 0
-    for (let k = 0; k < counts.length; k++) {
-      const end = pos + counts[k]
-      for (let p = pos; k % 2 === 1 && p < end;) {
-        const x = Math.floor(p / h)
-        const y0 = p - x * h
-        const y1 = Math.min(h, y0 + (end - p))
-        visit(x, y0, y1)
-        p += y1 - y0
-      }
-      pos = end
-    }
-  }
-  eachSegment((_x, y0, y1) => {
+  forEachColumnSegment(mask, (_x, y0, y1) => {
     perRow[y0]++
     if (y1 < h) perRow[y1]++
   })
@@ -141,7 +128,7 @@ export function rowMajorBits(mask: Rle): Uint8Array {
   for (let y = 0; y < h; y++) start[y + 1] = start[y] + perRow[y]
   const cols = new Uint32Array(start[h])
   const fill = start.slice(0, h)
-  eachSegment((x, y0, y1) => {
+  forEachColumnSegment(mask, (x, y0, y1) => {
     cols[fill[y0]++] = x
     if (y1 < h) cols[fill[y1]++] = x
   })

@@ -9,17 +9,10 @@
 import fs from 'node:fs'
 import path from 'node:path'
 import { queryKind } from '../../../shared/domain/breakdowns'
-import { decodeRowMajor, encodeRowMajor, type Rle } from '../../../shared/domain/rle'
+import { combineRle } from '../../../shared/domain/maskOps'
 import type { ExportSample, FormatWriter } from './exportDataset'
 import { safeFileStem } from './fileNames'
 import { maskToPolygons } from './maskPolygons'
-
-function minus(a: Rle, b: Rle): Rle {
-  const x = decodeRowMajor(a)
-  const y = decodeRowMajor(b)
-  for (let i = 0; i < x.length; i++) if (y[i]) x[i] = 0
-  return encodeRowMajor(x, a.h, a.w)
-}
 
 export class LisaDatasetWriter implements FormatWriter {
   private readonly used = new Set<string>()
@@ -33,7 +26,7 @@ export class LisaDatasetWriter implements FormatWriter {
     let name = stem
     for (let k = 2; this.used.has(name); k++) name = `${stem}-${k}`
     this.used.add(name)
-    const target = s.ignore ? minus(s.mask, s.ignore) : s.mask
+    const target = s.ignore ? combineRle(s.mask, s.ignore, 'subtract') : s.mask
     const shape = (label: string, points: [number, number][]) => ({
       label,
       points,

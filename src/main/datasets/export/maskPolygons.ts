@@ -9,6 +9,7 @@
  */
 import { loadOpenCv, type CvMat, type CvModule } from '../../engine/grabcut/opencv'
 import { area, toBbox, type Rle } from '../../../shared/domain/rle'
+import { forEachColumnSegment } from './columnSegments'
 
 type Point = [number, number]
 
@@ -45,20 +46,10 @@ function spliceHole(poly: Point[], hole: Point[]): Point[] {
  * (0, 0) is mask pixel (ox, oy), straight from the column-major runs (one division per column segment).
  */
 function paintRuns(mask: Rle, canvas: Uint8Array, ox: number, oy: number, cw: number): void {
-  const { h, counts } = mask
   canvas.fill(0)
-  let pos = 0
-  for (let k = 0; k < counts.length; k++) {
-    const end = pos + counts[k]
-    for (let p = pos; k % 2 === 1 && p < end;) {
-      const x = Math.floor(p / h)
-      const y0 = p - x * h
-      const y1 = Math.min(h, y0 + (end - p))
-      for (let y = y0, i = (y0 - oy) * cw + (x - ox); y < y1; y++, i += cw) canvas[i] = 1
-      p += y1 - y0
-    }
-    pos = end
-  }
+  forEachColumnSegment(mask, (x, y0, y1) => {
+    for (let y = y0, i = (y0 - oy) * cw + (x - ox); y < y1; y++, i += cw) canvas[i] = 1
+  })
 }
 
 /** LISA-paintable polygons (integer pixel coordinates, at least 3 vertices each) covering `mask`. */

@@ -10,7 +10,7 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type { ColumnDecoder } from 'hyparquet/src/types.js'
-import { ByteCursor, openDataPage, pageSource } from './pageBytes'
+import { ByteCursor, openDataPage, pageSource, readFully } from './pageBytes'
 import { ParquetFormatError, type PageLocation, type PageStream } from './pageStream'
 import { Growable32, HybridStream, readDeltaBinaryPacked } from './streamDecoders'
 
@@ -191,14 +191,5 @@ function readDictionary(fd: number, loc: PageLocation, codec: ColumnDecoder['cod
   } catch (err) {
     remove()
     throw err
-  }
-}
-
-function readFully(fd: number, dst: Uint8Array, at: number): void {
-  let got = 0
-  while (got < dst.length) {
-    const r = fs.readSync(fd, dst, got, dst.length - got, at + got)
-    if (r === 0) throw new RangeError(`the file ends at byte ${at + got}, inside a page`)
-    got += r
   }
 }

@@ -15,8 +15,6 @@ import { openDataPage } from './pageBytes'
 import { ParquetFormatError, type PageStream } from './pageStream'
 import { Growable32, HybridStream, PlainBits, copyBits } from './streamDecoders'
 
-export { copyBits }
-
 /** Levels layout of the mask column, derived from its schema path. */
 export interface MaskLevels {
   maxRep: number

@@ -23,6 +23,16 @@ const PUSH_CHUNK = 16 << 10
 const OUT_CHUNK = 1 << 20
 const SNAPPY_WINDOW = 64 << 10
 
+/** Fills `dst` with the file's bytes from `at`; a file that ends first is a truncated page. */
+export function readFully(fd: number, dst: Uint8Array, at: number): void {
+  let got = 0
+  while (got < dst.length) {
+    const r = fs.readSync(fd, dst, got, dst.length - got, at + got)
+    if (r === 0) throw new RangeError(`the file ends at byte ${at + got}, inside a page`)
+    got += r
+  }
+}
+
 /** Bytes [start, end) of an open file, read in 1 MiB windows. */
 export class FileRangeSource implements ByteSource {
   private buf: Uint8Array
@@ -38,12 +48,7 @@ export class FileRangeSource implements ByteSource {
   next(): Uint8Array | null {
     if (this.pos >= this.end) return null
     const n = Math.min(this.buf.length, this.end - this.pos)
-    let got = 0
-    while (got < n) {
-      const r = fs.readSync(this.fd, this.buf, got, n - got, this.pos + got)
-      if (r === 0) throw new RangeError(`the file ends at byte ${this.pos + got}, inside a page`)
-      got += r
-    }
+    readFully(this.fd, this.buf.subarray(0, n), this.pos)
     this.pos += n
     return this.buf.subarray(0, n)
   }
@@ -203,12 +208,7 @@ export function pageSource(
   const raw = () => new FileRangeSource(fd, start, end)
   const whole = (): Uint8Array => {
     const body = new Uint8Array(end - start)
-    let got = 0
-    while (got < body.length) {
-      const r = fs.readSync(fd, body, got, body.length - got, start + got)
-      if (r === 0) throw new RangeError(`the file ends at byte ${start + got}, inside a page`)
-      got += r
-    }
+    readFully(fd, body, start)
     return decompress(body, uncompressedSize, codec)
   }
   switch (codec) {

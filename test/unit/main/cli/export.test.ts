@@ -66,20 +66,10 @@ describe('reseg export --author', () => {
     )
     project.close()
 
+    const exportRun = (format: string, out: string, ...more: string[]) =>
+      reseg('export', '--project', dir, '--run', 'seg-zero-7b', '--format', format, '--out', out, ...more)
     const out = path.join(dir, 'ana.csv')
-    const ok = reseg(
-      'export',
-      '--project',
-      dir,
-      '--run',
-      'seg-zero-7b',
-      '--format',
-      'csv',
-      '--out',
-      out,
-      '--author',
-      'ana',
-    )
+    const ok = exportRun('csv', out, '--author', 'ana')
     expect(ok.status, ok.stderr).toBe(0)
     const [head, ...rows] = fs.readFileSync(out, 'utf8').split('\r\n').slice(0, -1)
     const cols = head.split(',')
@@ -90,53 +80,18 @@ describe('reseg export --author', () => {
     ])
 
     const none = path.join(dir, 'zoe.csv')
-    const bad = reseg(
-      'export',
-      '--project',
-      dir,
-      '--run',
-      'seg-zero-7b',
-      '--format',
-      'csv',
-      '--out',
-      none,
-      '--author',
-      'zoe',
-    )
+    const bad = exportRun('csv', none, '--author', 'zoe')
     expect(bad.status).toBe(2)
     expect(bad.stderr).toContain("reseg export: 'zoe' has no audited writes on samples of run 'seg-zero-7b'")
     expect(fs.existsSync(none)).toBe(false)
-    const coco = reseg(
-      'export',
-      '--project',
-      dir,
-      '--run',
-      'seg-zero-7b',
-      '--format',
-      'coco',
-      '--out',
-      none,
-      '--author',
-      'ana',
-    )
+    const coco = exportRun('coco', none, '--author', 'ana')
     expect(coco.status).toBe(2)
     expect(coco.stderr).toContain('--author applies to the csv, json, html, pdf formats only, not coco')
 
     // HTML: whole-run headline, a statement of the filter, per-sample sections restricted to her samples.
     const html = (author: string[]) => {
       const file = path.join(dir, `r${author.length}.html`)
-      const r = reseg(
-        'export',
-        '--project',
-        dir,
-        '--run',
-        'seg-zero-7b',
-        '--format',
-        'html',
-        '--out',
-        file,
-        ...author,
-      )
+      const r = exportRun('html', file, ...author)
       expect(r.status, r.stderr).toBe(0)
       return fs.readFileSync(file, 'utf8')
     }

@@ -4,7 +4,8 @@
  * assorted shapes including 1-pixel-wide and 1-pixel-tall ones.
  */
 import { describe, expect, it } from 'vitest'
-import { copyBits, MaskBuilder } from '../../../../../src/main/datasets/parquet/maskColumn'
+import { MaskBuilder } from '../../../../../src/main/datasets/parquet/maskColumn'
+import { copyBits } from '../../../../../src/main/datasets/parquet/streamDecoders'
 import { encodeRowMajor } from '../../../../../src/shared/domain/rle'
 import { seededRng } from '../../../../../src/shared/domain/random'
 
