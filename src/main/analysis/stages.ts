@@ -12,6 +12,7 @@
  */
 import { resultIou } from '../../shared/domain/breakdowns'
 import { fromCoco, toBbox } from '../../shared/domain/rle'
+import { boxIou } from '../../shared/domain/rlePieces'
 import { ORIGINAL_GT, type GtOptions } from '../metrics/runMetrics'
 import { flaggedSampleIds } from '../store/groundTruth'
 import type { Db } from '../store/project'
@@ -41,15 +42,6 @@ export const DEFAULT_STAGE_THRESHOLDS: StageThresholds = { successIou: 0.5, orac
 export function classifyStage(runIou: number, oracleIou: number, t: StageThresholds): StageLabel {
   if (runIou >= t.successIou) return 'success'
   return oracleIou >= t.oracleIou ? 'localization' : 'segmentation'
-}
-
-/** IoU of two [x1, y1, x2, y2] boxes in continuous pixel coordinates (a pixel spans [x, x + 1)). */
-export function boxIou(a: readonly number[], b: readonly number[]): number {
-  const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]))
-  const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]))
-  const inter = iw * ih
-  const u = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-  return u > 0 ? inter / u : 0
 }
 
 /**

@@ -198,7 +198,7 @@ export function intervalsBox(a: Intervals, h: number): Box | null {
   return [x1, y1, x2, y2]
 }
 
-/** IoU of two boxes in continuous pixel coordinates. */
+/** IoU of two [x1, y1, x2, y2] boxes in continuous pixel coordinates (a pixel spans [x, x + 1)). */
 export function boxIou(a: readonly number[], b: readonly number[]): number {
   const iw = Math.max(0, Math.min(a[2], b[2]) - Math.max(a[0], b[0]))
   const ih = Math.max(0, Math.min(a[3], b[3]) - Math.max(a[1], b[1]))

@@ -4,7 +4,6 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import {
   attributeStages,
-  boxIou,
   classifyStage,
   getStageAttribution,
   stageLabelsToTags,
@@ -13,6 +12,7 @@ import { segmentRun } from '../../../../src/main/engine/batch'
 import { createEngine, type Engine } from '../../../../src/main/engine/registry'
 import type { Segmenter } from '../../../../src/main/engine/types'
 import { createDataset } from '../../../../src/main/store/datasets'
+import { boxIou } from '../../../../src/shared/domain/rlePieces'
 import { putMedia } from '../../../../src/main/store/media'
 import { openProject, type Project } from '../../../../src/main/store/project'
 import { createRun, upsertPrediction } from '../../../../src/main/store/runs'
