@@ -1,9 +1,9 @@
 /** Exporting a dataset (ReasonSeg hf-parquet, LISA json polygons, COCO instances) as a background job. */
 import { z } from 'zod'
 import { defineMethod } from './define'
+import { gtWhichSchema } from './gt'
 
 export const exportFormatSchema = z.enum(['hf-parquet', 'lisa', 'coco'])
-export const gtVersionSchema = z.enum(['original', 'corrected'])
 
 export const exportDatasetMethods = {
   exportDataset: defineMethod({
@@ -16,7 +16,7 @@ export const exportDatasetMethods = {
         dataset: z.string().min(1),
         format: exportFormatSchema,
         out: z.string().min(1),
-        gt: gtVersionSchema.default('original'),
+        gt: gtWhichSchema.default('original'),
         excludeFlagged: z.boolean().default(false),
         force: z.boolean().default(false),
       })
