@@ -8,7 +8,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import { z } from 'zod'
 import { fromCoco, type Rle } from '../../shared/domain/rle'
-import { rleFromPolygon, unionRle } from './cocoPolygon'
+import { unionRle } from '../../shared/domain/maskOps'
+import { rleFromPolygon } from './cocoPolygon'
 import type { DatasetRecord } from './importRecords'
 
 const id = z.union([z.number(), z.string()])

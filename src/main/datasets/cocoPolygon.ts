@@ -1,9 +1,9 @@
 /**
  * COCO polygon → RLE exactly as pycocotools does it (`rleFrPoly` in maskApi.c): the polygon is
  * upsampled ×5, its boundary walked with rounding, and the y-boundary crossings downsampled into
- * column-major run starts. Several polygons of one annotation are merged (union), as `annToRLE` does.
+ * column-major run starts. Several polygons of one annotation are merged (union, maskOps.unionRle), as `annToRLE` does.
  */
-import { decodeRowMajor, encodeRowMajor, type Rle } from '../../shared/domain/rle'
+import type { Rle } from '../../shared/domain/rle'
 
 /** One polygon given as a flat [x0, y0, x1, y1, ...] list. */
 export function rleFromPolygon(xy: number[], h: number, w: number): Rle {
@@ -77,15 +77,4 @@ export function rleFromPolygon(xy: number[], h: number, w: number): Rle {
     }
   }
   return { h, w, counts: Uint32Array.from(b) }
-}
-
-/** Union of masks of the same size. */
-export function unionRle(masks: Rle[], h: number, w: number): Rle {
-  if (masks.length === 1) return masks[0]
-  const out = new Uint8Array(h * w)
-  for (const m of masks) {
-    const d = decodeRowMajor(m)
-    for (let i = 0; i < d.length; i++) out[i] |= d[i]
-  }
-  return encodeRowMajor(out, h, w)
 }

@@ -12,6 +12,7 @@ import type { ObjectPrompt } from '../../shared/domain/prompts'
 import type { ObjectResult } from '../../shared/contract/samples'
 import { gtPieces, matchObjects } from '../../shared/domain/objectMatching'
 import { emptyRle, fromCoco, toCoco, type Rle } from '../../shared/domain/rle'
+import { unionRle } from '../../shared/domain/maskOps'
 import { objectsToJson } from '../store/edits'
 import { loadRgb } from '../store/media'
 import type { Project } from '../store/project'
@@ -23,7 +24,7 @@ import {
   upsertPrediction,
   type RunRow,
 } from '../store/runs'
-import { checkMaskSize, meanScore, unionOf } from './objects'
+import { checkMaskSize, meanScore } from './objects'
 import { isTextSegmenter } from './sam3/segmenter'
 import type { Engine } from './registry'
 import type { ModelInfo, RgbImage, Segmenter } from './types'
@@ -46,7 +47,7 @@ export async function segmentObjects(
     objects.push({ mask: r.mask, score: r.score })
   }
   return {
-    mask: unionOf(
+    mask: unionRle(
       objects.map((o) => o.mask),
       h,
       w,

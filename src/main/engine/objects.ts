@@ -10,7 +10,8 @@
  * Objects are identified by the ids the caller gives (stable across deletions), else by position.
  * Memory is bounded: samples are evicted least recently used once their logits exceed the byte budget.
  */
-import { decodeRowMajor, emptyRle, encodeRowMajor, type Rle } from '../../shared/domain/rle'
+import { emptyRle, type Rle } from '../../shared/domain/rle'
+import { unionRle } from '../../shared/domain/maskOps'
 import type { ObjectPrompt, RgbImage, Segmenter } from './types'
 
 export interface ObjectDecode {
@@ -213,7 +214,7 @@ export async function segmentSampleObjects(
   }
   return {
     objects,
-    union: unionOf(
+    union: unionRle(
       objects.map((o) => o.mask),
       h,
       w,
@@ -232,16 +233,4 @@ export function checkMaskSize(modelId: string, mask: Rle, h: number, w: number):
   if (mask.h !== h || mask.w !== w) {
     throw new Error(`${modelId} returned a ${mask.h}x${mask.w} mask for a ${h}x${w} image (h x w)`)
   }
-}
-
-/** OR of same-sized masks; an empty list gives an empty mask. */
-export function unionOf(masks: readonly Rle[], h: number, w: number): Rle {
-  if (masks.length === 0) return emptyRle(h, w)
-  if (masks.length === 1) return masks[0]
-  const acc = new Uint8Array(h * w)
-  for (const m of masks) {
-    const d = decodeRowMajor(m)
-    for (let i = 0; i < d.length; i++) acc[i] |= d[i]
-  }
-  return encodeRowMajor(acc, h, w)
 }

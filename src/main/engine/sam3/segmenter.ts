@@ -8,13 +8,13 @@
  */
 import { ApiError } from '../../../shared/contract/define'
 import { encodeRowMajor, type Rle } from '../../../shared/domain/rle'
+import { unionRle } from '../../../shared/domain/maskOps'
 import { loadOpenCv } from '../grabcut/opencv'
 import type { SessionMeta } from '../onnx/flavours'
 import type { InstalledModel } from '../onnx/manifest'
 import { providerCandidates, type ProviderRequest } from '../onnx/providers'
 import { MissingEmbeddingError, SessionClient } from '../onnx/sessionClient'
 import type { WireFeeds, WireTensor } from '../onnx/sessionProtocol'
-import { unionOf } from '../objects'
 import type { ModelInfo, RgbImage, Segmenter, SegmentResult } from '../types'
 import {
   SAM3_CONTEXT_LENGTH,
@@ -156,7 +156,7 @@ export class Sam3Segmenter implements TextSegmenter {
     const objects = detections(out, W, H)
     return {
       objects,
-      union: unionOf(
+      union: unionRle(
         objects.map((d) => d.mask),
         H,
         W,
