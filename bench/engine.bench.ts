@@ -15,15 +15,13 @@ import os, { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as ort from 'onnxruntime-node'
 import { encodeRowMajor } from '../src/shared/domain/rle'
-import { FLAVOURS } from '../src/main/engine/onnx/flavours'
-import type { InstalledModel } from '../src/main/engine/onnx/manifest'
 import { decoderFeeds, encoderFeeds, masksFromOutputs, modelGeometry } from '../src/main/engine/onnx/pipeline'
 import { createOnnxSegmenter } from '../src/main/engine/onnx/segmenter'
 import { prepareEmbedding } from '../src/main/engine/prepare'
 import { LatestWinsScheduler } from '../src/main/engine/scheduler'
 import type { WireFeeds } from '../src/main/engine/onnx/sessionProtocol'
 import type { ObjectPrompt, RgbImage } from '../src/main/engine/types'
-import { writeTinyModel } from '../test/fixtures/onnxModels'
+import { tinyInstalledModel } from '../test/fixtures/onnxModels'
 import { percentile } from './stats'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-engine-bench-'))
@@ -86,18 +84,7 @@ function naivePostprocess(
 }
 
 async function main(): Promise<void> {
-  const dir = join(root, 'sam')
-  const files = writeTinyModel(dir, 'sam')
-  const spec = FLAVOURS.sam
-  const model: InstalledModel = {
-    id: 'bench-sam',
-    label: 'bench',
-    family: 'sam',
-    encoderPath: join(dir, files.encoder),
-    decoderPath: join(dir, files.decoder),
-    preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-    origin: 'user',
-  }
+  const model = tinyInstalledModel(join(root, 'sam'), 'sam', { id: 'bench-sam', label: 'bench' })
   const [W, H] = [1024, 768]
   const img = image(W, H)
   const prompt = (i: number): ObjectPrompt => ({
@@ -211,14 +198,11 @@ async function main(): Promise<void> {
   // 4. Quick sample switching: 20 switches in 2 s, each warming the new sample's embedding as the
   // prepareSample handler does (latest-wins key 'prepare', prepareEmbedding), on an encoder
   // slowed by extra matrix products so that switches arrive while it runs, as with a real ViT encoder.
-  const slowDir = join(root, 'slow')
-  const sf = writeTinyModel(slowDir, 'sam-slow')
-  const slowModel: InstalledModel = {
-    ...model,
+  const slowModel = tinyInstalledModel(join(root, 'slow'), 'sam-slow', {
+    family: 'sam',
     id: 'tiny-slow',
-    encoderPath: join(slowDir, sf.encoder),
-    decoderPath: join(slowDir, sf.decoder),
-  }
+    label: 'bench',
+  })
   const switching = async (cancel: boolean) => {
     const slow = await createOnnxSegmenter(slowModel, { provider: 'cpu' })
     const t = performance.now()

@@ -11,8 +11,6 @@
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { FLAVOURS } from '../src/main/engine/onnx/flavours'
-import type { InstalledModel } from '../src/main/engine/onnx/manifest'
 import { createOnnxSegmenter } from '../src/main/engine/onnx/segmenter'
 import { getTemplate } from '../src/main/reason/store'
 import { EndpointPool } from '../src/main/rollouts/pool'
@@ -20,7 +18,7 @@ import { runRollouts } from '../src/main/rollouts/runner'
 import { segZeroV1Score } from '../src/shared/domain/rewards/segZeroV1'
 import { visionReasonerScore } from '../src/shared/domain/rewards/visionReasoner'
 import { answerCorpus, gtSolution } from '../test/fixtures/rolloutAnswers'
-import { writeTinyModel } from '../test/fixtures/onnxModels'
+import { tinyInstalledModel } from '../test/fixtures/onnxModels'
 import { makeReasonProject } from '../test/fixtures/reasonProject'
 import { hasScipy, pythonRewards } from '../test/unit/shared/domain/rewards/pythonReference'
 import { startFakeVlmServer, type Behaviour } from '../test/unit/main/reason/fakeVlmServer'
@@ -66,18 +64,7 @@ async function encoderRuns(): Promise<void> {
       query: `q${i}`,
     })),
   )
-  const dir = join(root, 'sam')
-  const files = writeTinyModel(dir, 'sam')
-  const spec = FLAVOURS.sam
-  const model: InstalledModel = {
-    id: 'bench-sam',
-    label: 'bench',
-    family: 'sam',
-    encoderPath: join(dir, files.encoder),
-    decoderPath: join(dir, files.decoder),
-    preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-    origin: 'user',
-  }
+  const model = tinyInstalledModel(join(root, 'sam'), 'sam', { id: 'bench-sam', label: 'bench' })
   // Room for one embedding only (a tiny model's is ~1 MB): samples alternate between the two images, so the
   // cache cannot carry an embedding from one sample to the next and the count shows the per-sample cost.
   const seg = await createOnnxSegmenter(model, { provider: 'cpu', memoryBudgetBytes: 6_000_000 })

@@ -2,7 +2,6 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { FLAVOURS } from '../../../../src/main/engine/onnx/flavours'
 import { createOnnxSegmenter, type OnnxSegmenter } from '../../../../src/main/engine/onnx/segmenter'
 import {
   ObjectStateCache,
@@ -11,7 +10,7 @@ import {
 } from '../../../../src/main/engine/objects'
 import type { ObjectPrompt, RgbImage, Segmenter } from '../../../../src/main/engine/types'
 import { decodeRowMajor, fromCoco, type Rle } from '../../../../src/shared/domain/rle'
-import { writeTinyModel } from '../../../fixtures/onnxModels'
+import { tinyInstalledModel } from '../../../fixtures/onnxModels'
 import { referenceRefineMasks, type RefineCase, type RefineMask } from '../../../fixtures/samRefineReference'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-objects-'))
@@ -69,21 +68,9 @@ describe.each([
 ])('iterative refinement on the $tiny fixture', ({ tiny, family }) => {
   let seg: OnnxSegmenter
   beforeAll(async () => {
-    const dir = join(root, tiny)
-    const f = writeTinyModel(dir, tiny)
-    const spec = FLAVOURS[family]
-    seg = await createOnnxSegmenter(
-      {
-        id: `tiny-${tiny}`,
-        label: tiny,
-        family,
-        encoderPath: join(dir, f.encoder),
-        decoderPath: join(dir, f.decoder),
-        preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-        origin: 'user',
-      },
-      { provider: 'cpu' },
-    )
+    seg = await createOnnxSegmenter(tinyInstalledModel(join(root, tiny), tiny, { family }), {
+      provider: 'cpu',
+    })
   })
   afterAll(() => seg.dispose())
 

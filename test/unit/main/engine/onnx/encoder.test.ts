@@ -3,29 +3,17 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FLAVOURS, type Flavour } from '../../../../../src/main/engine/onnx/flavours'
+import type { Flavour } from '../../../../../src/main/engine/onnx/flavours'
 import type { InstalledModel } from '../../../../../src/main/engine/onnx/manifest'
 import { createOnnxSegmenter } from '../../../../../src/main/engine/onnx/segmenter'
 import type { RgbImage } from '../../../../../src/main/engine/types'
-import { writeTinyModel, type TinyFlavour } from '../../../../fixtures/onnxModels'
+import { tinyInstalledModel, type TinyFlavour } from '../../../../fixtures/onnxModels'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-onnx-enc-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function tinyModel(flavour: TinyFlavour, family: Flavour): InstalledModel {
-  const dir = join(root, flavour)
-  const f = writeTinyModel(dir, flavour)
-  const spec = FLAVOURS[family]
-  return {
-    id: `tiny-${flavour}`,
-    label: flavour,
-    family,
-    encoderPath: join(dir, f.encoder),
-    decoderPath: join(dir, f.decoder),
-    preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-    origin: 'user',
-  }
-}
+const tinyModel = (flavour: TinyFlavour, family: Flavour): InstalledModel =>
+  tinyInstalledModel(join(root, flavour), flavour, { family })
 
 function noise(width: number, height: number, seed: number): RgbImage {
   const data = new Uint8Array(width * height * 3)

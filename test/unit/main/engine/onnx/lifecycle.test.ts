@@ -3,31 +3,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createHash } from 'node:crypto'
 import { afterAll, describe, expect, it } from 'vitest'
-import { FLAVOURS, ModelSignatureError, type Flavour } from '../../../../../src/main/engine/onnx/flavours'
+import { ModelSignatureError, type Flavour } from '../../../../../src/main/engine/onnx/flavours'
 import type { InstalledModel } from '../../../../../src/main/engine/onnx/manifest'
 import { createOnnxSegmenter, ModelFileMissingError } from '../../../../../src/main/engine/onnx/segmenter'
 import { precomputeEmbeddings } from '../../../../../src/main/engine/cache/precompute'
 import type { RgbImage } from '../../../../../src/main/engine/types'
-import { GraphBuilder, writeTinyModel, type TinyFlavour } from '../../../../fixtures/onnxModels'
+import { GraphBuilder, tinyInstalledModel, type TinyFlavour } from '../../../../fixtures/onnxModels'
 
 const root = mkdtempSync(join(tmpdir(), 'reseg-onnx-life-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
 let n = 0
-function tinyModel(flavour: TinyFlavour, family: Flavour = flavour as Flavour): InstalledModel {
-  const dir = join(root, `m${n++}`)
-  const f = writeTinyModel(dir, flavour)
-  const spec = FLAVOURS[family]
-  return {
-    id: `tiny-${flavour}`,
-    label: flavour,
-    family,
-    encoderPath: join(dir, f.encoder),
-    decoderPath: join(dir, f.decoder),
-    preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-    origin: 'user',
-  }
-}
+const tinyModel = (flavour: TinyFlavour, family?: Flavour): InstalledModel =>
+  tinyInstalledModel(join(root, `m${n++}`), flavour, { family })
 
 const img = (w = 320, h = 240, v = 80): RgbImage => ({
   width: w,

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { decodeRowMajor, type Rle } from '../../../../../src/shared/domain/rle'
-import { FLAVOURS, type Flavour } from '../../../../../src/main/engine/onnx/flavours'
+import type { Flavour } from '../../../../../src/main/engine/onnx/flavours'
 import type { InstalledModel } from '../../../../../src/main/engine/onnx/manifest'
 import { createOnnxSegmenter, type OnnxSegmenter } from '../../../../../src/main/engine/onnx/segmenter'
 import type { ObjectPrompt, RgbImage } from '../../../../../src/main/engine/types'
@@ -11,7 +11,7 @@ import {
   MULTI3_BASE,
   SAM_BASE,
   SCORE_STEP,
-  writeTinyModel,
+  tinyInstalledModel,
   type TinyFlavour,
 } from '../../../../fixtures/onnxModels'
 import { referenceMasks, type ReferenceCase } from '../../../../fixtures/samReference'
@@ -19,20 +19,8 @@ import { referenceMasks, type ReferenceCase } from '../../../../fixtures/samRefe
 const root = mkdtempSync(join(tmpdir(), 'reseg-onnx-seg-'))
 afterAll(() => rmSync(root, { recursive: true, force: true }))
 
-function tinyModel(flavour: TinyFlavour, family: Flavour): InstalledModel {
-  const dir = join(root, flavour)
-  const f = writeTinyModel(dir, flavour)
-  const spec = FLAVOURS[family]
-  return {
-    id: `tiny-${flavour}`,
-    label: `tiny ${flavour}`,
-    family,
-    encoderPath: join(dir, f.encoder),
-    decoderPath: join(dir, f.decoder),
-    preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-    origin: 'user',
-  }
-}
+const tinyModel = (flavour: TinyFlavour, family: Flavour): InstalledModel =>
+  tinyInstalledModel(join(root, flavour), flavour, { family, label: `tiny ${flavour}` })
 
 function gray(width: number, height: number): RgbImage {
   return { width, height, data: new Uint8Array(width * height * 3).fill(90) }
@@ -181,19 +169,8 @@ describe('empty prompts', () => {
 
 describe('encodes nobody waits for any more', () => {
   it('are dropped from the worker queue; the running one finishes and is cached', async () => {
-    const dir = join(root, 'slow')
-    const f = writeTinyModel(dir, 'sam-slow')
-    const spec = FLAVOURS.sam
     const seg = await createOnnxSegmenter(
-      {
-        id: 'tiny-slow',
-        label: 'slow',
-        family: 'sam',
-        encoderPath: join(dir, f.encoder),
-        decoderPath: join(dir, f.decoder),
-        preprocess: { resize: spec.resize, size: 1024, mean: spec.mean, std: spec.std },
-        origin: 'user',
-      },
+      tinyInstalledModel(join(root, 'slow'), 'sam-slow', { family: 'sam', id: 'tiny-slow', label: 'slow' }),
       { provider: 'cpu' },
     )
     try {
