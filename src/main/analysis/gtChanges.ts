@@ -11,6 +11,7 @@ import { runMetrics, type GtUsage } from '../metrics/runMetrics'
 import { listGtChanges, readGroundTruth } from '../store/groundTruth'
 import type { Db } from '../store/project'
 import { listRuns } from '../store/runs'
+import { getDataset } from '../store/datasets'
 
 export interface GtChangedSample {
   sampleId: number
@@ -67,8 +68,7 @@ export function analyzeGtChanges(
   datasetId: number,
   opts: { iterations?: number; seed?: number; runIds?: number[] } = {},
 ): GtChangeReport {
-  const ds = db.prepare('SELECT name FROM datasets WHERE id = ?').get(datasetId) as
-    { name: string } | undefined
+  const ds = getDataset(db, datasetId)
   if (!ds) throw new Error(`no dataset with id ${datasetId} in this project`)
   const boot = {
     iterations: opts.iterations ?? DEFAULT_BOOTSTRAP.iterations,

@@ -24,6 +24,7 @@ import {
 import { getSample } from '../store/samples'
 import { sampleImage } from './segment'
 import type { ApiContext, HandlersFor } from './types'
+import { getDataset } from '../store/datasets'
 
 /** The OS user name, the default author of GT revisions and flags. */
 export function osUserName(): string {
@@ -116,14 +117,14 @@ export const gtHandlers: HandlersFor<typeof gtMethods> = {
     mapErrors(() => ({ sampleId, removed: unflagSample(project.db, sampleId) })),
 
   analyzeGtChanges: ({ datasetId, runIds, seed, iterations }, { project }) => {
-    if (!project.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) {
+    if (!getDataset(project.db, datasetId)) {
       throw new ApiError('not_found', `no dataset with id ${datasetId} in this project`)
     }
     return analyzeGtChanges(project.db, datasetId, { runIds, seed, iterations })
   },
 
   listGtChanges: ({ datasetId }, { project }) => {
-    if (!project.db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) {
+    if (!getDataset(project.db, datasetId)) {
       throw new ApiError('not_found', `no dataset with id ${datasetId} in this project`)
     }
     return listGtChanges(project.db, datasetId)

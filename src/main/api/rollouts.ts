@@ -12,6 +12,7 @@ import { getGroup, listRollouts } from '../rollouts/store'
 import { getRun, getRunByName } from '../store/runs'
 import { getSample } from '../store/samples'
 import type { HandlersFor } from './types'
+import { getDataset } from '../store/datasets'
 
 function requireRun(db: Parameters<typeof getRun>[0], runId: number) {
   const run = getRun(db, runId)
@@ -25,8 +26,8 @@ export const rolloutsHandlers: HandlersFor<typeof rolloutsMethods> = {
     let source: { runId: number } | { datasetId: number }
     if (i.fromRunId !== undefined) source = { runId: requireRun(db, i.fromRunId).id }
     else {
-      const ds = db.prepare('SELECT id FROM datasets WHERE id = ?').get(i.datasetId)
-      if (!ds) throw new ApiError('not_found', `no dataset with id ${i.datasetId} in this project`)
+      if (!getDataset(db, i.datasetId as number))
+        throw new ApiError('not_found', `no dataset with id ${i.datasetId} in this project`)
       source = { datasetId: i.datasetId as number }
     }
     const existing = getRunByName(db, i.outRun)

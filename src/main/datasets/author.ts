@@ -8,7 +8,7 @@ import fs from 'node:fs'
 import path from 'node:path'
 import sharp from 'sharp'
 import { emptyRle } from '../../shared/domain/rle'
-import { createDataset, getDatasetByName } from '../store/datasets'
+import { createDataset, getDataset, getDatasetByName } from '../store/datasets'
 import { putMedia } from '../store/media'
 import { beginMediaStaging, discardMediaStaging, publishMediaStaging } from '../store/mediaStaging'
 import type { Project } from '../store/project'
@@ -154,7 +154,7 @@ export function listDatasetImages(
   datasetId: number,
 ): { imageId: string; width: number; height: number; mediaHash: string; samples: number }[] {
   const { db } = project
-  if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(datasetId)) {
+  if (!getDataset(db, datasetId)) {
     throw new AuthorError('not_found', `no dataset with id ${datasetId} in this project`)
   }
   return db
@@ -193,7 +193,7 @@ export function addSampleQuery(
   const query = opts.query.trim()
   if (!query) throw new AuthorError('bad_request', `image '${opts.imageId}': the query is empty`)
   return db.transaction(() => {
-    if (!db.prepare('SELECT 1 FROM datasets WHERE id = ?').get(opts.datasetId)) {
+    if (!getDataset(db, opts.datasetId)) {
       throw new AuthorError('not_found', `no dataset with id ${opts.datasetId} in this project`)
     }
     const img = (db

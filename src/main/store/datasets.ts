@@ -22,6 +22,10 @@ export function createDataset(
   return Number(r.lastInsertRowid)
 }
 
+export function getDataset(db: Db, id: number): DatasetRow | undefined {
+  return db.prepare('SELECT * FROM datasets WHERE id = ?').get(id) as DatasetRow | undefined
+}
+
 export function getDatasetByName(db: Db, name: string): DatasetRow | undefined {
   return db.prepare('SELECT * FROM datasets WHERE name = ?').get(name) as DatasetRow | undefined
 }
